@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { ConfigError, formatIssue, loadConfig, resolveConfigPath } from '../model';
+import { ForeignFileError } from '../synth/outputs';
+import { synthAll } from '../synth/synth';
+
+/** Exit codes: documented in the README. */
+export const EXIT = { ok: 0, failed: 1, invalidConfig: 2, usage: 64 } as const;
+
+const USAGE = `Usage: layered-egress <command> [options]
+
+Commands:
+  synth            Write Terraform JSON (cdktf.out/stacks/<level>/cdk.tf.json) and
+                   Kubernetes YAML (manifests/<level>/) from the config.
+
+Options:
+  --config <path>  Config file (default: $EGRESS_CONFIG, else infra/egress.yaml)
+  --cdktf-out <dir>      Terraform output folder (default: cdktf.out)
+  --manifests-out <dir>  Manifests output folder (default: manifests)
+  -h, --help       Show this help
+
+Exit codes: 0 done, 1 failed, 2 invalid config (nothing written), 64 usage error.`;
+
+interface Args {
+  command?: string;
+  options: Map<string, string>;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { options: new Map(), help: false };
+  const valued = new Set(['--config', '--cdktf-out', '--manifests-out']);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') args.help = true;
+    else if (valued.has(arg)) {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      args.options.set(arg, value);
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else if (args.command === undefined) args.command = arg;
+    else throw new UsageError(`unexpected argument ${arg}`);
+  }
+  return args;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting so tests can call it. */
+export function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    err.write(`layered-egress: ${(e as Error).message}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  if (args.help || args.command === undefined) {
+    (args.help ? out : err).write(`${USAGE}\n`);
+    return args.help ? EXIT.ok : EXIT.usage;
+  }
+  if (args.command !== 'synth') {
+    err.write(`layered-egress: unknown command '${args.command}'\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+
+  const configPath = resolveConfigPath(args.options.get('--config'));
+  try {
+    const model = loadConfig(configPath);
+    for (const warning of model.warnings) err.write(`warning: ${formatIssue(warning)}\n`);
+    const result = synthAll(model, { cdktfOut: args.options.get('--cdktf-out'), manifestsOut: args.options.get('--manifests-out') });
+    out.write(
+      `Synthesized ${model.levels.length} level(s) from ${configPath}: ` +
+        `${result.terraformFiles.length} Terraform file(s), ${result.manifestFiles.length} manifest file(s).\n`,
+    );
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err.write(`layered-egress: ${e.message}\nNothing was written.\n`);
+      return EXIT.invalidConfig;
+    }
+    if (e instanceof ForeignFileError) {
+      err.write(`layered-egress: ${e.message}\nNothing was written.\n`);
+      return EXIT.failed;
+    }
+    err.write(`layered-egress: synth failed: ${(e as Error).stack ?? String(e)}\nNothing was written.\n`);
+    return EXIT.failed;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,128 @@
+import { RawAllowEntry, DNS_PORT } from './config';
+import { parseDomain } from './domain';
+import { IssueCollector } from './issues';
+
+/** One normalised allow-list entry. Entries are unique by `pattern`. */
+export interface AllowEntry {
+  /** `a.b.com` (exact) or `*.b.com` (subdomains at any depth, not the apex). */
+  readonly pattern: string;
+  readonly kind: 'exact' | 'wildcard';
+  /** The exact name, or the wildcard's suffix (`b.com` for `*.b.com`). */
+  readonly domain: string;
+  /** TCP ports, ascending, at least one. @default [443] */
+  readonly ports: readonly number[];
+  /** Free-text purposes of every config entry merged into this one, sorted. */
+  readonly purposes: readonly string[];
+  /** Indices in the config's `allowList` this entry was built from. */
+  readonly sources: readonly number[];
+}
+
+/** Port an entry gets when it names none. */
+export const DEFAULT_PORT = 443;
+
+/** Names that are reserved for documentation or local use (RFC 2606, RFC 6761): never internet egress. */
+const SPECIAL_USE = ['example.com', 'example.net', 'example.org', 'test', 'invalid', 'localhost', 'local', 'example'];
+
+/**
+ * Validates and normalises the raw entries; reports errors and warnings to the two
+ * collectors. Duplicates after normalisation merge (ports unioned) with a warning; an
+ * exact name that a wildcard already covers is kept and reported. Returns the entries
+ * sorted by pattern, so the input order never changes the output.
+ */
+export function buildAllowEntries(
+  raw: readonly RawAllowEntry[],
+  location: string,
+  errors: IssueCollector,
+  warnings: IssueCollector,
+): AllowEntry[] {
+  const byPattern = new Map<string, { kind: 'exact' | 'wildcard'; domain: string; ports: Set<number>; purposes: Set<string>; sources: number[] }>();
+
+  raw.forEach((entry, index) => {
+    const parsed = parseDomain(entry.domain, location);
+    let ok = true;
+    if (!parsed.ok) {
+      errors.add(['allowList', index, 'domain'], parsed.rule, entry.domain);
+      ok = false;
+    }
+    const ports = entry.ports ?? [DEFAULT_PORT];
+    ports.forEach((port, p) => {
+      if (port === DNS_PORT) {
+        errors.add(['allowList', index, 'ports', p], 'port 53 is reserved for the DNS of each level and cannot be proxied', port);
+        ok = false;
+      }
+    });
+    if (!ok || !parsed.ok) return;
+
+    const { pattern } = parsed.value;
+    const domain = parsed.value.kind === 'exact' ? parsed.value.name : parsed.value.suffix;
+    if (isSpecialUse(domain)) {
+      warnings.add(['allowList', index, 'domain'], `'${domain}' is reserved for documentation or local use (RFC 2606/6761): a test entry left in the list?`, entry.domain);
+    }
+    const existing = byPattern.get(pattern);
+    if (existing) {
+      warnings.add(
+        ['allowList', index, 'domain'],
+        `duplicates allowList[${existing.sources[0]}] ('${pattern}') after normalisation; merged, ports unioned`,
+        entry.domain,
+      );
+      ports.forEach((p) => existing.ports.add(p));
+      if (entry.purpose) existing.purposes.add(entry.purpose);
+      existing.sources.push(index);
+      return;
+    }
+    byPattern.set(pattern, {
+      kind: parsed.value.kind,
+      domain,
+      ports: new Set(ports),
+      purposes: new Set(entry.purpose ? [entry.purpose] : []),
+      sources: [index],
+    });
+  });
+
+  const entries: AllowEntry[] = [...byPattern.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([pattern, e]) => ({
+      pattern,
+      kind: e.kind,
+      domain: e.domain,
+      ports: [...e.ports].sort((a, b) => a - b),
+      purposes: [...e.purposes].sort(),
+      sources: e.sources,
+    }));
+
+  reportCoveredExactNames(entries, warnings);
+  return entries;
+}
+
+/**
+ * Reports exact names that a wildcard also matches. Walks each name's parent suffixes
+ * (a handful of map look-ups per name) instead of comparing all pairs.
+ */
+function reportCoveredExactNames(entries: readonly AllowEntry[], warnings: IssueCollector): void {
+  const wildcards = new Map(entries.filter((e) => e.kind === 'wildcard').map((e) => [e.domain, e]));
+  if (wildcards.size === 0) return;
+  for (const entry of entries) {
+    if (entry.kind !== 'exact') continue;
+    const cover = coveringWildcard(entry.domain, wildcards);
+    if (cover) {
+      warnings.add(
+        ['allowList', entry.sources[0], 'domain'],
+        `is also matched by '${cover.pattern}' (allowList[${cover.sources[0]}]); kept as its own entry (it may carry other ports)`,
+        entry.domain,
+      );
+    }
+  }
+}
+
+/** The most specific wildcard whose suffix is a proper parent of `name`. */
+export function coveringWildcard<T>(name: string, wildcardsBySuffix: ReadonlyMap<string, T>): T | undefined {
+  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) {
+    const found = wildcardsBySuffix.get(name.slice(dot + 1));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function isSpecialUse(domain: string): boolean {
+  return SPECIAL_USE.some((s) => domain === s || domain.endsWith(`.${s}`));
+}

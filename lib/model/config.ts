@@ -1,0 +1,111 @@
+import { boolean, integer, list, object, oneOf, optional, required, string, refine, Field } from './schema';
+import { parseCidr, parseIpv4 } from './ipv4';
+
+/**
+ * The config file contract (`infra/egress.yaml`). Everything here is what the user may
+ * write; defaults are applied in `options.ts`, semantic checks (domains, overlaps) in
+ * `load.ts`. Unknown keys anywhere are errors.
+ */
+
+/** Azure resource-name prefix: lowercase letters, digits and '-', 2-24 characters, starting with a letter. */
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,22}[a-z0-9]$/;
+/** Azure region name as the APIs spell it (`westeurope`, `eastus2`). */
+export const LOCATION_PATTERN = /^[a-z][a-z0-9]{1,39}$/;
+/** Level name: a DNS label usable as a folder, a stack and an Azure name part (1-16 characters). */
+export const LEVEL_NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,14}[a-z0-9])?$/;
+/** Port reserved for the DNS service of each level: never an allow-list port. */
+export const DNS_PORT = 53;
+
+const cidrField: Field<string> = refine(string(), (v) => {
+  const parsed = parseCidr(v);
+  return parsed.ok ? undefined : parsed.rule;
+});
+const ipField: Field<string> = refine(string(), (v) => (parseIpv4(v) === undefined ? 'must be an IPv4 address such as 168.63.129.16' : undefined));
+const imageField: Field<string> = refine(string(), (v) =>
+  /^[a-z0-9.-]+(?::\d+)?\/[a-z0-9._\/-]+(?::[A-Za-z0-9._-]+)?(?:@sha256:[a-f0-9]{64})?$/.test(v) && /[:@]/.test(v.split('/').pop() ?? '')
+    ? v.endsWith(':latest')
+      ? 'must be pinned to a version or digest, not :latest'
+      : undefined
+    : 'must be a fully qualified image reference pinned by tag or digest (registry/repository:tag)',
+);
+
+const portField = integer(1, 65535, 'must be a whole number from 1 to 65535');
+
+export const allowEntrySchema = object({
+  domain: required(string(), "the host name to allow, for example 'mcr.microsoft.com' or '*.blob.core.windows.net'"),
+  ports: optional(list(portField, 1, 'port')),
+  purpose: optional(string(/^[^\u0000-\u001f\u007f]{1,200}$/, 'must be 1-200 characters without control characters')),
+});
+
+export const levelSchema = object({
+  name: required(string(LEVEL_NAME_PATTERN, "must be 1-16 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'")),
+  addressSpace: required(cidrField, 'the IPv4 CIDR of this level, for example 172.16.0.0/16'),
+});
+
+export const backendSchema = object({
+  resourceGroupName: required(string(/^[-\w._()]{1,90}$/, 'must be a valid Azure resource group name')),
+  storageAccountName: required(string(/^[a-z0-9]{3,24}$/, 'must be 3-24 lowercase letters and digits')),
+  containerName: required(string(/^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$/, 'must be a valid blob container name')),
+  keyPrefix: optional(string(/^[A-Za-z0-9._/-]{1,200}$/, 'must be 1-200 characters of letters, digits, . _ / -')),
+  subscriptionId: optional(string(/^[0-9a-f-]{36}$/i, 'must be a GUID')),
+  tenantId: optional(string(/^[0-9a-f-]{36}$/i, 'must be a GUID')),
+  clientId: optional(string(/^[0-9a-f-]{36}$/i, 'must be a GUID')),
+  useOidc: optional(boolean()),
+  useMsi: optional(boolean()),
+  useAzureadAuth: optional(boolean()),
+});
+
+export const clusterSchema = object({
+  nodeCount: optional(integer(1, 1000)),
+  vmSize: optional(string(/^[A-Za-z0-9_]{3,64}$/, 'must be an Azure VM size such as Standard_B4ms')),
+  networkPlugin: optional(oneOf(['azure', 'kubenet', 'azure-overlay'] as const)),
+  networkPolicy: optional(oneOf(['azure', 'calico', 'cilium'] as const)),
+  privateCluster: optional(boolean()),
+  apiServerAuthorizedIpRanges: optional(list(cidrField)),
+  kubernetesVersion: optional(string(/^\d+\.\d+(?:\.\d+)?$/, 'must be a Kubernetes version such as 1.33 or 1.33.2')),
+  outboundType: optional(oneOf(['loadBalancer', 'userDefinedRouting'] as const)),
+  serviceCidr: optional(cidrField),
+  dnsServiceIp: optional(ipField),
+  podCidr: optional(cidrField),
+});
+
+export const workloadsSchema = object({
+  namespace: optional(string(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a Kubernetes namespace name (DNS label)')),
+  envoy: optional(
+    object({
+      image: optional(imageField),
+      replicas: optional(integer(1, 100)),
+      hostNetwork: optional(boolean()),
+      upstreamDns: optional(list(ipField, 1, 'resolver')),
+      maxConnections: optional(integer(1, 1_000_000)),
+    }),
+  ),
+  dnsmasq: optional(
+    object({
+      image: optional(imageField),
+      replicas: optional(integer(1, 100)),
+      strict: optional(boolean()),
+      upstreamDns: optional(ipField),
+      cacheSize: optional(integer(0, 100_000)),
+    }),
+  ),
+});
+
+/** The whole config file. */
+export const configSchema = object({
+  name: required(string(NAME_PATTERN, "must be 2-24 characters of a-z, 0-9 and '-', starting with a letter (it prefixes Azure resource names)")),
+  location: required(string(LOCATION_PATTERN, "must be an Azure region name such as 'westeurope' (lowercase letters and digits)")),
+  levels: required(list(levelSchema, 1, 'level'), 'list the network levels, top (internet-facing) first'),
+  allowList: required(list(allowEntrySchema, 1, 'entry'), 'list the domains the levels may reach'),
+  terraform: optional(object({ backend: optional(backendSchema) })),
+  cluster: optional(clusterSchema),
+  workloads: optional(workloadsSchema),
+});
+
+type FieldValue<F> = F extends Field<infer T> ? T : never;
+/** The config file as parsed, before defaults and semantic checks. */
+export type RawConfig = FieldValue<typeof configSchema>;
+export type RawAllowEntry = FieldValue<typeof allowEntrySchema>;
+export type RawCluster = FieldValue<typeof clusterSchema>;
+export type RawWorkloads = FieldValue<typeof workloadsSchema>;
+export type BackendConfig = FieldValue<typeof backendSchema>;

@@ -1,0 +1,173 @@
+import { IssueCollector } from './issues';
+
+/**
+ * A tiny strict schema language for the config file. Each field checks its value, reports
+ * every problem to the collector with the path, and returns the typed value (or
+ * `undefined` when invalid). Unknown keys are errors with a "did you mean" hint: a typo
+ * such as `allowlist` must never silently drop the list.
+ */
+export type Path = readonly (string | number)[];
+export type Field<T> = (value: unknown, path: Path, issues: IssueCollector) => T | undefined;
+
+/** A key of an object schema; `optional` keys may be absent (then `undefined`). */
+interface KeySpec<T> {
+  readonly field: Field<T>;
+  readonly optional: boolean;
+  /** Text for the error when a required key is missing. */
+  readonly hint?: string;
+}
+
+export function required<T>(field: Field<T>, hint?: string): KeySpec<T> {
+  return { field, optional: false, hint };
+}
+
+export function optional<T>(field: Field<T>): KeySpec<T | undefined> {
+  return { field: field as Field<T | undefined>, optional: true };
+}
+
+type Shape = Record<string, KeySpec<unknown>>;
+type FromShape<S extends Shape> = { -readonly [K in keyof S]: S[K] extends KeySpec<infer T> ? T : never };
+
+/** An object with exactly the keys of `shape`. */
+export function object<S extends Shape>(shape: S): Field<FromShape<S>> {
+  return (value, path, issues) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      issues.add(path, 'must be a mapping (key: value)', value);
+      return undefined;
+    }
+    const input = value as Record<string, unknown>;
+    const known = Object.keys(shape);
+    let ok = true;
+    for (const key of Object.keys(input)) {
+      if (!(key in shape)) {
+        const guess = closest(key, known);
+        issues.add([...path, key], `unknown key${guess ? `: did you mean '${guess}'?` : ''} (allowed: ${known.join(', ')})`);
+        ok = false;
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of known) {
+      const spec = shape[key];
+      if (input[key] === undefined || input[key] === null) {
+        if (!spec.optional) {
+          issues.add([...path, key], `is required${spec.hint ? `: ${spec.hint}` : ''}`);
+          ok = false;
+        }
+        continue;
+      }
+      const parsed = spec.field(input[key], [...path, key], issues);
+      if (parsed === undefined) ok = false;
+      else out[key] = parsed;
+    }
+    return ok ? (out as FromShape<S>) : undefined;
+  };
+}
+
+/** A list; `minItems` defaults to 0. */
+export function list<T>(item: Field<T>, minItems = 0, whatFor = 'entry'): Field<T[]> {
+  return (value, path, issues) => {
+    if (!Array.isArray(value)) {
+      issues.add(path, 'must be a list', value);
+      return undefined;
+    }
+    if (value.length < minItems) {
+      issues.add(path, `must have at least ${minItems} ${whatFor}${minItems === 1 ? '' : 's'}`);
+      return undefined;
+    }
+    const out: T[] = [];
+    let ok = true;
+    value.forEach((v, i) => {
+      const parsed = item(v, [...path, i], issues);
+      if (parsed === undefined) ok = false;
+      else out.push(parsed);
+    });
+    return ok ? out : undefined;
+  };
+}
+
+/** A string, optionally matching `pattern` (with `rule` as the message when it does not). */
+export function string(pattern?: RegExp, rule?: string): Field<string> {
+  return (value, path, issues) => {
+    if (typeof value !== 'string') {
+      issues.add(path, 'must be a string', value);
+      return undefined;
+    }
+    if (pattern && !pattern.test(value)) {
+      issues.add(path, rule ?? `must match ${pattern}`, value);
+      return undefined;
+    }
+    return value;
+  };
+}
+
+/** A whole number in `[min, max]`. */
+export function integer(min: number, max: number, rule?: string): Field<number> {
+  return (value, path, issues) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      issues.add(path, rule ?? `must be a whole number from ${min} to ${max}`, value);
+      return undefined;
+    }
+    return value;
+  };
+}
+
+export function boolean(): Field<boolean> {
+  return (value, path, issues) => {
+    if (typeof value !== 'boolean') {
+      issues.add(path, 'must be true or false', value);
+      return undefined;
+    }
+    return value;
+  };
+}
+
+/** One of a fixed set of strings. */
+export function oneOf<T extends string>(choices: readonly T[]): Field<T> {
+  return (value, path, issues) => {
+    if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+      issues.add(path, `must be one of: ${choices.join(', ')}`, value);
+      return undefined;
+    }
+    return value as T;
+  };
+}
+
+/** Runs a further check on a parsed value; `check` returns a rule when the value is wrong. */
+export function refine<T>(field: Field<T>, check: (value: T) => string | undefined): Field<T> {
+  return (value, path, issues) => {
+    const parsed = field(value, path, issues);
+    if (parsed === undefined) return undefined;
+    const rule = check(parsed);
+    if (rule) {
+      issues.add(path, rule, value);
+      return undefined;
+    }
+    return parsed;
+  };
+}
+
+/** The known key nearest to a typo (case-insensitive, edit distance at most 3). */
+function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 4;
+  for (const candidate of known) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}

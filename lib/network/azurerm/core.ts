@@ -1,0 +1,7 @@
+/**
+ * Azure provider and resource groups, imported by deep path: the package root costs
+ * seconds and hundreds of MiB per synth (shared/reference/toolchain.md). Every provider
+ * import in the project goes through a module in this folder.
+ */
+export { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+export { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
