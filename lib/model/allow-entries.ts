@@ -55,8 +55,9 @@ export function buildAllowEntries(
 
     const { pattern } = parsed.value;
     const domain = parsed.value.kind === 'exact' ? parsed.value.name : parsed.value.suffix;
-    if (isSpecialUse(domain)) {
-      warnings.add(['allowList', index, 'domain'], `'${domain}' is reserved for documentation or local use (RFC 2606/6761): a test entry left in the list?`, entry.domain);
+    const reserved = specialUseSuffix(domain);
+    if (reserved) {
+      warnings.add(['allowList', index, 'domain'], `'${reserved}' is reserved for documentation or local use (RFC 2606/6761): a test entry left in the list?`, entry.domain);
     }
     const existing = byPattern.get(pattern);
     if (existing) {
@@ -123,6 +124,6 @@ export function coveringWildcard<T>(name: string, wildcardsBySuffix: ReadonlyMap
   return undefined;
 }
 
-function isSpecialUse(domain: string): boolean {
-  return SPECIAL_USE.some((s) => domain === s || domain.endsWith(`.${s}`));
+function specialUseSuffix(domain: string): string | undefined {
+  return SPECIAL_USE.find((s) => domain === s || domain.endsWith(`.${s}`));
 }

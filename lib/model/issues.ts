@@ -19,9 +19,8 @@ export interface ConfigIssue {
 /** Renders an issue as one line: `file:line: path: "value": rule`. */
 export function formatIssue(issue: ConfigIssue): string {
   const where = issue.line !== undefined ? `${issue.file}:${issue.line}` : issue.file;
-  const path = issue.path ? ` ${issue.path}` : '';
-  const value = issue.value !== undefined ? ` ${quoteValue(issue.value)}` : '';
-  return `${where}:${path}${value}: ${issue.rule}`;
+  const subject = [issue.path, issue.value !== undefined ? quoteValue(issue.value) : ''].filter(Boolean).join(' ');
+  return subject ? `${where}: ${subject}: ${issue.rule}` : `${where}: ${issue.rule}`;
 }
 
 /** JSON-quotes a value so control characters (a newline in a domain) stay visible. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import { AllowEntry, buildAllowEntries } from './allow-entries';
 import { LevelAddressPlan, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, planLevelAddresses } from './address-plan';
 import { configSchema, RawConfig } from './config';
@@ -35,6 +35,8 @@ export interface EgressModel {
   /** Things worth a look that do not stop the run (merged duplicates, covered names). */
   readonly warnings: readonly ConfigIssue[];
 }
+
+const ALIAS_HINT = " (a value starting with '*' must be quoted: \"*.b.com\")";
 
 /** Default config location, relative to the project root. */
 export const DEFAULT_CONFIG_PATH = 'infra/egress.yaml';
@@ -74,13 +76,16 @@ export function parseConfig(text: string, file: string): EgressModel {
         file,
         line: e.linePos?.[0].line,
         path: '',
-        rule: `not valid YAML: ${e.message.split('\n')[0]}${/alias/i.test(e.message) ? " (a value starting with '*' must be quoted: \"*.b.com\")" : ''}`,
+        rule: `not valid YAML: ${e.message.split('\n')[0]}${/alias/i.test(e.message) ? ALIAS_HINT : ''}`,
       })),
     );
   }
   const locate = (path: readonly (string | number)[]): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true);
+    // The line of the key (or list item) itself; a missing key points at its parent.
+    for (let n = path.length; n > 0; n--) {
+      const parent = doc.getIn(path.slice(0, n - 1), true);
+      const last = path[n - 1];
+      const node = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === last)?.key : isSeq(parent) ? parent.get(last as number, true) : undefined;
       if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
     }
     return undefined;
@@ -88,7 +93,15 @@ export function parseConfig(text: string, file: string): EgressModel {
   const errors = new IssueCollector(file, locate);
   const warnings = new IssueCollector(file, locate);
 
-  const raw = configSchema(doc.toJS(), [], errors);
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    let line: number | undefined;
+    visit(doc, { Alias: (_, node) => { if (line === undefined && node.range) line = lineCounter.linePos(node.range[0]).line; } });
+    throw new ConfigError([{ file, line, path: '', rule: `not valid YAML: ${(e as Error).message}${ALIAS_HINT}` }]);
+  }
+  const raw = configSchema(data, [], errors);
   if (!raw) throw new ConfigError(errors.issues);
 
   const levels = planLevels(raw, errors);
