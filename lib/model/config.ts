@@ -57,6 +57,7 @@ export const backendSchema = object({
 
 export const clusterSchema = object({
   nodeCount: optional(integer(1, 1000)),
+  maxPods: optional(integer(10, 250, 'must be a whole number from 10 to 250 (AKS limits)')),
   vmSize: optional(string(/^[A-Za-z0-9_]{3,64}$/, 'must be an Azure VM size such as Standard_B4ms')),
   networkPlugin: optional(oneOf(['azure', 'kubenet', 'azure-overlay'] as const)),
   networkPolicy: optional(oneOf(['azure', 'calico', 'cilium'] as const)),
@@ -87,6 +88,9 @@ export const workloadsSchema = object({
       strict: optional(boolean()),
       upstreamDns: optional(ipField),
       cacheSize: optional(integer(0, 100_000)),
+      forwardZones: optional(
+        list(string(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/, 'must be a lowercase DNS zone such as privatelink.blob.core.windows.net')),
+      ),
     }),
   ),
 });

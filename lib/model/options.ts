@@ -1,9 +1,18 @@
 import { BackendConfig, RawCluster, RawWorkloads } from './config';
 
-/** AKS settings applied to every level's cluster. */
+/**
+ * AKS settings applied to every level's cluster (config section `cluster:`). The
+ * user documentation of every key is docs/network.md, "Config reference".
+ */
 export interface ClusterOptions {
   /** Nodes in the system pool. @default 3 (the reference sample) */
   readonly nodeCount: number;
+  /**
+   * Maximum pods per node (10-250), fixed when the pool is created. With `azure` (pods
+   * take node-subnet addresses) it drives the node subnet size check.
+   * @default AKS's default for the plugin: 250 for 'azure-overlay', 30 for 'azure', 110 for 'kubenet'
+   */
+  readonly maxPods: number;
   /** VM size of the system pool. @default 'Standard_B4ms' */
   readonly vmSize: string;
   /** Pod networking. @default 'azure-overlay' (pod IPs outside the VNET; kubenet is being retired) */
@@ -16,7 +25,11 @@ export interface ClusterOptions {
   readonly apiServerAuthorizedIpRanges: readonly string[];
   /** Kubernetes version. @default undefined (AKS's default version) */
   readonly kubernetesVersion?: string;
-  /** How nodes reach the internet. @default 'loadBalancer' */
+  /**
+   * How nodes reach the internet. 'userDefinedRouting' needs a route table with a
+   * default route to a firewall, which this project does not generate yet: synth refuses it.
+   * @default 'loadBalancer'
+   */
   readonly outboundType: 'loadBalancer' | 'userDefinedRouting';
   /** Service CIDR; must not overlap any level. @default '10.0.0.0/16' */
   readonly serviceCidr: string;
@@ -53,25 +66,51 @@ export interface WorkloadOptions {
     readonly upstreamDns: string;
     /** dnsmasq cache-size. @default 1000 */
     readonly cacheSize: number;
+    /**
+     * Extra zones that still forward upstream in strict mode (for example the private
+     * link zones you use, `privatelink.blob.core.windows.net`). Always forwarded:
+     * `internal.cloudapp.net`, the reverse zones of every level's address space, and
+     * `privatelink.<location>.azmk8s.io` for a private cluster. @default []
+     */
+    readonly forwardZones: readonly string[];
   };
 }
 
-/** Optional Terraform settings. */
+/** Optional Terraform settings (config section `terraform:`). */
 export interface TerraformOptions {
-  /** azurerm remote state; local state files when absent. @default undefined */
+  /**
+   * azurerm remote state, one blob per stack (`<keyPrefix>/<level>.tfstate`); local
+   * state files (`cdktf.out/stacks/<level>/terraform.<level>.tfstate`) when absent.
+   * @default undefined (local state)
+   */
   readonly backend?: BackendConfig;
 }
 
 /** Azure DNS, reachable from every VNET. */
 export const AZURE_DNS_IP = '168.63.129.16';
-export const DEFAULT_ENVOY_IMAGE = 'mcr.microsoft.com/oss/v2/envoyproxy/envoy:v1.34.1';
-export const DEFAULT_DNSMASQ_IMAGE = 'mcr.microsoft.com/oss/kubernetes/k8s-dns-dnsmasq-nanny:1.22.20';
+/**
+ * Envoy's official distroless image (runs as non-root, binary at /usr/local/bin/envoy).
+ * Pulled from Docker Hub: its hosts are on the default allow-list (purpose
+ * "layered-egress images"); mirror it into your own registry to drop them.
+ */
+export const DEFAULT_ENVOY_IMAGE = 'docker.io/envoyproxy/envoy:distroless-v1.39.1';
+/**
+ * Kubernetes' kube-dns dnsmasq image (distroless, dnsmasq 2.90 at /usr/sbin/dnsmasq; the
+ * chart runs dnsmasq directly, not the nanny). dnsmasq 2.86+ is required for `*.` patterns.
+ * Pulled from registry.k8s.io (hosts on the default allow-list, purpose "layered-egress images").
+ */
+export const DEFAULT_DNSMASQ_IMAGE = 'registry.k8s.io/dns/k8s-dns-dnsmasq-nanny:1.26.4';
+
+/** AKS's default maximum pods per node for each network plugin. */
+export const DEFAULT_MAX_PODS: Readonly<Record<ClusterOptions['networkPlugin'], number>> = { 'azure-overlay': 250, azure: 30, kubenet: 110 };
 
 export function clusterOptions(raw: RawCluster | undefined): ClusterOptions {
+  const networkPlugin = raw?.networkPlugin ?? 'azure-overlay';
   return {
     nodeCount: raw?.nodeCount ?? 3,
+    maxPods: raw?.maxPods ?? DEFAULT_MAX_PODS[networkPlugin],
     vmSize: raw?.vmSize ?? 'Standard_B4ms',
-    networkPlugin: raw?.networkPlugin ?? 'azure-overlay',
+    networkPlugin,
     networkPolicy: raw?.networkPolicy ?? 'calico',
     privateCluster: raw?.privateCluster ?? false,
     apiServerAuthorizedIpRanges: [...(raw?.apiServerAuthorizedIpRanges ?? [])].sort(),
@@ -99,6 +138,7 @@ export function workloadOptions(raw: RawWorkloads | undefined): WorkloadOptions 
       strict: raw?.dnsmasq?.strict ?? false,
       upstreamDns: raw?.dnsmasq?.upstreamDns ?? AZURE_DNS_IP,
       cacheSize: raw?.dnsmasq?.cacheSize ?? 1000,
+      forwardZones: [...new Set(raw?.dnsmasq?.forwardZones ?? [])].sort(),
     },
   };
 }

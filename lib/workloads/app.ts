@@ -1,7 +1,11 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AllowList, EgressModel, LevelModel } from '../model';
+import { CorednsChart } from './coredns-chart';
+import { DnsmasqChart } from './dnsmasq-chart';
+import { EnvoyChart } from './envoy-chart';
 import { NamespaceChart } from './namespace-chart';
+import { NetworkPolicyChart } from './network-policy-chart';
 
 /**
  * The charts of one level. Each chart becomes one file `manifests/<level>/<chart id>.yaml`,
@@ -11,6 +15,11 @@ export class LevelWorkloads extends Construct {
   constructor(scope: Construct, readonly model: EgressModel, readonly level: LevelModel) {
     super(scope, level.name);
     new NamespaceChart(this, 'namespace', { model, level });
+    new EnvoyChart(this, 'envoy', { model, level });
+    new CorednsChart(this, 'coredns', { model, level });
+    // dnsmasq is the VNET DNS of the level below: only levels that have one carry it.
+    if (level.child !== undefined) new DnsmasqChart(this, 'dnsmasq', { model, level });
+    new NetworkPolicyChart(this, 'network-policies', { model, level });
   }
 
   /** This level's charts, sorted by id (the file order in kustomization.yaml). */

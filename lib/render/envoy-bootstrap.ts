@@ -1,0 +1,259 @@
+/**
+ * Envoy bootstrap of one level, rendered from the allow-list as a plain object (proto3
+ * JSON field names). Follows shared/reference/semantics.md, "Envoy facts":
+ *
+ * - one listener per allow-list port with `tls_inspector`; TLS is never terminated (no
+ *   `transport_socket` anywhere) and there is no default or catch-all filter chain, so a
+ *   connection whose SNI matches no allowed name is closed (access log flag `NR`);
+ * - lower levels: one chain per port holding every allowed name, `tcp_proxy` to a STATIC
+ *   cluster at the parent level's Envoy load balancer IP and the same port;
+ * - top level: each exact name to its own LOGICAL_DNS cluster (`V4_ONLY`); the wildcards
+ *   of a port in one chain through `sni_dynamic_forward_proxy` (with the port) to the
+ *   `dynamic_forward_proxy` cluster, filter and cluster sharing one `dns_cache_config`;
+ * - admin on 127.0.0.1 only; a small HTTP listener routes /ready and /stats/prometheus
+ *   to the admin cluster; overload manager caps downstream connections; raised circuit
+ *   breakers; idle timeouts; access logs with the SNI and response flags.
+ */
+import type { AllowEntry } from '../model/allow-entries';
+import { ENVOY_ADMIN_PORT, ENVOY_HEALTH_PORT, PortMapping } from './ports';
+
+/** Everything the bootstrap depends on: plain data. */
+export interface EnvoyBootstrapInput {
+  /** Level name (node id, stats). */
+  readonly level: string;
+  /** Allow-list entries (any order). */
+  readonly entries: readonly Pick<AllowEntry, 'pattern' | 'kind' | 'domain' | 'ports'>[];
+  /** Container port of each allow-list port (see `mapContainerPorts`). */
+  readonly ports: readonly PortMapping[];
+  /** The parent level's Envoy load balancer IP; undefined at the top (internet-facing) level. */
+  readonly upstreamIp?: string;
+  /** Resolvers Envoy itself uses for upstream names (top level). */
+  readonly upstreamDns: readonly string[];
+  /** Global downstream connection cap (overload manager); also the clusters' circuit breaker. */
+  readonly maxConnections: number;
+}
+
+/** Type URLs the bootstrap uses (each one must resolve in Envoy's v3 API). */
+export const TYPE = {
+  tlsInspector: 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector',
+  tcpProxy: 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy',
+  sniDfp: 'type.googleapis.com/envoy.extensions.filters.network.sni_dynamic_forward_proxy.v3.FilterConfig',
+  dfpCluster: 'type.googleapis.com/envoy.extensions.clusters.dynamic_forward_proxy.v3.ClusterConfig',
+  hcm: 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+  router: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router',
+  stdout: 'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog',
+  downstreamConnections: 'type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig',
+  cares: 'type.googleapis.com/envoy.extensions.network.dns_resolver.cares.v3.CaresDnsResolverConfig',
+} as const;
+
+/** Name of the cluster of the wildcard chains at the top level. */
+export const DYNAMIC_FORWARD_PROXY_CLUSTER = 'dynamic_forward_proxy';
+/** Name of the cluster pointing at the admin interface. */
+export const ADMIN_CLUSTER = 'admin';
+/** Timeouts (proto3 JSON Duration strings). */
+export const TIMEOUTS = { connect: '10s', idle: '3600s', listenerFilters: '10s', dnsRefresh: '60s', hostTtl: '300s' } as const;
+
+/** Access log line of the proxied listeners and tcp_proxy: SNI and response flags (`NR`: no chain matched). */
+export const ACCESS_LOG_FORMAT =
+  '[%START_TIME%] level=%ENVOY_NODE_ID% sni=%REQUESTED_SERVER_NAME% flags=%RESPONSE_FLAGS% ' +
+  'src=%DOWNSTREAM_REMOTE_ADDRESS% dst=%UPSTREAM_HOST% cluster=%UPSTREAM_CLUSTER% ' +
+  'rx=%BYTES_RECEIVED% tx=%BYTES_SENT% ms=%DURATION%\n';
+
+type Json = Record<string, unknown>;
+
+/** Listener name of an allow-list port. */
+export const listenerName = (port: number): string => `egress_${port}`;
+/** Top level: cluster of one exact name on one port. */
+export const exactClusterName = (name: string, port: number): string => `${name}:${port}`;
+/** Lower levels: cluster of the parent's Envoy on one port. */
+export const parentClusterName = (port: number): string => `parent_${port}`;
+
+const socket = (address: string, port: number): Json => ({ socket_address: { address, port_value: port } });
+const statName = (s: string): string => s.replace(/[^a-z0-9_]/gi, '_');
+
+function accessLog(): Json[] {
+  return [
+    {
+      name: 'envoy.access_loggers.stdout',
+      typed_config: { '@type': TYPE.stdout, log_format: { text_format_source: { inline_string: ACCESS_LOG_FORMAT } } },
+    },
+  ];
+}
+
+function tcpProxy(statPrefix: string, cluster: string): Json {
+  return {
+    name: 'envoy.filters.network.tcp_proxy',
+    typed_config: { '@type': TYPE.tcpProxy, stat_prefix: statPrefix, cluster, idle_timeout: TIMEOUTS.idle, access_log: accessLog() },
+  };
+}
+
+function circuitBreakers(max: number): Json {
+  return { thresholds: [{ priority: 'DEFAULT', max_connections: max, max_pending_requests: max, max_requests: max }] };
+}
+
+/** Cares resolver pinned to the configured upstream resolvers (never the pod's resolv.conf). */
+function dnsResolver(upstreamDns: readonly string[]): Json {
+  return {
+    name: 'envoy.network.dns_resolver.cares',
+    typed_config: {
+      '@type': TYPE.cares,
+      resolvers: upstreamDns.map((ip) => socket(ip, 53)),
+      use_resolvers_as_fallback: false,
+      dns_resolver_options: { use_tcp_for_dns_lookups: false, no_default_search_domain: true },
+    },
+  };
+}
+
+/** Renders the bootstrap object of one level. Deterministic: same input, same output. */
+export function renderEnvoyBootstrap(input: EnvoyBootstrapInput): Json {
+  const top = input.upstreamIp === undefined;
+  const entries = [...input.entries].sort((a, b) => (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0));
+  const ports = [...input.ports].sort((a, b) => a.servicePort - b.servicePort);
+  const listeners: Json[] = [];
+  const clusters: Json[] = [];
+  const dnsCache: Json = {
+    name: 'egress_dns_cache',
+    dns_lookup_family: 'V4_ONLY',
+    dns_refresh_rate: TIMEOUTS.dnsRefresh,
+    host_ttl: TIMEOUTS.hostTtl,
+    max_hosts: 4096,
+    typed_dns_resolver_config: dnsResolver(input.upstreamDns),
+  };
+  let usesDynamicForwardProxy = false;
+
+  for (const { servicePort: port, containerPort } of ports) {
+    const onPort = entries.filter((e) => e.ports.includes(port));
+    if (onPort.length === 0) continue;
+    const chains: Json[] = [];
+    if (!top) {
+      const cluster = parentClusterName(port);
+      chains.push({
+        name: `allowed_${port}`,
+        filter_chain_match: { server_names: onPort.map((e) => e.pattern) },
+        filters: [tcpProxy(`egress_${port}`, cluster)],
+      });
+      clusters.push({
+        name: cluster,
+        type: 'STATIC',
+        connect_timeout: TIMEOUTS.connect,
+        circuit_breakers: circuitBreakers(input.maxConnections),
+        load_assignment: { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(input.upstreamIp!, port) } }] }] },
+      });
+    } else {
+      for (const e of onPort.filter((x) => x.kind === 'exact')) {
+        const cluster = exactClusterName(e.domain, port);
+        chains.push({
+          name: `exact_${e.domain}_${port}`,
+          filter_chain_match: { server_names: [e.pattern] },
+          filters: [tcpProxy(`egress_${port}_${statName(e.domain)}`, cluster)],
+        });
+        clusters.push({
+          name: cluster,
+          alt_stat_name: statName(cluster),
+          type: 'LOGICAL_DNS',
+          dns_lookup_family: 'V4_ONLY',
+          connect_timeout: TIMEOUTS.connect,
+          circuit_breakers: circuitBreakers(input.maxConnections),
+          load_assignment: { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(e.domain, port) } }] }] },
+        });
+      }
+      const wildcards = onPort.filter((x) => x.kind === 'wildcard');
+      if (wildcards.length > 0) {
+        usesDynamicForwardProxy = true;
+        chains.push({
+          name: `wildcards_${port}`,
+          filter_chain_match: { server_names: wildcards.map((e) => e.pattern) },
+          filters: [
+            {
+              name: 'envoy.filters.network.sni_dynamic_forward_proxy',
+              typed_config: { '@type': TYPE.sniDfp, dns_cache_config: dnsCache, port_value: port },
+            },
+            tcpProxy(`egress_${port}_wildcards`, DYNAMIC_FORWARD_PROXY_CLUSTER),
+          ],
+        });
+      }
+    }
+    listeners.push({
+      name: listenerName(port),
+      address: socket('0.0.0.0', containerPort),
+      listener_filters: [
+        {
+          name: 'envoy.filters.listener.tls_inspector',
+          typed_config: { '@type': TYPE.tlsInspector },
+        },
+      ],
+      listener_filters_timeout: TIMEOUTS.listenerFilters,
+      per_connection_buffer_limit_bytes: 32768,
+      filter_chains: chains,
+      access_log: accessLog(),
+    });
+  }
+
+  if (usesDynamicForwardProxy) {
+    clusters.push({
+      name: DYNAMIC_FORWARD_PROXY_CLUSTER,
+      connect_timeout: TIMEOUTS.connect,
+      lb_policy: 'CLUSTER_PROVIDED',
+      circuit_breakers: circuitBreakers(input.maxConnections),
+      cluster_type: {
+        name: 'envoy.clusters.dynamic_forward_proxy',
+        typed_config: { '@type': TYPE.dfpCluster, dns_cache_config: dnsCache },
+      },
+    });
+  }
+
+  listeners.push(healthListener());
+  clusters.push({
+    name: ADMIN_CLUSTER,
+    type: 'STATIC',
+    connect_timeout: '1s',
+    load_assignment: { cluster_name: ADMIN_CLUSTER, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket('127.0.0.1', ENVOY_ADMIN_PORT) } }] }] },
+  });
+
+  const bootstrap: Json = {
+    node: { id: input.level, cluster: 'layered-egress' },
+    admin: { address: socket('127.0.0.1', ENVOY_ADMIN_PORT) },
+    static_resources: { listeners, clusters },
+    overload_manager: {
+      resource_monitors: [
+        {
+          name: 'envoy.resource_monitors.global_downstream_max_connections',
+          typed_config: { '@type': TYPE.downstreamConnections, max_active_downstream_connections: input.maxConnections },
+        },
+      ],
+    },
+  };
+  // Top level: Envoy resolves upstream names itself, never through the rewriting CoreDNS.
+  if (top) bootstrap.typed_dns_resolver_config = dnsResolver(input.upstreamDns);
+  return bootstrap;
+}
+
+/** /ready (kubelet) and /stats/prometheus (Prometheus) routed to the admin cluster; nothing else of the admin API. */
+function healthListener(): Json {
+  const route = (path: string): Json => ({ match: { path }, route: { cluster: ADMIN_CLUSTER, timeout: '5s' } });
+  return {
+    name: 'health',
+    address: socket('0.0.0.0', ENVOY_HEALTH_PORT),
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: 'envoy.filters.network.http_connection_manager',
+            typed_config: {
+              '@type': TYPE.hcm,
+              stat_prefix: 'health',
+              codec_type: 'HTTP1',
+              stream_idle_timeout: '30s',
+              request_timeout: '10s',
+              route_config: {
+                name: 'health',
+                virtual_hosts: [{ name: 'health', domains: ['*'], routes: [route('/ready'), route('/stats/prometheus')] }],
+              },
+              http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': TYPE.router } }],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -1,0 +1,144 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AllowList, EgressModel, LevelModel } from '../model';
+import { renderEnvoyBootstrap } from '../render/envoy-bootstrap';
+import { ENVOY_HEALTH_PORT, mapContainerPorts, PortMapping } from '../render/ports';
+import {
+  assertConfigMapSize,
+  checksum,
+  CHECKSUM_ANNOTATION,
+  commonLabels,
+  containerSecurityContext,
+  internalLoadBalancerAnnotations,
+  podSecurityContext,
+  resources,
+  selectorLabels,
+  topologySpread,
+} from './common';
+
+/** Names of the Envoy objects (public: CoreDNS rewrites to the Service, policies select the pods). */
+export const ENVOY = { name: 'envoy', configMap: 'envoy-config', configKey: 'envoy.yaml', mountPath: '/etc/envoy' } as const;
+
+/** Props of {@link EnvoyChart}. */
+export interface EnvoyChartProps {
+  readonly model: EgressModel;
+  readonly level: LevelModel;
+}
+
+/**
+ * The level's Envoy SNI proxy: ConfigMap `envoy-config` (key `envoy.yaml`, the bootstrap
+ * as compact JSON, which is valid YAML), Deployment, internal LoadBalancer Service at the
+ * planned Envoy IP with one port per allow-list port, PodDisruptionBudget.
+ */
+export class EnvoyChart extends Chart {
+  /** Service port -> container port of every proxied port. */
+  public readonly ports: readonly PortMapping[];
+  /** The rendered bootstrap text (the ConfigMap's `envoy.yaml`). */
+  public readonly config: string;
+
+  constructor(scope: Construct, id: string, props: EnvoyChartProps) {
+    const { model, level } = props;
+    const ns = model.workloads.namespace;
+    super(scope, id, { disableResourceNameHashes: true, namespace: ns });
+    const opts = model.workloads.envoy;
+    const allow = AllowList.of(this);
+    const top = level.parent === undefined;
+    const parent = top ? undefined : model.levels.find((l) => l.name === level.parent);
+    if (!top && !parent) throw new Error(`level '${level.name}': parent level '${level.parent}' is not in the model`);
+
+    this.ports = mapContainerPorts(allow.ports);
+    this.config = JSON.stringify(
+      renderEnvoyBootstrap({
+        level: level.name,
+        entries: allow.entries,
+        ports: this.ports,
+        upstreamIp: parent?.addresses.envoyIp,
+        upstreamDns: opts.upstreamDns,
+        maxConnections: opts.maxConnections,
+      }),
+    );
+    const labels = commonLabels(level, ENVOY.name, 'egress-proxy');
+    const selector = selectorLabels(ENVOY.name);
+    const data = { [ENVOY.configKey]: this.config };
+    assertConfigMapSize(level.name, ns, ENVOY.configMap, data);
+
+    new k8s.KubeConfigMap(this, 'config', { metadata: { name: ENVOY.configMap, labels }, data });
+
+    const hostNetwork = top && opts.hostNetwork;
+    new k8s.KubeDeployment(this, 'deployment', {
+      metadata: { name: ENVOY.name, labels },
+      spec: {
+        replicas: opts.replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: {
+            labels: { ...labels, ...selector },
+            annotations: {
+              [CHECKSUM_ANNOTATION]: checksum(this.config),
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/port': String(ENVOY_HEALTH_PORT),
+              'prometheus.io/path': '/stats/prometheus',
+            },
+          },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: podSecurityContext(),
+            topologySpreadConstraints: topologySpread(selector),
+            terminationGracePeriodSeconds: 30,
+            // The top level never resolves through the rewriting CoreDNS (semantics.md, point 10).
+            ...(top
+              ? hostNetwork
+                ? { hostNetwork: true, dnsPolicy: 'Default' }
+                : { dnsPolicy: 'None', dnsConfig: { nameservers: [...opts.upstreamDns], options: [{ name: 'ndots', value: '1' }] } }
+              : {}),
+            containers: [
+              {
+                name: 'envoy',
+                image: opts.image,
+                imagePullPolicy: 'IfNotPresent',
+                command: ['/usr/local/bin/envoy'],
+                args: ['--config-path', `${ENVOY.mountPath}/${ENVOY.configKey}`, '--disable-hot-restart', '--log-level', 'info', '--service-node', level.name, '--service-cluster', 'layered-egress'],
+                ports: [
+                  ...this.ports.map((p) => ({ name: `tcp-${p.servicePort}`, containerPort: p.containerPort, protocol: 'TCP' })),
+                  { name: 'health', containerPort: ENVOY_HEALTH_PORT, protocol: 'TCP' },
+                ],
+                readinessProbe: { httpGet: { path: '/ready', port: k8s.IntOrString.fromNumber(ENVOY_HEALTH_PORT) }, periodSeconds: 5, failureThreshold: 2 },
+                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(ENVOY_HEALTH_PORT) }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 },
+                resources: resources('100m', '128Mi', '1', '512Mi'),
+                securityContext: containerSecurityContext(),
+                volumeMounts: [
+                  { name: 'config', mountPath: ENVOY.mountPath, readOnly: true },
+                  { name: 'tmp', mountPath: '/tmp' },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: ENVOY.configMap } },
+              { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
+            ],
+          },
+        },
+      },
+    });
+
+    new k8s.KubeService(this, 'service', {
+      metadata: { name: ENVOY.name, labels, annotations: internalLoadBalancerAnnotations(level.addresses.envoyIp, level.addresses.loadBalancerSubnet.name) },
+      spec: {
+        type: 'LoadBalancer',
+        // Keeps the client's source IP (NetworkPolicy matches the level below) and skips a node hop.
+        externalTrafficPolicy: 'Local',
+        selector,
+        ports: this.ports.map((p) => ({ name: `tcp-${p.servicePort}`, port: p.servicePort, targetPort: k8s.IntOrString.fromNumber(p.containerPort), protocol: 'TCP' })),
+      },
+    });
+
+    new k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata: { name: ENVOY.name, labels },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+    });
+  }
+}

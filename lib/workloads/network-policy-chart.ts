@@ -1,0 +1,71 @@
+import { Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AllowList, EgressModel, LevelModel } from '../model';
+import { DNSMASQ_CONTAINER_PORT, ENVOY_HEALTH_PORT, mapContainerPorts } from '../render/ports';
+import { commonLabels, selectorLabels } from './common';
+import { DNSMASQ } from './dnsmasq-chart';
+import { ENVOY } from './envoy-chart';
+
+/** Props of {@link NetworkPolicyChart}. */
+export interface NetworkPolicyChartProps {
+  readonly model: EgressModel;
+  readonly level: LevelModel;
+}
+
+const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
+const udp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'UDP', port: k8s.IntOrString.fromNumber(port) });
+const host = (ip: string): k8s.NetworkPolicyPeer => ({ ipBlock: { cidr: `${ip}/32` } });
+
+/**
+ * NetworkPolicies of the egress namespace: deny everything by default; Envoy accepts
+ * in-cluster pods and the level below on its proxied ports (plus the health port for
+ * the kubelet and Prometheus) and reaches only the parent's Envoy (lower levels) or the
+ * internet on the allow-list ports plus its DNS resolvers (top); dnsmasq accepts the
+ * level below on 53 and reaches only its upstream resolver. Enforced only when the
+ * cluster runs a policy engine (`cluster.networkPolicy`).
+ */
+export class NetworkPolicyChart extends Chart {
+  constructor(scope: Construct, id: string, props: NetworkPolicyChartProps) {
+    const { model, level } = props;
+    super(scope, id, { disableResourceNameHashes: true, namespace: model.workloads.namespace });
+    const ports = mapContainerPorts(AllowList.of(this).ports);
+    const child = model.levels.find((l) => l.name === level.child);
+    const parent = model.levels.find((l) => l.name === level.parent);
+    const envoyOpts = model.workloads.envoy;
+    const labels = (name: string) => commonLabels(level, name, 'network-policy');
+
+    new k8s.KubeNetworkPolicy(this, 'default-deny', {
+      metadata: { name: 'default-deny', labels: labels('default-deny') },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+
+    const allPods: k8s.NetworkPolicyPeer = { namespaceSelector: {}, podSelector: {} };
+    const envoyIngress: k8s.NetworkPolicyIngressRule[] = [
+      { from: [allPods, ...(child ? [{ ipBlock: { cidr: child.addresses.addressSpace } }] : [])], ports: ports.map((p) => tcp(p.containerPort)) },
+      { from: [allPods], ports: [tcp(ENVOY_HEALTH_PORT)] },
+    ];
+    const envoyEgress: k8s.NetworkPolicyEgressRule[] = parent
+      ? [{ to: [host(parent.addresses.envoyIp)], ports: ports.map((p) => tcp(p.servicePort)) }]
+      : [
+          { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: ports.map((p) => tcp(p.servicePort)) },
+          { to: envoyOpts.upstreamDns.map(host), ports: [udp(53), tcp(53)] },
+        ];
+    new k8s.KubeNetworkPolicy(this, 'envoy', {
+      metadata: { name: ENVOY.name, labels: labels(ENVOY.name) },
+      spec: { podSelector: { matchLabels: selectorLabels(ENVOY.name) }, policyTypes: ['Ingress', 'Egress'], ingress: envoyIngress, egress: envoyEgress },
+    });
+
+    if (child) {
+      new k8s.KubeNetworkPolicy(this, 'dnsmasq', {
+        metadata: { name: DNSMASQ.name, labels: labels(DNSMASQ.name) },
+        spec: {
+          podSelector: { matchLabels: selectorLabels(DNSMASQ.name) },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [{ from: [{ ipBlock: { cidr: child.addresses.addressSpace } }], ports: [udp(DNSMASQ_CONTAINER_PORT), tcp(DNSMASQ_CONTAINER_PORT)] }],
+          egress: [{ to: [host(model.workloads.dnsmasq.upstreamDns)], ports: [udp(53), tcp(53)] }],
+        },
+      });
+    }
+  }
+}
