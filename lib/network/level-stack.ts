@@ -1,8 +1,14 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { EgressModel, LevelModel } from '../model';
+import { AllowList, EgressModel, LevelModel } from '../model';
 import { AzurermProvider, ResourceGroup } from './azurerm/core';
 import { Subnet, VirtualNetwork } from './azurerm/network';
+import { configureBackend } from './backend';
+import { LevelCluster } from './cluster';
+import { LevelNames, levelNames } from './names';
+import { planNsgRules } from './nsg-plan';
+import { ParentPeering } from './peering';
+import { LevelSecurityGroup } from './security-group';
 
 /** Props of {@link LevelStack}. */
 export interface LevelStackProps {
@@ -10,44 +16,100 @@ export interface LevelStackProps {
   readonly level: LevelModel;
 }
 
+/** Tag put on every resource of a level. */
+export const LEVEL_TAG = 'layered-egress-level';
+
 /**
  * The Terraform stack of one network level, named after the level so users deploy top
- * down with `npx cdktf deploy l4 l3 l2`.
+ * down with `npx cdktf deploy l4 l3 l2`: resource group, VNET (below the top: its DNS
+ * server is the parent's DNS IP), the node and load balancer subnets, one NSG on both,
+ * the peerings with the parent (owned here, so the parent never depends on its child),
+ * the AKS cluster, and outputs. Every address comes from the model's plan, the same
+ * values the Kubernetes side uses.
  */
 export class LevelStack extends TerraformStack {
+  public readonly names: LevelNames;
   public readonly resourceGroup: ResourceGroup;
   public readonly virtualNetwork: VirtualNetwork;
   public readonly nodeSubnet: Subnet;
   public readonly loadBalancerSubnet: Subnet;
+  public readonly securityGroup: LevelSecurityGroup;
+  public readonly peering?: ParentPeering;
+  public readonly cluster: LevelCluster;
 
   constructor(scope: Construct, props: LevelStackProps) {
     super(scope, props.level.name);
     const { model, level } = props;
-    const prefix = `${model.name}-${level.name}`;
+    const addresses = level.addresses;
+    const parent = level.parent !== undefined ? model.levels.find((l) => l.name === level.parent) : undefined;
+    const names = (this.names = levelNames(model, level));
+    const tags = { [LEVEL_TAG]: level.name };
     new AzurermProvider(this, 'azurerm', { features: [{}] });
+    configureBackend(this, model.terraform.backend, model.name);
 
     this.resourceGroup = new ResourceGroup(this, 'resource-group', {
-      name: `rg-${prefix}`,
+      name: names.resourceGroup,
       location: model.location,
-      tags: { 'layered-egress-level': level.name },
+      tags,
     });
     this.virtualNetwork = new VirtualNetwork(this, 'vnet', {
-      name: `vnet-${prefix}`,
+      name: names.virtualNetwork,
       location: model.location,
       resourceGroupName: this.resourceGroup.name,
-      addressSpace: [level.addresses.addressSpace],
+      addressSpace: [addresses.addressSpace],
+      // Below the top, nodes resolve through the parent's DNS from their first boot: set
+      // on the VNET, which the subnets and so the cluster depend on.
+      dnsServers: parent ? [parent.addresses.dnsIp] : undefined,
+      tags,
     });
     this.nodeSubnet = new Subnet(this, 'subnet-nodes', {
-      name: level.addresses.nodeSubnet.name,
+      name: addresses.nodeSubnet.name,
       resourceGroupName: this.resourceGroup.name,
       virtualNetworkName: this.virtualNetwork.name,
-      addressPrefixes: [level.addresses.nodeSubnet.cidr],
+      addressPrefixes: [addresses.nodeSubnet.cidr],
     });
     this.loadBalancerSubnet = new Subnet(this, 'subnet-egress-ilb', {
-      name: level.addresses.loadBalancerSubnet.name,
+      name: addresses.loadBalancerSubnet.name,
       resourceGroupName: this.resourceGroup.name,
       virtualNetworkName: this.virtualNetwork.name,
-      addressPrefixes: [level.addresses.loadBalancerSubnet.cidr],
+      addressPrefixes: [addresses.loadBalancerSubnet.cidr],
     });
+
+    this.securityGroup = new LevelSecurityGroup(this, 'nsg', {
+      name: names.networkSecurityGroup,
+      location: model.location,
+      resourceGroupName: this.resourceGroup.name,
+      rules: planNsgRules(model, level, AllowList.of(this).ports),
+      subnets: { nodes: this.nodeSubnet, 'egress-ilb': this.loadBalancerSubnet },
+      tags,
+    });
+
+    if (parent) {
+      const parentNames = levelNames(model, parent);
+      this.peering = new ParentPeering(this, 'peering', {
+        local: { level: level.name, resourceGroupName: names.resourceGroup, virtualNetworkName: names.virtualNetwork, virtualNetwork: this.virtualNetwork },
+        parent: { level: parent.name, resourceGroupName: parentNames.resourceGroup, virtualNetworkName: parentNames.virtualNetwork },
+      });
+    }
+
+    this.cluster = new LevelCluster(this, 'aks', {
+      names,
+      location: model.location,
+      resourceGroupName: this.resourceGroup.name,
+      options: model.cluster,
+      nodeSubnet: this.nodeSubnet,
+      loadBalancerSubnet: this.loadBalancerSubnet,
+      dependsOn: [...this.securityGroup.associations, ...(this.peering ? [this.peering.toParent, this.peering.fromParent] : [])],
+      tags,
+    });
+
+    const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
+    output('resource_group_name', this.resourceGroup.name, 'Resource group of the level');
+    output('vnet_id', this.virtualNetwork.id, 'VNET of the level');
+    output('node_subnet_id', this.nodeSubnet.id, 'AKS node subnet');
+    output('load_balancer_subnet_id', this.loadBalancerSubnet.id, 'Subnet of the Envoy and DNS internal load balancers');
+    output('envoy_ip', addresses.envoyIp, "Planned IP of the level's Envoy internal load balancer");
+    output('dns_ip', addresses.dnsIp, "Planned IP of the level's DNS internal load balancer");
+    output('cluster_name', this.cluster.cluster.name, 'AKS cluster of the level');
   }
 }

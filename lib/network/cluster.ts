@@ -1,0 +1,98 @@
+import { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { ClusterOptions } from '../model';
+import { KubernetesCluster, KubernetesClusterNetworkProfile } from './azurerm/containers';
+import { RoleAssignment, UserAssignedIdentity } from './azurerm/identity';
+import { Subnet } from './azurerm/network';
+import { LevelNames } from './names';
+
+/** Built-in role the AKS control plane needs on a subnet it joins (nodes) or places internal load balancers in. */
+export const NETWORK_CONTRIBUTOR = 'Network Contributor';
+/** Nodes AKS adds during an upgrade; the node subnet size check counts them. */
+export const MAX_SURGE_NODES = 1;
+
+/** Props of {@link LevelCluster}. */
+export interface LevelClusterProps {
+  readonly names: LevelNames;
+  readonly location: string;
+  readonly resourceGroupName: string;
+  readonly options: ClusterOptions;
+  readonly nodeSubnet: Subnet;
+  readonly loadBalancerSubnet: Subnet;
+  /** Created before the cluster: NSG associations, peerings (a lower level's nodes resolve through the parent's DNS from their first boot). */
+  readonly dependsOn?: readonly ITerraformDependable[];
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One level's AKS cluster: a user-assigned control-plane identity with Network Contributor
+ * on the node subnet and on the load balancer subnet (AKS needs it to join the nodes and
+ * to place the internal load balancers' static IPs there), both granted before the
+ * cluster is created; a system pool on the node subnet; the configured network plugin,
+ * policy, service range and outbound type.
+ */
+export class LevelCluster extends Construct {
+  public readonly identity: UserAssignedIdentity;
+  public readonly roleAssignments: RoleAssignment[];
+  public readonly cluster: KubernetesCluster;
+
+  constructor(scope: Construct, id: string, props: LevelClusterProps) {
+    super(scope, id);
+    const { names, options } = props;
+    const tags = props.tags ? { ...props.tags } : undefined;
+    this.identity = new UserAssignedIdentity(this, 'identity', {
+      name: names.clusterIdentity,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      tags,
+    });
+    const grant = (key: string, subnet: Subnet) =>
+      new RoleAssignment(this, `network-contributor-${key}`, {
+        scope: subnet.id,
+        roleDefinitionName: NETWORK_CONTRIBUTOR,
+        principalId: this.identity.principalId,
+        principalType: 'ServicePrincipal',
+        skipServicePrincipalAadCheck: true,
+      });
+    this.roleAssignments = [grant('nodes', props.nodeSubnet), grant('load-balancers', props.loadBalancerSubnet)];
+    this.cluster = new KubernetesCluster(this, 'cluster', {
+      name: names.cluster,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      nodeResourceGroup: names.nodeResourceGroup,
+      dnsPrefix: names.dnsPrefix,
+      kubernetesVersion: options.kubernetesVersion,
+      privateClusterEnabled: options.privateCluster,
+      apiServerAccessProfile: options.apiServerAuthorizedIpRanges.length > 0 ? { authorizedIpRanges: [...options.apiServerAuthorizedIpRanges] } : undefined,
+      defaultNodePool: {
+        name: names.systemNodePool,
+        temporaryNameForRotation: names.systemNodePoolRotation,
+        nodeCount: options.nodeCount,
+        vmSize: options.vmSize,
+        maxPods: options.maxPods,
+        vnetSubnetId: props.nodeSubnet.id,
+        upgradeSettings: { maxSurge: String(MAX_SURGE_NODES) },
+      },
+      identity: { type: 'UserAssigned', identityIds: [this.identity.id] },
+      networkProfile: networkProfile(options),
+      tags,
+      dependsOn: [...this.roleAssignments, ...(props.dependsOn ?? [])],
+    });
+  }
+}
+
+/** The AKS network profile for the configured plugin and policy. */
+export function networkProfile(options: ClusterOptions): KubernetesClusterNetworkProfile {
+  const overlay = options.networkPlugin === 'azure-overlay';
+  return {
+    networkPlugin: options.networkPlugin === 'kubenet' ? 'kubenet' : 'azure',
+    networkPluginMode: overlay ? 'overlay' : undefined,
+    networkPolicy: options.networkPolicy,
+    networkDataPlane: options.networkPolicy === 'cilium' ? 'cilium' : undefined,
+    podCidr: options.networkPlugin === 'azure' ? undefined : options.podCidr,
+    serviceCidr: options.serviceCidr,
+    dnsServiceIp: options.dnsServiceIp,
+    outboundType: options.outboundType,
+    loadBalancerSku: 'standard',
+  };
+}

@@ -1,0 +1,100 @@
+import { EgressModel, LevelModel } from '../model';
+
+/**
+ * Azure resource names of one level, derived from the config's `name` and the level
+ * name only, so a lower stack can name its parent's resources (for the peering back to
+ * it) without a cross-stack reference, and the verifier can read them as plain strings.
+ */
+export interface LevelNames {
+  readonly resourceGroup: string;
+  readonly virtualNetwork: string;
+  readonly networkSecurityGroup: string;
+  readonly clusterIdentity: string;
+  readonly cluster: string;
+  readonly dnsPrefix: string;
+  /** The resource group AKS creates for the nodes and load balancers (instead of `MC_<rg>_<cluster>_<region>`, often over 80 characters). */
+  readonly nodeResourceGroup: string;
+  readonly systemNodePool: string;
+  /** Name AKS uses while it rotates the system pool (vmSize changes). */
+  readonly systemNodePoolRotation: string;
+}
+
+/** Names of `level`'s resources. */
+export function levelNames(model: Pick<EgressModel, 'name'>, level: Pick<LevelModel, 'name'>): LevelNames {
+  const prefix = `${model.name}-${level.name}`;
+  return {
+    resourceGroup: `rg-${prefix}`,
+    virtualNetwork: `vnet-${prefix}`,
+    networkSecurityGroup: `nsg-${prefix}`,
+    clusterIdentity: `id-aks-${prefix}`,
+    cluster: `aks-${prefix}`,
+    dnsPrefix: prefix,
+    nodeResourceGroup: `rg-${prefix}-aks-nodes`,
+    systemNodePool: 'system',
+    systemNodePoolRotation: 'systemtmp',
+  };
+}
+
+/** Name of the peering that lives on `from`'s VNET and points at `to`'s. */
+export function peeringName(from: string, to: string): string {
+  return `peer-${from}-to-${to}`;
+}
+
+/** Kinds of named Azure resources this project creates. */
+export type AzureNameKind =
+  | 'resource group'
+  | 'virtual network'
+  | 'subnet'
+  | 'network security group'
+  | 'security rule'
+  | 'virtual network peering'
+  | 'managed identity'
+  | 'AKS cluster'
+  | 'AKS DNS prefix'
+  | 'AKS node pool';
+
+/** Azure's naming rule for each kind (learn.microsoft.com, "Naming rules and restrictions for Azure resources"). */
+export const AZURE_NAME_RULES: Readonly<Record<AzureNameKind, { pattern: RegExp; rule: string }>> = {
+  'resource group': { pattern: /^[-\w.()]{0,89}[-\w()]$/, rule: "1-90 letters, digits, '_', '-', '.', '(' or ')', not ending with '.'" },
+  'virtual network': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,62}\w)$/, rule: "2-64 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
+  subnet: { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
+  'network security group': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
+  'security rule': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
+  'virtual network peering': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
+  'managed identity': { pattern: /^[A-Za-z0-9][\w-]{2,127}$/, rule: "3-128 letters, digits, '_' or '-', starting with a letter or digit" },
+  'AKS cluster': { pattern: /^[A-Za-z0-9](?:[\w-]{0,61}[A-Za-z0-9])?$/, rule: "1-63 letters, digits, '_' or '-', starting and ending with a letter or digit" },
+  'AKS DNS prefix': { pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/, rule: "1-54 letters, digits or '-', starting and ending with a letter or digit" },
+  'AKS node pool': { pattern: /^[a-z][a-z0-9]{0,11}$/, rule: '1-12 lowercase letters and digits, starting with a letter (Linux pools)' },
+};
+
+/**
+ * Why `name` is not a valid Azure name of `kind`, or undefined when it is. Pure: the
+ * synth-time validation calls it for every name it is about to write.
+ */
+export function azureNameProblem(kind: AzureNameKind, name: string): string | undefined {
+  const { pattern, rule } = AZURE_NAME_RULES[kind];
+  return pattern.test(name) ? undefined : `the ${kind} name '${name}' breaks Azure's naming rule: ${rule}`;
+}
+
+/** Every name of `level`'s resources with its kind, for validation. */
+export function namedResources(model: Pick<EgressModel, 'name'>, level: LevelModel): Array<{ kind: AzureNameKind; name: string }> {
+  const n = levelNames(model, level);
+  const list: Array<{ kind: AzureNameKind; name: string }> = [
+    { kind: 'resource group', name: n.resourceGroup },
+    { kind: 'resource group', name: n.nodeResourceGroup },
+    { kind: 'virtual network', name: n.virtualNetwork },
+    { kind: 'subnet', name: level.addresses.nodeSubnet.name },
+    { kind: 'subnet', name: level.addresses.loadBalancerSubnet.name },
+    { kind: 'network security group', name: n.networkSecurityGroup },
+    { kind: 'managed identity', name: n.clusterIdentity },
+    { kind: 'AKS cluster', name: n.cluster },
+    { kind: 'AKS DNS prefix', name: n.dnsPrefix },
+    { kind: 'AKS node pool', name: n.systemNodePool },
+    { kind: 'AKS node pool', name: n.systemNodePoolRotation },
+  ];
+  if (level.parent) {
+    list.push({ kind: 'virtual network peering', name: peeringName(level.name, level.parent) });
+    list.push({ kind: 'virtual network peering', name: peeringName(level.parent, level.name) });
+  }
+  return list;
+}

@@ -1,0 +1,253 @@
+/**
+ * The NSG rule set of each level, as plain data (no CDK imports): the `LevelSecurityGroup`
+ * construct writes it as standalone `azurerm_network_security_rule` resources, tests and
+ * docs read it directly.
+ *
+ * Where the rules sit: one NSG per level, associated with both of its subnets. Traffic to
+ * an internal load balancer's frontend IP is evaluated on the subnet of the backend nodes
+ * (Azure load balancers have no NIC of their own), and AKS load balancer rules use
+ * floating IP, so a packet from the level below reaches the Envoy nodes with the Envoy
+ * frontend IP and service port as its destination: the inbound rules name those.
+ *
+ * Priorities are fixed slots per rule class, so adding allow-list entries or ports only
+ * changes the port list of the Envoy rules and never renumbers anything.
+ */
+import type { ClusterOptions } from '../model/options';
+import type { EgressModel, LevelModel } from '../model/load';
+import { DNS_PORT } from '../model/config';
+
+/** One NSG security rule. Prefixes are concrete CIDRs/IPs or one Azure service tag, never Terraform references. */
+export interface NsgRule {
+  /** Unique in the NSG, at most 80 characters. */
+  readonly name: string;
+  /** 100-4096, unique per direction; lower wins. */
+  readonly priority: number;
+  readonly direction: 'Inbound' | 'Outbound';
+  readonly access: 'Allow' | 'Deny';
+  readonly protocol: 'Tcp' | 'Udp' | '*';
+  /** CIDRs/IPs, or exactly one service tag or '*'. */
+  readonly sourceAddressPrefixes: readonly string[];
+  readonly destinationAddressPrefixes: readonly string[];
+  /** Port numbers as strings, ascending, or ['*']. */
+  readonly destinationPorts: readonly string[];
+  /** One sentence: why the rule exists. */
+  readonly description: string;
+}
+
+/**
+ * Fixed priority slots. Allows sit in 1000-1999, denies in 4000-4096: anything the user
+ * adds by hand between 2000 and 3999 is evaluated after our allows and before our denies.
+ */
+export const NSG_PRIORITY = {
+  cluster: 1000,
+  envoy: 1100,
+  dnsUdp: 1110,
+  dnsTcp: 1120,
+  azureCloudTcp443: 1200,
+  azureCloudTcp9000: 1210,
+  azureCloudUdp1194: 1220,
+  containerRegistry: 1230,
+  frontDoorFirstParty: 1240,
+  denyOtherLevels: 4000,
+  denyInternet: 4096,
+} as const;
+
+/**
+ * Outbound flows AKS nodes need when the internet is denied (AKS "outbound network and
+ * FQDN rules", required network rules for public clusters): the tunnel to the API server
+ * and the images of system pods. Platform facts, not allow-list entries.
+ */
+export const AKS_REQUIRED_OUTBOUND: ReadonlyArray<{ key: keyof typeof NSG_PRIORITY; tag: (location: string) => string; protocol: 'Tcp' | 'Udp'; port: number; name: string; why: string }> = [
+  { key: 'azureCloudTcp443', tag: (l) => `AzureCloud.${l}`, protocol: 'Tcp', port: 443, name: 'allow-aks-azurecloud-tcp-443', why: 'AKS: API server and Azure management endpoints in the region' },
+  { key: 'azureCloudTcp9000', tag: (l) => `AzureCloud.${l}`, protocol: 'Tcp', port: 9000, name: 'allow-aks-azurecloud-tcp-9000', why: 'AKS: tunnel from the nodes to the API server' },
+  { key: 'azureCloudUdp1194', tag: (l) => `AzureCloud.${l}`, protocol: 'Udp', port: 1194, name: 'allow-aks-azurecloud-udp-1194', why: 'AKS: tunnel from the nodes to the API server (UDP)' },
+  { key: 'containerRegistry', tag: () => 'MicrosoftContainerRegistry', protocol: 'Tcp', port: 443, name: 'allow-aks-mcr-tcp-443', why: 'AKS: system images from Microsoft Container Registry' },
+  { key: 'frontDoorFirstParty', tag: () => 'AzureFrontDoor.FirstParty', protocol: 'Tcp', port: 443, name: 'allow-aks-frontdoor-tcp-443', why: 'AKS: MCR image layers served through Azure Front Door' },
+];
+
+/** Addresses the cluster's own traffic uses: the node subnet, plus the pod CIDR when pods are not on the VNET. */
+export function clusterRanges(level: LevelModel, cluster: Pick<ClusterOptions, 'networkPlugin' | 'podCidr'>): string[] {
+  const ranges = [level.addresses.nodeSubnet.cidr];
+  if (cluster.networkPlugin !== 'azure') ranges.push(cluster.podCidr);
+  return ranges;
+}
+
+/**
+ * The rules of `level`'s NSG.
+ * @param ports every allow-list port (`AllowList.ports`): the Envoy rules open exactly these
+ */
+export function planNsgRules(model: Pick<EgressModel, 'levels' | 'location' | 'cluster'>, level: LevelModel, ports: readonly number[]): NsgRule[] {
+  const byName = new Map(model.levels.map((l) => [l.name, l]));
+  const parent = level.parent !== undefined ? byName.get(level.parent) : undefined;
+  const child = level.child !== undefined ? byName.get(level.child) : undefined;
+  const own = level.addresses.addressSpace;
+  const others = model.levels.filter((l) => l.name !== level.name).map((l) => l.addresses.addressSpace);
+  const envoyPorts = [...new Set(ports)].sort((a, b) => a - b).map(String);
+  const cluster = clusterRanges(level, model.cluster);
+  const rules: NsgRule[] = [];
+  const rule = (r: NsgRule) => rules.push(r);
+
+  for (const direction of ['Inbound', 'Outbound'] as const) {
+    rule({
+      name: `allow-cluster-${direction.toLowerCase()}`,
+      priority: NSG_PRIORITY.cluster,
+      direction,
+      access: 'Allow',
+      protocol: '*',
+      sourceAddressPrefixes: cluster,
+      destinationAddressPrefixes: cluster,
+      destinationPorts: ['*'],
+      description: `Traffic inside ${level.name}'s cluster (nodes${cluster.length > 1 ? ' and pods' : ''}), which AKS needs before any deny rule`,
+    });
+  }
+
+  if (child) {
+    rule({
+      name: `allow-envoy-from-${child.name}`,
+      priority: NSG_PRIORITY.envoy,
+      direction: 'Inbound',
+      access: 'Allow',
+      protocol: 'Tcp',
+      sourceAddressPrefixes: [child.addresses.addressSpace],
+      destinationAddressPrefixes: [level.addresses.envoyIp],
+      destinationPorts: envoyPorts,
+      description: `Level ${child.name} reaches ${level.name}'s Envoy on the allow-list ports`,
+    });
+    for (const protocol of ['Udp', 'Tcp'] as const) {
+      rule({
+        name: `allow-dns-${protocol.toLowerCase()}-from-${child.name}`,
+        priority: protocol === 'Udp' ? NSG_PRIORITY.dnsUdp : NSG_PRIORITY.dnsTcp,
+        direction: 'Inbound',
+        access: 'Allow',
+        protocol,
+        sourceAddressPrefixes: [child.addresses.addressSpace],
+        destinationAddressPrefixes: [level.addresses.dnsIp],
+        destinationPorts: [String(DNS_PORT)],
+        description: `Level ${child.name} resolves names through ${level.name}'s DNS (${protocol.toUpperCase()} ${DNS_PORT})`,
+      });
+    }
+  }
+
+  if (parent) {
+    rule({
+      name: `allow-envoy-to-${parent.name}`,
+      priority: NSG_PRIORITY.envoy,
+      direction: 'Outbound',
+      access: 'Allow',
+      protocol: 'Tcp',
+      sourceAddressPrefixes: [own],
+      destinationAddressPrefixes: [parent.addresses.envoyIp],
+      destinationPorts: envoyPorts,
+      description: `${level.name} sends allowed TLS traffic to ${parent.name}'s Envoy on the allow-list ports`,
+    });
+    for (const protocol of ['Udp', 'Tcp'] as const) {
+      rule({
+        name: `allow-dns-${protocol.toLowerCase()}-to-${parent.name}`,
+        priority: protocol === 'Udp' ? NSG_PRIORITY.dnsUdp : NSG_PRIORITY.dnsTcp,
+        direction: 'Outbound',
+        access: 'Allow',
+        protocol,
+        sourceAddressPrefixes: [own],
+        destinationAddressPrefixes: [parent.addresses.dnsIp],
+        destinationPorts: [String(DNS_PORT)],
+        description: `${level.name}'s VNET DNS is ${parent.name}'s DNS (${protocol.toUpperCase()} ${DNS_PORT})`,
+      });
+    }
+    for (const req of AKS_REQUIRED_OUTBOUND) {
+      rule({
+        name: req.name,
+        priority: NSG_PRIORITY[req.key],
+        direction: 'Outbound',
+        access: 'Allow',
+        protocol: req.protocol,
+        sourceAddressPrefixes: [own],
+        destinationAddressPrefixes: [req.tag(model.location)],
+        destinationPorts: [String(req.port)],
+        description: req.why,
+      });
+    }
+  }
+
+  if (others.length > 0) {
+    rule({
+      name: 'deny-other-levels-inbound',
+      priority: NSG_PRIORITY.denyOtherLevels,
+      direction: 'Inbound',
+      access: 'Deny',
+      protocol: '*',
+      sourceAddressPrefixes: others,
+      destinationAddressPrefixes: ['*'],
+      destinationPorts: ['*'],
+      description: `Nothing else from other levels: the VirtualNetwork tag of the default rules includes peered VNETs`,
+    });
+    rule({
+      name: 'deny-other-levels-outbound',
+      priority: NSG_PRIORITY.denyOtherLevels,
+      direction: 'Outbound',
+      access: 'Deny',
+      protocol: '*',
+      sourceAddressPrefixes: ['*'],
+      destinationAddressPrefixes: others,
+      destinationPorts: ['*'],
+      description: `Nothing else to other levels: the VirtualNetwork tag of the default rules includes peered VNETs`,
+    });
+  }
+
+  if (parent) {
+    rule({
+      name: 'deny-internet-outbound',
+      priority: NSG_PRIORITY.denyInternet,
+      direction: 'Outbound',
+      access: 'Deny',
+      protocol: '*',
+      sourceAddressPrefixes: ['*'],
+      destinationAddressPrefixes: ['Internet'],
+      destinationPorts: ['*'],
+      description: `Only the top level reaches the internet; ${level.name} goes through ${parent.name}'s Envoy`,
+    });
+  }
+
+  return rules.sort((a, b) => (a.direction === b.direction ? a.priority - b.priority : a.direction < b.direction ? -1 : 1));
+}
+
+/** Azure limits checked on a planned rule set (network-security-groups-overview, "Security rules"). */
+export const NSG_LIMITS = { minPriority: 100, maxPriority: 4096, maxNameLength: 80, maxRules: 1000 } as const;
+const RULE_NAME = /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/;
+const ADDRESS = /^(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?$/;
+
+/**
+ * Problems in a rule set, each one sentence; empty when Azure would accept it. Checks
+ * priority collisions per direction, the priority range, names (unique, at most 80
+ * characters, Azure's characters), ports, and that a service tag or '*' stands alone
+ * (Azure refuses tags in prefix lists).
+ */
+export function nsgRuleProblems(rules: readonly NsgRule[]): string[] {
+  const problems: string[] = [];
+  if (rules.length > NSG_LIMITS.maxRules) problems.push(`${rules.length} rules exceed Azure's ${NSG_LIMITS.maxRules} rules per NSG`);
+  const names = new Set<string>();
+  const priorities = new Map<string, string>();
+  for (const r of rules) {
+    if (names.has(r.name)) problems.push(`rule name '${r.name}' is used twice`);
+    names.add(r.name);
+    if (r.name.length > NSG_LIMITS.maxNameLength) problems.push(`rule name '${r.name}' is ${r.name.length} characters; Azure allows ${NSG_LIMITS.maxNameLength}`);
+    else if (!RULE_NAME.test(r.name)) problems.push(`rule name '${r.name}' breaks Azure's naming rule: letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'`);
+    if (!Number.isInteger(r.priority) || r.priority < NSG_LIMITS.minPriority || r.priority > NSG_LIMITS.maxPriority) {
+      problems.push(`rule '${r.name}' has priority ${r.priority}; Azure allows ${NSG_LIMITS.minPriority}-${NSG_LIMITS.maxPriority}`);
+    }
+    const key = `${r.direction}/${r.priority}`;
+    const holder = priorities.get(key);
+    if (holder !== undefined) problems.push(`NSG priority collision: ${r.direction.toLowerCase()} rules '${holder}' and '${r.name}' both have priority ${r.priority}`);
+    else priorities.set(key, r.name);
+    for (const [side, prefixes] of [['source', r.sourceAddressPrefixes], ['destination', r.destinationAddressPrefixes]] as const) {
+      if (prefixes.length === 0) problems.push(`rule '${r.name}' has no ${side} address prefix`);
+      if (prefixes.length > 1 && prefixes.some((p) => !ADDRESS.test(p))) {
+        problems.push(`rule '${r.name}' mixes a service tag or '*' into a list of ${side} prefixes (${prefixes.join(', ')}); Azure accepts a tag only on its own`);
+      }
+    }
+    const ports = r.destinationPorts;
+    if (ports.length === 0 || (ports.length > 1 && ports.includes('*')) || ports.some((p) => p !== '*' && !(/^\d+$/.test(p) && +p >= 1 && +p <= 65535))) {
+      problems.push(`rule '${r.name}' has invalid destination ports (${ports.join(', ') || 'none'})`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,157 @@
+/**
+ * Synth-time checks of what the Terraform side is about to write, beyond the config
+ * loader's own (which already refuses overlapping address spaces and service or pod
+ * ranges that overlap a level). Every problem becomes a `ConfigIssue` naming the config
+ * path to change, so the CLI prints it and exits 2 before anything is written.
+ */
+import { Cidr, cidrContains, cidrLast, cidrSize, cidrsOverlap, ConfigError, ConfigIssue, EgressModel, formatCidr, LevelModel, parseCidr, parseIpv4 } from '../model';
+import { ClusterOptions } from '../model/options';
+import { MAX_SURGE_NODES } from './cluster';
+import { levelNames, namedResources, azureNameProblem } from './names';
+import { nsgRuleProblems, planNsgRules } from './nsg-plan';
+
+/** Addresses Azure keeps in every subnet: the first four and the last (virtual-networks-faq). */
+export const AZURE_RESERVED_PER_SUBNET = 5;
+/** Ranges AKS refuses for the cluster VNET, service range and pod range (AKS networking prerequisites). */
+export const AKS_FORBIDDEN_RANGES: readonly string[] = ['169.254.0.0/16', '172.30.0.0/16', '172.31.0.0/16', '192.0.2.0/24'];
+/** Kubenet's limit: one route per node in the subnet's route table. */
+export const KUBENET_MAX_NODES = 400;
+/** AKS needs room for at least this many pods in a pool (maxPods x nodeCount). */
+export const MIN_PODS_PER_POOL = 30;
+/** Overlay: names of the node subnet, its VNET and resource group become node labels. */
+export const OVERLAY_MAX_NAME_LENGTH = 63;
+
+const cidr = (text: string): Cidr => (parseCidr(text) as { ok: true; value: Cidr }).value;
+
+/**
+ * Runs every network check.
+ * @param ports the allow-list ports (`AllowList.ports`), for the NSG plan
+ * @throws ConfigError listing every problem
+ */
+export function validateNetwork(model: EgressModel, ports: readonly number[]): void {
+  const issues = networkIssues(model, ports);
+  if (issues.length > 0) throw new ConfigError(issues);
+}
+
+/** Every problem found, in config order; empty when the network can be written. */
+export function networkIssues(model: EgressModel, ports: readonly number[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const add = (path: string, rule: string, value?: unknown) => issues.push({ file: model.file, path, value, rule });
+  const { cluster } = model;
+
+  for (const problem of clusterOptionProblems(cluster)) add(`cluster.${problem.key}`, problem.rule, cluster[problem.key]);
+  for (const [key, value] of [['serviceCidr', cluster.serviceCidr], ...(cluster.networkPlugin === 'azure' ? [] : [['podCidr', cluster.podCidr]])] as const) {
+    const forbidden = forbiddenRange(value);
+    if (forbidden) add(`cluster.${key}`, `overlaps ${forbidden}, which AKS refuses for cluster ranges`, value);
+  }
+  const podProblem = podCidrProblem(cluster);
+  if (podProblem) add('cluster.podCidr', podProblem, cluster.podCidr);
+
+  model.levels.forEach((level, i) => {
+    const at = `levels[${i}]`;
+    const forbidden = forbiddenRange(level.addresses.addressSpace);
+    if (forbidden) add(`${at}.addressSpace`, `overlaps ${forbidden}, which AKS refuses for a cluster's virtual network`, level.addresses.addressSpace);
+    for (const problem of addressPlanProblems(level)) add(`${at}.addressSpace`, problem, level.addresses.addressSpace);
+    const size = nodeSubnetProblem(level, cluster);
+    if (size) add(`${at}.addressSpace`, size, level.addresses.addressSpace);
+    for (const named of namedResources(model, level)) {
+      const problem = azureNameProblem(named.kind, named.name);
+      if (problem) add(`${at}.name`, `${problem} (built from 'name' and the level name)`, level.name);
+    }
+    if (cluster.networkPlugin === 'azure-overlay') {
+      const n = levelNames(model, level);
+      for (const name of [n.resourceGroup, n.virtualNetwork, level.addresses.nodeSubnet.name]) {
+        if (name.length > OVERLAY_MAX_NAME_LENGTH) {
+          add(`${at}.name`, `'${name}' is ${name.length} characters; Azure CNI Overlay turns it into a node label (at most ${OVERLAY_MAX_NAME_LENGTH})`, level.name);
+        }
+      }
+    }
+    for (const problem of nsgRuleProblems(planNsgRules(model, level, ports))) add(at, `NSG of level '${level.name}': ${problem}`);
+  });
+  return issues;
+}
+
+/** Impossible or unsupported combinations of `cluster:` options. */
+export function clusterOptionProblems(cluster: ClusterOptions): Array<{ key: keyof ClusterOptions; rule: string }> {
+  const problems: Array<{ key: keyof ClusterOptions; rule: string }> = [];
+  if (cluster.networkPlugin === 'kubenet' && cluster.networkPolicy !== 'calico') {
+    problems.push({ key: 'networkPolicy', rule: `'${cluster.networkPolicy}' does not run with networkPlugin 'kubenet' (AKS supports only 'calico' there); choose 'calico' or networkPlugin 'azure-overlay'` });
+  }
+  if (cluster.privateCluster && cluster.apiServerAuthorizedIpRanges.length > 0) {
+    problems.push({ key: 'apiServerAuthorizedIpRanges', rule: 'applies to a public API server only: remove it or set privateCluster: false' });
+  }
+  if (cluster.outboundType === 'userDefinedRouting') {
+    problems.push({ key: 'outboundType', rule: "'userDefinedRouting' needs a route table with a default route to a firewall on every node subnet, which this project does not generate yet; use 'loadBalancer'" });
+  }
+  if (cluster.networkPlugin === 'kubenet' && cluster.nodeCount + MAX_SURGE_NODES > KUBENET_MAX_NODES) {
+    problems.push({ key: 'nodeCount', rule: `kubenet supports at most ${KUBENET_MAX_NODES} nodes including the ${MAX_SURGE_NODES} added during upgrades` });
+  }
+  if (cluster.maxPods * cluster.nodeCount < MIN_PODS_PER_POOL) {
+    problems.push({ key: 'maxPods', rule: `maxPods x nodeCount is ${cluster.maxPods * cluster.nodeCount}; AKS needs room for at least ${MIN_PODS_PER_POOL} pods in the system pool` });
+  }
+  return problems;
+}
+
+/** The AKS-forbidden range `text` overlaps, if any. */
+function forbiddenRange(text: string): string | undefined {
+  const block = cidr(text);
+  return AKS_FORBIDDEN_RANGES.find((f) => cidrsOverlap(cidr(f), block));
+}
+
+/**
+ * Problems of a level's planned subnets and load balancer IPs: subnets outside the
+ * address space or overlapping each other, IPs outside the load balancer subnet, on one
+ * of Azure's reserved addresses, or equal to each other.
+ */
+export function addressPlanProblems(level: Pick<LevelModel, 'name' | 'addresses'>): string[] {
+  const a = level.addresses;
+  const space = cidr(a.addressSpace);
+  const nodes = cidr(a.nodeSubnet.cidr);
+  const lbs = cidr(a.loadBalancerSubnet.cidr);
+  const problems: string[] = [];
+  for (const [name, subnet] of [[a.nodeSubnet.name, nodes], [a.loadBalancerSubnet.name, lbs]] as const) {
+    if (!cidrContains(space, subnet.network) || !cidrContains(space, cidrLast(subnet))) {
+      problems.push(`the planned subnet '${name}' (${formatCidr(subnet)}) lies outside the level's address space`);
+    }
+  }
+  if (cidrsOverlap(nodes, lbs)) problems.push(`the planned subnets '${a.nodeSubnet.name}' and '${a.loadBalancerSubnet.name}' overlap`);
+  for (const [what, text] of [['Envoy', a.envoyIp], ['DNS', a.dnsIp]] as const) {
+    const ip = parseIpv4(text) as number;
+    if (!cidrContains(lbs, ip)) problems.push(`the planned ${what} IP ${text} lies outside the load balancer subnet ${a.loadBalancerSubnet.cidr}`);
+    else if (ip - lbs.network < 4 || ip === cidrLast(lbs)) {
+      problems.push(`the planned ${what} IP ${text} is one of Azure's reserved addresses of ${a.loadBalancerSubnet.cidr} (the first four and the last)`);
+    }
+  }
+  if (a.envoyIp === a.dnsIp) problems.push(`the planned Envoy and DNS IPs are both ${a.envoyIp}`);
+  return problems;
+}
+
+/** Addresses the node subnet needs: nodes plus upgrade surge, and with flat Azure CNI every node's maxPods too. */
+export function nodeSubnetDemand(cluster: Pick<ClusterOptions, 'nodeCount' | 'maxPods' | 'networkPlugin'>): number {
+  const nodes = cluster.nodeCount + MAX_SURGE_NODES;
+  return cluster.networkPlugin === 'azure' ? nodes * (cluster.maxPods + 1) : nodes;
+}
+
+/** Why the level's node subnet is too small for the pool, or undefined. */
+export function nodeSubnetProblem(level: Pick<LevelModel, 'addresses'>, cluster: Pick<ClusterOptions, 'nodeCount' | 'maxPods' | 'networkPlugin'>): string | undefined {
+  const subnet = level.addresses.nodeSubnet;
+  const usable = cidrSize(cidr(subnet.cidr)) - AZURE_RESERVED_PER_SUBNET;
+  const needed = nodeSubnetDemand(cluster);
+  if (needed <= usable) return undefined;
+  const formula =
+    cluster.networkPlugin === 'azure'
+      ? `with networkPlugin 'azure' every node takes 1 + maxPods addresses: (${cluster.nodeCount} nodes + ${MAX_SURGE_NODES} upgrade surge) x (1 + ${cluster.maxPods}) = ${needed}`
+      : `${cluster.nodeCount} nodes + ${MAX_SURGE_NODES} upgrade surge = ${needed}`;
+  return `the node subnet ${subnet.cidr} has ${usable} usable addresses but the system pool needs ${needed} (${formula}): give the level a larger addressSpace (the node subnet is its first quarter), or lower cluster.nodeCount${cluster.networkPlugin === 'azure' ? ", lower cluster.maxPods or use networkPlugin 'azure-overlay'" : ''}`;
+}
+
+/** Overlay and kubenet give every node a /24 of the pod CIDR. */
+export function podCidrProblem(cluster: Pick<ClusterOptions, 'nodeCount' | 'networkPlugin' | 'podCidr'>): string | undefined {
+  if (cluster.networkPlugin === 'azure') return undefined;
+  const pods = cidr(cluster.podCidr);
+  const blocks = pods.prefix > 24 ? 0 : 2 ** (24 - pods.prefix);
+  const needed = cluster.nodeCount + MAX_SURGE_NODES;
+  return blocks >= needed
+    ? undefined
+    : `holds ${blocks} /24 block(s) but every node gets one: ${cluster.nodeCount} nodes + ${MAX_SURGE_NODES} upgrade surge need ${needed}; use a larger pod range`;
+}

@@ -1,0 +1,73 @@
+import { App, Testing } from 'cdktf';
+import { ConfigError, ConfigIssue, EgressModel, loadConfig, parseConfig } from '../../lib/model';
+import { buildTerraformApp } from '../../lib/network/app';
+import { LevelStack } from '../../lib/network/level-stack';
+
+/** Two levels, one entry: the smallest config; tests append or replace sections. */
+export const BASE = `name: edge
+location: westeurope
+levels:
+  - name: l4
+    addressSpace: 172.16.0.0/16
+  - name: l3
+    addressSpace: 172.18.0.0/16
+allowList:
+  - domain: mcr.microsoft.com
+`;
+
+/** Five levels with address spaces unlike the default, and an extra port. */
+export const FIVE_LEVELS = `name: plant
+location: northeurope
+levels:
+  - name: l5
+    addressSpace: 10.10.0.0/16
+  - name: l4
+    addressSpace: 10.20.0.0/20
+  - name: l3
+    addressSpace: 192.168.0.0/22
+  - name: l2
+    addressSpace: 10.30.0.0/18
+  - name: l1
+    addressSpace: 10.40.8.0/21
+allowList:
+  - domain: mcr.microsoft.com
+  - domain: "*.blob.core.windows.net"
+  - domain: broker.example.com
+    ports: [8883]
+  - domain: "{region}.obo.arc.azure.com"
+    ports: [8084]
+`;
+
+export const defaultModel = (): EgressModel => loadConfig('infra/egress.yaml');
+export const model = (text: string): EgressModel => parseConfig(text, 'egress.yaml');
+
+/** Synthesizes every stack; returns each stack's parsed Terraform JSON by level name. */
+export function synthStacks(m: EgressModel): { stacks: LevelStack[]; json: Record<string, TfJson>; app: App } {
+  const app = Testing.app();
+  const stacks = buildTerraformApp(app, m);
+  const json: Record<string, TfJson> = {};
+  for (const stack of stacks) json[stack.node.id] = JSON.parse(Testing.synth(stack));
+  return { stacks, json, app };
+}
+
+/** The part of cdk.tf.json the tests read. */
+export interface TfJson {
+  resource: Record<string, Record<string, Record<string, any>>>;
+  data?: Record<string, Record<string, Record<string, any>>>;
+  output?: Record<string, { value: unknown }>;
+  terraform?: Record<string, any>;
+}
+
+/** Resources of one type, as a list. */
+export const resources = (json: TfJson, type: string): Array<Record<string, any>> => Object.values(json.resource[type] ?? {});
+
+/** The issues `fn` throws as a ConfigError; fails the test when it does not throw one. */
+export function configIssues(fn: () => unknown): ConfigIssue[] {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.issues];
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
