@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+/**
+ * The provider's package root (and its `lib` barrel) loads every resource class: seconds
+ * and hundreds of MiB per synth (shared/reference/toolchain.md). Only deep imports, and
+ * only in lib/network/azurerm/, one module per resource family.
+ */
+const ROOT = join(__dirname, '..', '..');
+const SKIP = new Set(['node_modules', 'dist', 'cdktf.out', 'manifests', '.git', '.gen']);
+const SPECIFIER = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(@cdktf\/provider-azurerm(?:\/[^'"]*)?)\1/g;
+const BARREL = /^@cdktf\/provider-azurerm(?:\/lib)?(?:\/index(?:\.js)?)?\/?$/;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (SKIP.has(e.name) || path === __filename) return []; // this file quotes root imports as samples
+    return e.isDirectory() ? sourceFiles(path) : /\.(ts|tsx|mts|cts|js)$/.test(e.name) && !e.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+function providerImports(): Array<{ file: string; specifier: string }> {
+  return sourceFiles(ROOT).flatMap((path) => {
+    const file = relative(ROOT, path).split(sep).join('/');
+    return [...readFileSync(path, 'utf8').matchAll(SPECIFIER)].map((m) => ({ file, specifier: m[2] }));
+  });
+}
+
+test('the guard recognises root imports in every form', () => {
+  const samples = [
+    "import * as az from '@cdktf/provider-azurerm';",
+    'import { provider } from "@cdktf/provider-azurerm"',
+    "const az = require('@cdktf/provider-azurerm/lib')",
+    "await import('@cdktf/provider-azurerm/lib/index.js')",
+    "export * from '@cdktf/provider-azurerm';",
+  ];
+  for (const s of samples) expect([...s.matchAll(SPECIFIER)].map((m) => BARREL.test(m[2]))).toEqual([true]);
+  expect([..."import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';".matchAll(SPECIFIER)].map((m) => BARREL.test(m[2]))).toEqual([false]);
+});
+
+test('no source file imports @cdktf/provider-azurerm from its package root', () => {
+  expect(providerImports().filter((i) => BARREL.test(i.specifier))).toEqual([]);
+});
+
+test('provider imports live only in lib/network/azurerm/', () => {
+  const found = providerImports();
+  expect(found.length).toBeGreaterThan(0);
+  expect(found.filter((i) => !i.file.startsWith('lib/network/azurerm/')).map((i) => `${i.file}: ${i.specifier}`)).toEqual([]);
+});
