@@ -22,8 +22,11 @@ export class NamespaceChart extends Chart {
         labels: {
           'app.kubernetes.io/part-of': 'layered-egress',
           'layered-egress/level': props.level.name,
-          // Restricted Pod Security Standard: every egress pod runs non-root with a read-only root filesystem.
-          'pod-security.kubernetes.io/enforce': 'restricted',
+          // Restricted Pod Security Standard: every egress pod runs non-root with a read-only root
+          // filesystem. The top level's hostNetwork option needs 'privileged' (warned as restricted).
+          ...(props.level.parent === undefined && props.model.workloads.envoy.hostNetwork
+            ? { 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'restricted' }
+            : { 'pod-security.kubernetes.io/enforce': 'restricted' }),
         },
       },
     });

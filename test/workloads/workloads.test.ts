@@ -79,7 +79,7 @@ describe('default config: Envoy', () => {
       const objs = all(level.name);
       expect(find(objs, 'Service', 'envoy').metadata.annotations['service.beta.kubernetes.io/azure-load-balancer-ipv4']).toBe(level.addresses.envoyIp);
       if (level.child) expect(find(objs, 'Service', 'dnsmasq').metadata.annotations['service.beta.kubernetes.io/azure-load-balancer-ipv4']).toBe(level.addresses.dnsIp);
-      for (const svc of objs.filter((o: any) => o.kind === 'Service')) {
+      for (const svc of objs.filter((o: any) => o.kind === "Service") as any[]) {
         expect(svc.metadata.annotations).toMatchObject({
           'service.beta.kubernetes.io/azure-load-balancer-internal': 'true',
           'service.beta.kubernetes.io/azure-load-balancer-internal-subnet': level.addresses.loadBalancerSubnet.name,
@@ -118,6 +118,8 @@ describe('default config: Envoy', () => {
     const top = find(parseManifest(m.get('l4/envoy.yaml')!), 'Deployment', 'envoy').spec.template.spec;
     expect(top).toMatchObject({ hostNetwork: true, dnsPolicy: 'Default' });
     expect(find(parseManifest(m.get('l3/envoy.yaml')!), 'Deployment', 'envoy').spec.template.spec.hostNetwork).toBeUndefined();
+    expect(parseManifest(m.get('l4/namespace.yaml')!)[0]).toMatchObject({ metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } });
+    expect(parseManifest(m.get('l3/namespace.yaml')!)[0]).toMatchObject({ metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
   });
 });
 
