@@ -80,7 +80,7 @@ export interface WorkloadOptions {
 export interface TerraformOptions {
   /**
    * azurerm remote state, one blob per stack (`<keyPrefix>/<level>.tfstate`); local
-   * state files (`cdktf.out/stacks/<level>/terraform.<level>.tfstate`) when absent.
+   * state files (`terraform.<level>.tfstate` in the project root) when absent.
    * @default undefined (local state)
    */
   readonly backend?: BackendConfig;

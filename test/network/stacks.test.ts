@@ -157,8 +157,8 @@ describe('default config', () => {
     }
   });
 
-  test('local state by default', () => {
-    for (const level of ['l4', 'l3', 'l2']) expect(json[level].terraform?.backend).toBeUndefined();
+  test('local state by default, in the project root, with a path that does not depend on where synth ran', () => {
+    for (const level of ['l4', 'l3', 'l2']) expect(json[level].terraform?.backend).toEqual({ local: { path: `../../../terraform.${level}.tfstate` } });
   });
 });
 
