@@ -2,6 +2,7 @@
 import { ConfigError, formatIssue, loadConfig, resolveConfigPath } from '../model';
 import { ForeignFileError } from '../synth/outputs';
 import { synthAll } from '../synth/synth';
+import { runCheckCommand, runExplainCommand } from '../verify/cli';
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, failed: 1, invalidConfig: 2, usage: 64 } as const;
@@ -11,35 +12,45 @@ const USAGE = `Usage: layered-egress <command> [options]
 Commands:
   synth            Write Terraform JSON (cdktf.out/stacks/<level>/cdk.tf.json) and
                    Kubernetes YAML (manifests/<level>/) from the config.
+  check            Read cdktf.out/ and manifests/ back and prove every level lets out
+                   exactly the allow-list (docs/verify.md). --json for a CI report.
+  explain <name>   The path of one name hop by hop, or where and why it stops.
+                   --from <level> picks the level (default: the bottom one).
 
 Options:
   --config <path>  Config file (default: $EGRESS_CONFIG, else infra/egress.yaml)
   --cdktf-out <dir>      Terraform output folder (default: cdktf.out)
   --manifests-out <dir>  Manifests output folder (default: manifests)
+  --json           check: print the report as JSON
+  --from <level>   explain: start at this level
   -h, --help       Show this help
 
-Exit codes: 0 done, 1 failed, 2 invalid config (nothing written), 64 usage error.`;
+Exit codes: 0 done, 1 failed (check: violations found), 2 invalid config (nothing written), 64 usage error.`;
 
 interface Args {
   command?: string;
   options: Map<string, string>;
   help: boolean;
+  json: boolean;
+  positional: string[];
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { options: new Map(), help: false };
-  const valued = new Set(['--config', '--cdktf-out', '--manifests-out']);
+  const args: Args = { options: new Map(), help: false, json: false, positional: [] };
+  const valued = new Set(['--config', '--cdktf-out', '--manifests-out', '--from']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') args.help = true;
+    else if (arg === '--json') args.json = true;
     else if (valued.has(arg)) {
       const value = argv[++i];
       if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
       args.options.set(arg, value);
     } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else if (args.command === undefined) args.command = arg;
+    else if (args.command === 'explain' && args.positional.length === 0) args.positional.push(arg);
     else throw new UsageError(`unexpected argument ${arg}`);
   }
   return args;
@@ -57,6 +68,15 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
   if (args.help || args.command === undefined) {
     (args.help ? out : err).write(`${USAGE}\n`);
     return args.help ? EXIT.ok : EXIT.usage;
+  }
+  if (args.command === 'check' || args.command === 'explain') {
+    const options = { config: args.options.get('--config'), cdktfOut: args.options.get('--cdktf-out'), manifestsOut: args.options.get('--manifests-out') };
+    if (args.command === 'check') return runCheckCommand({ ...options, json: args.json }, out, err);
+    if (args.positional.length !== 1) {
+      err.write(`layered-egress: explain needs a name\n\n${USAGE}\n`);
+      return EXIT.usage;
+    }
+    return runExplainCommand({ ...options, name: args.positional[0], from: args.options.get('--from') }, out, err);
   }
   if (args.command !== 'synth') {
     err.write(`layered-egress: unknown command '${args.command}'\n\n${USAGE}\n`);

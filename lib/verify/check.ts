@@ -1,0 +1,54 @@
+import { Artifacts } from './artifacts';
+import { Intent } from './intent';
+import { ALL_RULES, checkContext, Rule } from './rules';
+import { Finding, RuleResult } from './types';
+import { buildWorld } from './world';
+
+/** The outcome of `check`. */
+export interface Report {
+  /** True when no rule found an error. */
+  readonly ok: boolean;
+  readonly cdktfOut: string;
+  readonly manifestsOut: string;
+  readonly levels: readonly string[];
+  readonly entries: number;
+  readonly probes: number;
+  readonly rules: ReadonlyArray<{ readonly id: string; readonly description: string; readonly status: RuleResult['status']; readonly reason?: string; readonly findings: readonly Finding[] }>;
+  readonly findings: readonly Finding[];
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+/** Runs every rule over the artifacts against the intent. Pure. */
+export function runCheck(intent: Intent, artifacts: Artifacts, rules: readonly Rule[] = ALL_RULES): Report {
+  const ctx = checkContext(buildWorld(intent, artifacts));
+  const results = rules.map((rule) => {
+    let result: RuleResult;
+    try {
+      result = rule.evaluate(ctx);
+    } catch (e) {
+      result = { status: 'non-compliant', findings: [{ rule: rule.id, severity: 'error', level: '-', layer: rule.layer, message: `rule crashed: ${(e as Error).stack ?? e}` }] };
+    }
+    return {
+      id: rule.id,
+      description: rule.description,
+      status: result.status,
+      reason: result.status === 'not-applicable' ? result.reason : undefined,
+      findings: result.status === 'non-compliant' ? result.findings : [],
+    };
+  });
+  const findings = results.flatMap((r) => r.findings);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  return {
+    ok: errors === 0,
+    cdktfOut: artifacts.cdktfOut,
+    manifestsOut: artifacts.manifestsOut,
+    levels: intent.levels.map((l) => l.name),
+    entries: intent.entries.length,
+    probes: ctx.probes.length,
+    rules: results,
+    findings,
+    errors,
+    warnings: findings.length - errors,
+  };
+}

@@ -1,0 +1,80 @@
+import { DnsmasqConfig, DnsmasqDomain, DnsmasqHost, DnsmasqRecord } from '../parse/dnsmasq';
+
+/**
+ * dnsmasq 2.90's answer to one query, modelled on its documented matching rules and
+ * confirmed against the real binary:
+ *
+ * - `host-record=` names answer their own types first;
+ * - `address=`/`server=`/`local=` patterns: `/b.com/` (or `/.b.com/`) matches the apex
+ *   and every subdomain at label boundaries; `/*S/` matches any name ending with the raw
+ *   string `S` (so `/*.b.com/` is subdomains only and `/*b.com/` also matches
+ *   `evilb.com`); `/#/` matches everything;
+ * - the longest matching pattern wins; on equal length a plain domain beats a wildcard;
+ * - an `address=` of the other family does not apply to the query type: the lookup goes
+ *   on to the next, less specific pattern, and finally upstream (the AAAA leak) unless a
+ *   `local=`/`address=/d/` in a matching group stops it.
+ */
+
+export type QueryType = 'A' | 'AAAA' | 'OTHER';
+
+export type DnsmasqOutcome =
+  | { readonly kind: 'answer'; readonly ips: readonly string[]; readonly line: number }
+  | { readonly kind: 'nxdomain'; readonly line?: number }
+  | { readonly kind: 'nodata'; readonly line?: number }
+  | { readonly kind: 'forward'; readonly upstream: string; readonly line?: number }
+  | { readonly kind: 'refused' };
+
+/** Does `domain` match `name` (lowercase, no trailing dot)? Returns the specificity, or -1. */
+export function domainMatch(domain: DnsmasqDomain, name: string): number {
+  if (domain.text === '#') return 0;
+  if (domain.wildcard) return name.endsWith(domain.text) ? domain.text.length : -1;
+  return name === domain.text || name.endsWith(`.${domain.text}`) ? domain.text.length : -1;
+}
+
+function hostRecord(config: DnsmasqConfig, name: string): DnsmasqHost | undefined {
+  return config.hosts.find((h) => h.names.includes(name));
+}
+
+/** Answers `name` for `qtype` as dnsmasq would. */
+export function answerDnsmasq(config: DnsmasqConfig, rawName: string, qtype: QueryType): DnsmasqOutcome {
+  const name = rawName.toLowerCase().replace(/\.$/, '');
+  const host = hostRecord(config, name);
+  if (host) {
+    if (qtype === 'A' && host.ipv4.length > 0) return { kind: 'answer', ips: host.ipv4, line: host.line };
+    if (qtype === 'AAAA' && host.ipv6.length > 0) return { kind: 'answer', ips: host.ipv6, line: host.line };
+  }
+  // A name that exists in local data (or has names below it there) gets NODATA, not NXDOMAIN.
+  const hasLocalData = host !== undefined || config.hosts.some((h) => h.names.some((n) => n.endsWith(`.${name}`)));
+
+  const groups = new Map<string, { spec: number; wildcard: boolean; records: DnsmasqRecord[] }>();
+  for (const r of config.records) {
+    const spec = domainMatch(r.domain, name);
+    if (spec < 0) continue;
+    const key = `${r.domain.wildcard ? '*' : ''}${r.domain.text}`;
+    const g = groups.get(key) ?? { spec, wildcard: r.domain.wildcard, records: [] };
+    g.records.push(r);
+    groups.set(key, g);
+  }
+  const ordered = [...groups.values()].sort((a, b) => b.spec - a.spec || Number(a.wildcard) - Number(b.wildcard));
+  for (const g of ordered) {
+    const right = g.records.filter((r) => (qtype === 'A' && r.action.kind === 'address4') || (qtype === 'AAAA' && r.action.kind === 'address6'));
+    if (right.length > 0) return { kind: 'answer', ips: right.map((r) => (r.action as { ip: string }).ip), line: right[0].line };
+    const otherFamily = g.records.some((r) => r.action.kind === 'address4' || r.action.kind === 'address6');
+    const nx = g.records.find((r) => r.action.kind === 'nxdomain');
+    if (nx) return hasLocalData ? { kind: 'nodata', line: nx.line } : { kind: 'nxdomain', line: nx.line };
+    const local = g.records.find((r) => r.action.kind === 'local');
+    if (local) return hasLocalData || otherFamily ? { kind: 'nodata', line: local.line } : { kind: 'nxdomain', line: local.line };
+    const fwd = g.records.find((r) => r.action.kind === 'forward');
+    if (fwd && fwd.action.kind === 'forward') return { kind: 'forward', upstream: fwd.action.upstream, line: fwd.line };
+    const def = g.records.find((r) => r.action.kind === 'default');
+    if (def) return defaultUpstream(config, def.line);
+    // only addresses of the other family: dnsmasq goes on to less specific patterns
+  }
+  return defaultUpstream(config);
+}
+
+function defaultUpstream(config: DnsmasqConfig, line?: number): DnsmasqOutcome {
+  if (config.defaultServers.length > 0) return { kind: 'forward', upstream: config.defaultServers[0], line };
+  if (!config.noResolv) return { kind: 'forward', upstream: '/etc/resolv.conf', line };
+  return { kind: 'refused' };
+}

@@ -1,0 +1,291 @@
+import { parseRange } from './engines/addresses';
+import { resolveCoredns, serviceOfName } from './engines/coredns';
+import { answerDnsmasq, DnsmasqOutcome, QueryType } from './engines/dnsmasq';
+import { chainLabel, chainTarget, listenerLoadErrors, selectChain } from './engines/envoy';
+import { Endpoint, evaluateNsg } from './engines/nsg';
+import { IntentLevel, levelByName } from './intent';
+import { RewriteRule } from './parse/coredns';
+import { describe } from './parse/kube';
+import { Layer, Source } from './types';
+import { Component, LevelWorld, mainDnsmasq, mainEnvoy, nsgsOf, ServiceInfo, virtualNetworkRanges, World } from './world';
+import { EnvoyConfig } from './parse/envoy';
+import { DnsmasqConfig } from './parse/dnsmasq';
+
+/**
+ * The path evaluator: for a name and a port, what each engine on the way does, hop by
+ * hop, from a pod or a node at a level up to the internet, or where and why it stops.
+ */
+
+/** Why a path stops. */
+export interface Stop {
+  readonly level: string;
+  readonly layer: Layer;
+  readonly message: string;
+  readonly source?: Source;
+}
+
+export interface EnvoyHop {
+  readonly level: string;
+  readonly service: string;
+  readonly servicePort: number;
+  readonly listener: string;
+  readonly chain: string;
+  readonly cluster: string;
+  readonly next: string;
+  readonly source: Source;
+}
+
+export interface NsgStep {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: 'Tcp' | 'Udp';
+  readonly ok: boolean;
+  /** One line per NSG evaluated, naming the deciding rule. */
+  readonly decisions: readonly string[];
+  readonly stop?: Stop;
+}
+
+export interface Route {
+  /** True when the connection reaches the internet host it asked for, on its port. */
+  readonly reachesInternet: boolean;
+  readonly hops: readonly EnvoyHop[];
+  readonly nsg: readonly NsgStep[];
+  readonly exit?: { readonly host: string; readonly port: number; readonly level: string };
+  readonly stop?: Stop;
+}
+
+const lvl = (world: World, name: string | undefined): LevelWorld | undefined => (name ? world.levels.get(name) : undefined);
+
+// ---------------------------------------------------------------- DNS
+
+export type PodDns =
+  | { readonly kind: 'proxy'; readonly service: ServiceInfo; readonly rules: readonly RewriteRule[]; readonly source: Source }
+  | { readonly kind: 'rewritten'; readonly target: string; readonly rules: readonly RewriteRule[]; readonly source: Source; readonly why: string }
+  | { readonly kind: 'not-rewritten' }
+  | { readonly kind: 'no-config' };
+
+/** What CoreDNS at `level` does with `name`: rewrite to the level's Envoy Service, rewrite elsewhere, or leave it. */
+export function podDns(world: World, level: string, name: string): PodDns {
+  const lw = lvl(world, level);
+  if (!lw?.coredns) return { kind: 'no-config' };
+  const out = resolveCoredns(lw.coredns.config, name);
+  if (out.applied.length === 0) return { kind: 'not-rewritten' };
+  const last = out.applied[out.applied.length - 1];
+  const source = describe(lw.coredns.configMap, `key ${last.key} line ${last.line}: ${last.text}`);
+  const svc = serviceOfName(out.name);
+  if (!svc) return { kind: 'rewritten', target: out.name, rules: out.applied, source, why: `rewritten to '${out.name}', which is not a cluster Service name` };
+  const envoyServices = lw.envoy.flatMap((c) => c.services);
+  const service = envoyServices.find((s) => s.object.name === svc.service && s.object.namespace === svc.namespace);
+  if (!service) {
+    return { kind: 'rewritten', target: out.name, rules: out.applied, source, why: `rewritten to '${out.name}', which is not a Service of this level's Envoy` };
+  }
+  return { kind: 'proxy', service, rules: out.applied, source };
+}
+
+export type NodeDns =
+  | { readonly kind: 'azure-dns' }
+  | { readonly kind: 'dnsmasq'; readonly level: string; readonly outcome: DnsmasqOutcome; readonly source: Source }
+  | { readonly kind: 'custom'; readonly servers: readonly string[]; readonly source: Source }
+  | { readonly kind: 'no-config'; readonly why: string };
+
+/**
+ * What a node at `level` gets for `name`: its VNET's DNS servers decide who answers; the
+ * parent's dnsmasq is modelled when the VNET points at the parent's DNS IP.
+ */
+export function nodeDns(world: World, level: string, name: string, qtype: QueryType): NodeDns {
+  const lw = lvl(world, level);
+  if (!lw?.vnet) return { kind: 'no-config', why: `no azurerm_virtual_network for level ${level}` };
+  const servers = lw.vnet.dnsServers ?? [];
+  if (servers.length === 0 || (servers.length === 1 && servers[0] === '168.63.129.16')) return { kind: 'azure-dns' };
+  const owner = [...world.levels.values()].find((o) => servers.includes(o.level.dnsIp));
+  if (!owner || servers.length !== 1) return { kind: 'custom', servers, source: lw.vnet.source };
+  const dm = mainDnsmasq(owner);
+  if (!dm?.config) return { kind: 'no-config', why: `level ${owner.level.name} has no dnsmasq.conf ConfigMap` };
+  const outcome = answerDnsmasq(dm.config, name, qtype);
+  const line = 'line' in outcome && outcome.line ? `line ${outcome.line}` : 'no matching line';
+  return { kind: 'dnsmasq', level: owner.level.name, outcome, source: describe(dm.configMap, `key dnsmasq.conf ${line}`) };
+}
+
+// ---------------------------------------------------------------- NSG
+
+/** Internet destination with the service tags known to cover it. */
+export function internetEndpoint(tags: readonly string[] = []): Endpoint {
+  return { kind: 'internet', tags };
+}
+
+function sourceRange(lw: LevelWorld) {
+  const p = lw.nodeSubnet?.prefixes[0] ?? lw.level.addressSpace;
+  return parseRange(p)!;
+}
+
+/**
+ * Whether the NSGs let a flow from `from`'s node subnet to `to` (a level's IP, or the
+ * internet) through: outbound on the source subnet's NSGs, inbound on the destination
+ * level's node subnet NSGs (Azure load balancer backends), and VNET peering for
+ * cross-level flows.
+ */
+export function nsgStep(world: World, from: string, to: { level: string; ip: string } | { internet: readonly string[] }, port: number, protocol: 'Tcp' | 'Udp'): NsgStep {
+  const src = lvl(world, from)!;
+  const toLabel = 'internet' in to ? 'internet' : `${to.level} ${to.ip}`;
+  const decisions: string[] = [];
+  const fail = (layer: Layer, message: string, source?: Source): NsgStep => ({ from, to: toLabel, port, protocol, ok: false, decisions, stop: { level: from, layer, message, source } });
+  const source: Endpoint = { kind: 'range', range: sourceRange(src) };
+  const destination: Endpoint = 'internet' in to ? internetEndpoint(to.internet) : { kind: 'range', range: parseRange(to.ip)! };
+  if (!('internet' in to)) {
+    const dst = lvl(world, to.level);
+    if (!src.vnet || !dst?.vnet) return fail('peering', `no VNET for ${!src.vnet ? from : to.level}`);
+    const peered = (a: string, b: string) => world.network.peerings.some((p) => p.localVnet === a && p.remoteVnet === b && p.allowVirtualNetworkAccess);
+    if (!peered(src.vnet.key, dst.vnet.key) || !peered(dst.vnet.key, src.vnet.key)) {
+      return fail('peering', `VNETs of ${from} and ${to.level} are not peered in both directions with virtual network access`, src.vnet.source);
+    }
+  }
+  for (const nsg of nsgsOf(world, src.nodeSubnet)) {
+    const d = evaluateNsg(nsg, { direction: 'Outbound', protocol, source, destination, port, virtualNetwork: virtualNetworkRanges(world, src.vnet) });
+    decisions.push(`${from} outbound ${nsg.name ?? nsg.key}: ${d.access} by ${d.rule.name} (${d.rule.priority})${d.partial ? ', partly' : ''}`);
+    if (d.access !== 'Allow') return fail('nsg', `NSG ${nsg.name ?? nsg.key} (outbound, ${from}) denies ${protocol} ${port} to ${toLabel}: rule ${d.rule.name} priority ${d.rule.priority}${d.partial ? ' covers only part of the source' : ''}`, d.rule.source ?? nsg.source);
+  }
+  if (!('internet' in to)) {
+    const dst = lvl(world, to.level)!;
+    for (const nsg of nsgsOf(world, dst.nodeSubnet)) {
+      const vnet = virtualNetworkRanges(world, dst.vnet);
+      const front = evaluateNsg(nsg, { direction: 'Inbound', protocol, source, destination, port, virtualNetwork: vnet });
+      const back = dst.nodeSubnet?.prefixes[0] ? evaluateNsg(nsg, { direction: 'Inbound', protocol, source, destination: { kind: 'range', range: parseRange(dst.nodeSubnet.prefixes[0])! }, port, virtualNetwork: vnet }) : front;
+      const d = front.access === 'Allow' ? front : back;
+      decisions.push(`${to.level} inbound ${nsg.name ?? nsg.key}: ${d.access} by ${d.rule.name} (${d.rule.priority})`);
+      if (d.access !== 'Allow') return fail('nsg', `NSG ${nsg.name ?? nsg.key} (inbound, ${to.level}) denies ${protocol} ${port} from ${from}: rule ${d.rule.name} priority ${d.rule.priority}`, d.rule.source ?? nsg.source);
+    }
+  }
+  if (decisions.length === 0) decisions.push(`${from}: no NSG on the node subnet (everything allowed)`);
+  return { from, to: toLabel, port, protocol, ok: true, decisions };
+}
+
+// ---------------------------------------------------------------- Envoy route
+
+/** The Service of `level`'s Envoy whose load balancer IP is `ip`. */
+function serviceWithIp(lw: LevelWorld, ip: string): ServiceInfo | undefined {
+  return lw.envoy.flatMap((c) => c.services).find((s) => s.type === 'LoadBalancer' && s.loadBalancerIp === ip);
+}
+
+function componentOf(lw: LevelWorld, service: ServiceInfo): Component<EnvoyConfig> | undefined {
+  return lw.envoy.find((c) => c.services.includes(service));
+}
+
+/**
+ * Follows a TLS connection with SNI `sni` (undefined: none) sent to `service` on `port`
+ * at `level`, through every Envoy up to the internet.
+ */
+export function routeFrom(world: World, level: string, service: ServiceInfo, sni: string | undefined, port: number): Route {
+  const hops: EnvoyHop[] = [];
+  const nsg: NsgStep[] = [];
+  let at = lvl(world, level)!;
+  let svc = service;
+  let p = port;
+  const stop = (layer: Layer, message: string, source?: Source): Route => ({ reachesInternet: false, hops, nsg, stop: { level: at.level.name, layer, message, source } });
+  for (let guard = 0; guard <= world.intent.levels.length; guard++) {
+    const comp = componentOf(at, svc);
+    const cfg = comp?.config;
+    const svcSource = describe(svc.object);
+    if (!comp || !cfg) return stop('envoy', comp?.parseError ? `envoy.yaml does not parse: ${comp.parseError}` : 'no Envoy config behind the Service', comp ? describe(comp.configMap) : svcSource);
+    const cmSource = (extra: string) => describe(comp.configMap, `key envoy.yaml, ${extra}`);
+    const sp = svc.ports.find((x) => x.port === p && x.protocol === 'TCP');
+    if (!sp) return stop('service', `Service ${svc.object.namespace}/${svc.object.name} has no TCP port ${p}`, svcSource);
+    const targetPort = sp.targetPort ?? p;
+    const listener = cfg.listeners.find((l) => l.port === targetPort);
+    if (!listener) return stop('envoy', `no listener on port ${targetPort} (Service port ${p})`, cmSource('listeners'));
+    const loadErrors = listenerLoadErrors(listener);
+    if (loadErrors.length > 0) return stop('envoy', `Envoy rejects listener ${listener.name}: ${loadErrors[0]}`, cmSource(`listener ${listener.name}`));
+    const chain = selectChain(listener, targetPort, sni);
+    if (!chain) return stop('envoy', `no filter chain of listener ${listener.name} matches ${sni ?? '(no SNI)'} on port ${targetPort}: Envoy closes the connection`, cmSource(`listener ${listener.name}`));
+    const chainSource = cmSource(`listener ${listener.name}, chain ${chainLabel(chain)}`);
+    const target = chainTarget(cfg, chain, sni, targetPort);
+    if (target.kind === 'none') return stop('envoy', target.reason, chainSource);
+    const hopBase = { level: at.level.name, service: `${svc.object.namespace}/${svc.object.name}`, servicePort: p, listener: listener.name, chain: chainLabel(chain), cluster: target.cluster.name, source: chainSource };
+    if (target.kind === 'static') {
+      const ep = target.endpoints[0];
+      const epPort = ep.port ?? p;
+      hops.push({ ...hopBase, next: `${ep.address}:${epPort}` });
+      const parent = lvl(world, at.level.parent);
+      if (!parent) return stop('envoy', `the top level's cluster ${target.cluster.name} sends to the private address ${ep.address}:${epPort}, not to the internet`, chainSource);
+      if (target.endpoints.length > 1) return stop('envoy', `cluster ${target.cluster.name} has ${target.endpoints.length} endpoints; only the parent's load balancer IP is expected`, chainSource);
+      if (ep.address !== parent.level.envoyIp) {
+        return stop('envoy', `cluster ${target.cluster.name} sends to ${ep.address}:${epPort}, not to the parent ${parent.level.name}'s Envoy load balancer IP ${parent.level.envoyIp}`, chainSource);
+      }
+      const step = nsgStep(world, at.level.name, { level: parent.level.name, ip: ep.address }, epPort, 'Tcp');
+      nsg.push(step);
+      if (!step.ok) return { reachesInternet: false, hops, nsg, stop: step.stop };
+      const next = serviceWithIp(parent, ep.address);
+      if (!next) return { reachesInternet: false, hops, nsg, stop: { level: parent.level.name, layer: 'service', message: `no LoadBalancer Service of ${parent.level.name}'s Envoy has the IP ${ep.address} (annotation ${'service.beta.kubernetes.io/azure-load-balancer-ipv4'})` } };
+      at = parent;
+      svc = next;
+      p = epPort;
+      continue;
+    }
+    const host = target.host;
+    const hostPort = target.port ?? p;
+    hops.push({ ...hopBase, next: `internet ${host}:${hostPort} (${target.kind === 'dfp' ? 'dynamic forward proxy' : target.cluster.kind})` });
+    if (at.level.parent) return stop('envoy', `level ${at.level.name} is not the top level but cluster ${target.cluster.name} connects to the internet (${host}:${hostPort})`, chainSource);
+    if (sni !== undefined && host !== sni.toLowerCase()) return stop('envoy', `cluster ${target.cluster.name} connects to ${host}, not to the requested name ${sni}`, chainSource);
+    if (hostPort !== port) return stop('envoy', `cluster ${target.cluster.name} connects to port ${hostPort}, not to the requested port ${port}`, chainSource);
+    const step = nsgStep(world, at.level.name, { internet: [] }, hostPort, 'Tcp');
+    nsg.push(step);
+    if (!step.ok) return { reachesInternet: false, hops, nsg, stop: step.stop };
+    return { reachesInternet: true, hops, nsg, exit: { host, port: hostPort, level: at.level.name } };
+  }
+  return stop('envoy', 'the chain of upstreams loops');
+}
+
+// ---------------------------------------------------------------- whole paths
+
+export interface PodPath {
+  readonly dns: PodDns;
+  readonly route?: Route;
+}
+
+/** A pod at `level` connecting to `name`:`port`. */
+export function podPath(world: World, level: string, name: string, port: number): PodPath {
+  const dns = podDns(world, level, name);
+  if (dns.kind !== 'proxy') return { dns };
+  return { dns, route: routeFrom(world, level, dns.service, name, port) };
+}
+
+export interface NodePath {
+  readonly dns: NodeDns;
+  readonly route?: Route;
+  readonly nsg?: NsgStep;
+}
+
+/**
+ * A node at `level` (kubelet, containerd) connecting to `name`:`port`: below the top,
+ * its answer comes from the parent's dnsmasq and the connection goes to the parent's
+ * Envoy; at the top it resolves through Azure DNS and leaves directly.
+ */
+export function nodePath(world: World, level: string, name: string, port: number): NodePath {
+  const dns = nodeDns(world, level, name, 'A');
+  if (dns.kind === 'azure-dns') {
+    const here = lvl(world, level)!;
+    if (here.level.parent) return { dns };
+    return { dns, nsg: nsgStep(world, level, { internet: [] }, port, 'Tcp') };
+  }
+  if (dns.kind !== 'dnsmasq' || dns.outcome.kind !== 'answer') return { dns };
+  const owner = lvl(world, dns.level)!;
+  const ip = dns.outcome.ips[0];
+  const service = serviceWithIp(owner, ip);
+  if (!service) return { dns };
+  const step = nsgStep(world, level, { level: owner.level.name, ip }, port, 'Tcp');
+  if (!step.ok) return { dns, nsg: step };
+  return { dns, nsg: step, route: routeFrom(world, owner.level.name, service, name, port) };
+}
+
+/** IPs that belong to a proxy: every level's planned Envoy IP and every Envoy Service IP. */
+export function proxyIps(world: World): Set<string> {
+  const ips = new Set<string>();
+  for (const lw of world.levels.values()) {
+    ips.add(lw.level.envoyIp);
+    for (const c of lw.envoy) for (const s of c.services) if (s.loadBalancerIp) ips.add(s.loadBalancerIp);
+  }
+  return ips;
+}
+
+export { mainEnvoy, mainDnsmasq, levelByName };
+export type { IntentLevel, DnsmasqConfig };

@@ -1,0 +1,45 @@
+import { artifactsPresent } from './artifacts-present';
+import { corednsAllowed } from './coredns-allowed';
+import { corednsDenied } from './coredns-denied';
+import { corednsSyntax } from './coredns-syntax';
+import { dnsmasqAaaaLeak } from './dnsmasq-aaaa-leak';
+import { dnsmasqAllowed } from './dnsmasq-allowed';
+import { dnsmasqDenied } from './dnsmasq-denied';
+import { envoyAllowedRoutes } from './envoy-allowed-routes';
+import { envoyClustersConsistent } from './envoy-clusters-consistent';
+import { envoyDeniedRoutes } from './envoy-denied-routes';
+import { envoyListenerValid } from './envoy-listener-valid';
+import { envoyUpstreamDns } from './envoy-upstream-dns';
+import { imagesReachable } from './images-reachable';
+import { nsgDnsHops } from './nsg-dns-hops';
+import { nsgLowerInternet } from './nsg-lower-internet';
+import { nsgRulesValid } from './nsg-rules-valid';
+import { peeringAdjacent } from './peering-adjacent';
+import { Rule } from './rule';
+import { serviceAddresses } from './service-addresses';
+import { vnetDns } from './vnet-dns';
+
+export * from './rule';
+
+/** The rule pack `check` runs, in report order. */
+export const ALL_RULES: readonly Rule[] = [
+  artifactsPresent,
+  corednsAllowed,
+  corednsDenied,
+  corednsSyntax,
+  dnsmasqAllowed,
+  dnsmasqDenied,
+  dnsmasqAaaaLeak,
+  envoyListenerValid,
+  envoyClustersConsistent,
+  envoyAllowedRoutes,
+  envoyDeniedRoutes,
+  envoyUpstreamDns,
+  serviceAddresses,
+  vnetDns,
+  nsgDnsHops,
+  nsgLowerInternet,
+  nsgRulesValid,
+  peeringAdjacent,
+  imagesReachable,
+];

@@ -1,0 +1,27 @@
+import { resultOf } from '../types';
+import { CheckContext, finding, levelsOf, Rule } from './rule';
+
+const ID = 'vnet-dns';
+
+/** Below the top, a level's VNET uses exactly its parent's dnsmasq IP as DNS server; the top level uses Azure DNS. */
+export const vnetDns: Rule = {
+  id: ID,
+  layer: 'vnet-dns',
+  description: "Each lower level's VNET DNS server is exactly its parent's dnsmasq IP; the top level's VNET uses Azure DNS.",
+  evaluate(ctx: CheckContext) {
+    const out = [];
+    for (const lw of levelsOf(ctx)) {
+      if (!lw.vnet) continue;
+      const servers = lw.vnet.dnsServers ?? [];
+      const parent = lw.level.parent ? ctx.world.levels.get(lw.level.parent) : undefined;
+      if (parent) {
+        if (servers.length !== 1 || servers[0] !== parent.level.dnsIp) {
+          out.push(finding(ID, 'vnet-dns', lw.level.name, `VNET DNS servers are [${servers.join(', ')}], expected [${parent.level.dnsIp}] (the dnsmasq of ${parent.level.name}): nodes resolve past the allow-list`, { source: lw.vnet.source }));
+        }
+      } else if (servers.length > 0 && !(servers.length === 1 && servers[0] === '168.63.129.16')) {
+        out.push(finding(ID, 'vnet-dns', lw.level.name, `top level VNET uses DNS servers [${servers.join(', ')}] instead of Azure DNS`, { source: lw.vnet.source, severity: 'warning' }));
+      }
+    }
+    return resultOf(out);
+  },
+};

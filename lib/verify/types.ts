@@ -1,0 +1,49 @@
+/**
+ * Shared vocabulary of the verifier: where a fact came from, what a rule found, and
+ * what a rule returns (cdk-nag style: compliant, non-compliant with findings, or not
+ * applicable).
+ */
+
+/** The part of the system a finding is about. */
+export type Layer = 'artifacts' | 'coredns' | 'dnsmasq' | 'envoy' | 'service' | 'vnet-dns' | 'nsg' | 'peering' | 'images';
+
+/** Where a fact lives: the file and the object inside it. */
+export interface Source {
+  /** Path as given on the command line plus the file inside it, e.g. `manifests/l3/envoy.yaml`. */
+  readonly file: string;
+  /** The object, e.g. `ConfigMap egress/envoy-config key envoy.yaml, listener egress-443, chain 0`. */
+  readonly object: string;
+}
+
+/** One violation (or warning). */
+export interface Finding {
+  /** Id of the rule that found it. */
+  readonly rule: string;
+  readonly severity: 'error' | 'warning';
+  readonly level: string;
+  readonly layer: Layer;
+  /** The host name (or probe) concerned, when there is one. */
+  readonly name?: string;
+  readonly port?: number;
+  readonly message: string;
+  /** File and object responsible; undefined when the object is missing altogether. */
+  readonly source?: Source;
+}
+
+/** What a rule returns. */
+export type RuleResult =
+  | { readonly status: 'compliant' }
+  | { readonly status: 'non-compliant'; readonly findings: readonly Finding[] }
+  | { readonly status: 'not-applicable'; readonly reason: string };
+
+export const COMPLIANT: RuleResult = { status: 'compliant' };
+
+/** Turns a list of findings into a result. */
+export function resultOf(findings: readonly Finding[]): RuleResult {
+  return findings.length === 0 ? COMPLIANT : { status: 'non-compliant', findings };
+}
+
+/** Formats a source for messages. */
+export function formatSource(source: Source | undefined): string {
+  return source ? `${source.file} (${source.object})` : '(missing)';
+}
