@@ -79,6 +79,7 @@ export const workloadsSchema = object({
       hostNetwork: optional(boolean()),
       upstreamDns: optional(list(ipField, 1, 'resolver')),
       maxConnections: optional(integer(1, 1_000_000)),
+      exactNamesVia: optional(oneOf(['logical-dns', 'dynamic-forward-proxy'] as const)),
     }),
   ),
   dnsmasq: optional(

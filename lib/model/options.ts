@@ -54,6 +54,14 @@ export interface WorkloadOptions {
     readonly upstreamDns: readonly string[];
     /** Global downstream connection cap (overload manager). @default 50000 */
     readonly maxConnections: number;
+    /**
+     * How the top level's Envoy reaches exact names: one LOGICAL_DNS cluster each
+     * (`logical-dns`), or the SNI dynamic forward proxy that wildcards use
+     * (`dynamic-forward-proxy`: about 20x smaller config, for allow-lists too long for one
+     * ConfigMap; the filter chains still list exactly the allowed names, so nothing more
+     * is allowed). @default 'logical-dns'
+     */
+    readonly exactNamesVia: 'logical-dns' | 'dynamic-forward-proxy';
   };
   readonly dnsmasq: {
     /** dnsmasq image, pinned. @default DEFAULT_DNSMASQ_IMAGE */
@@ -131,6 +139,7 @@ export function workloadOptions(raw: RawWorkloads | undefined): WorkloadOptions 
       hostNetwork: raw?.envoy?.hostNetwork ?? false,
       upstreamDns: raw?.envoy?.upstreamDns ?? [AZURE_DNS_IP],
       maxConnections: raw?.envoy?.maxConnections ?? 50000,
+      exactNamesVia: raw?.envoy?.exactNamesVia ?? 'logical-dns',
     },
     dnsmasq: {
       image: raw?.dnsmasq?.image ?? DEFAULT_DNSMASQ_IMAGE,

@@ -9,7 +9,9 @@
  *   cluster at the parent level's Envoy load balancer IP and the same port;
  * - top level: each exact name to its own LOGICAL_DNS cluster (`V4_ONLY`); the wildcards
  *   of a port in one chain through `sni_dynamic_forward_proxy` (with the port) to the
- *   `dynamic_forward_proxy` cluster, filter and cluster sharing one `dns_cache_config`;
+ *   `dynamic_forward_proxy` cluster, filter and cluster sharing one `dns_cache_config`.
+ *   With `exactNamesVia: 'dynamic-forward-proxy'` the exact names join that chain too (it
+ *   lists each allowed name exactly, so nothing more is allowed; the config stays small);
  * - admin on 127.0.0.1 only; a small HTTP listener routes /ready and /stats/prometheus
  *   to the admin cluster; overload manager caps downstream connections; raised circuit
  *   breakers; idle timeouts; access logs with the SNI and response flags.
@@ -31,6 +33,8 @@ export interface EnvoyBootstrapInput {
   readonly upstreamDns: readonly string[];
   /** Global downstream connection cap (overload manager); also the clusters' circuit breaker. */
   readonly maxConnections: number;
+  /** Top level: exact names through their own LOGICAL_DNS clusters, or through the dynamic forward proxy. @default 'logical-dns' */
+  readonly exactNamesVia?: 'logical-dns' | 'dynamic-forward-proxy';
 }
 
 /** Type URLs the bootstrap uses (each one must resolve in Envoy's v3 API). */
@@ -116,7 +120,8 @@ export function renderEnvoyBootstrap(input: EnvoyBootstrapInput): Json {
     dns_lookup_family: 'V4_ONLY',
     dns_refresh_rate: TIMEOUTS.dnsRefresh,
     host_ttl: TIMEOUTS.hostTtl,
-    max_hosts: 4096,
+    // Room for every name the chains route here, and for wildcard subdomains on top.
+    max_hosts: Math.max(4096, entries.length * 2),
     typed_dns_resolver_config: dnsResolver(input.upstreamDns),
   };
   let usesDynamicForwardProxy = false;
@@ -140,7 +145,8 @@ export function renderEnvoyBootstrap(input: EnvoyBootstrapInput): Json {
         load_assignment: { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(input.upstreamIp!, port) } }] }] },
       });
     } else {
-      for (const e of onPort.filter((x) => x.kind === 'exact')) {
+      const viaDfp = input.exactNamesVia === 'dynamic-forward-proxy';
+      for (const e of onPort.filter((x) => x.kind === 'exact' && !viaDfp)) {
         const cluster = exactClusterName(e.domain, port);
         chains.push({
           name: `exact_${e.domain}_${port}`,
@@ -157,18 +163,18 @@ export function renderEnvoyBootstrap(input: EnvoyBootstrapInput): Json {
           load_assignment: { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(e.domain, port) } }] }] },
         });
       }
-      const wildcards = onPort.filter((x) => x.kind === 'wildcard');
-      if (wildcards.length > 0) {
+      const dynamic = onPort.filter((x) => x.kind === 'wildcard' || viaDfp);
+      if (dynamic.length > 0) {
         usesDynamicForwardProxy = true;
         chains.push({
-          name: `wildcards_${port}`,
-          filter_chain_match: { server_names: wildcards.map((e) => e.pattern) },
+          name: viaDfp ? `allowed_${port}` : `wildcards_${port}`,
+          filter_chain_match: { server_names: dynamic.map((e) => e.pattern) },
           filters: [
             {
               name: 'envoy.filters.network.sni_dynamic_forward_proxy',
               typed_config: { '@type': TYPE.sniDfp, dns_cache_config: dnsCache, port_value: port },
             },
-            tcpProxy(`egress_${port}_wildcards`, DYNAMIC_FORWARD_PROXY_CLUSTER),
+            tcpProxy(viaDfp ? `egress_${port}` : `egress_${port}_wildcards`, DYNAMIC_FORWARD_PROXY_CLUSTER),
           ],
         });
       }

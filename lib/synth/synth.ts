@@ -1,4 +1,5 @@
-import { EgressModel } from '../model';
+import { ConfigError, EgressModel } from '../model';
+import { ManifestSizeError } from '../workloads/common';
 import { synthManifests } from './manifests';
 import { writeOutputTrees } from './outputs';
 import { isCdktfGenerated, synthTerraform } from './terraform';
@@ -25,7 +26,7 @@ export function synthAll(model: EgressModel, targets: SynthTargets = {}): SynthR
   const cdktfOut = targets.cdktfOut ?? 'cdktf.out';
   const manifestsOut = targets.manifestsOut ?? 'manifests';
   const terraform = synthTerraform(model);
-  const manifests = synthManifests(model);
+  const manifests = withConfigContext(model, () => synthManifests(model));
   writeOutputTrees([
     { root: cdktfOut, files: terraform, alwaysOwned: isCdktfGenerated },
     { root: manifestsOut, files: manifests },
@@ -34,4 +35,17 @@ export function synthAll(model: EgressModel, targets: SynthTargets = {}): SynthR
     terraformFiles: [...terraform.keys()].map((f) => `${cdktfOut}/${f}`),
     manifestFiles: [...manifests.keys()].map((f) => `${manifestsOut}/${f}`),
   };
+}
+
+/**
+ * A config that renders an object Kubernetes would refuse is a config problem: report it
+ * like one (file, rule, exit code 2) rather than as a crash.
+ */
+function withConfigContext<T>(model: EgressModel, render: () => T): T {
+  try {
+    return render();
+  } catch (e) {
+    if (e instanceof ManifestSizeError) throw new ConfigError([{ file: model.file, path: 'allowList', rule: e.message }]);
+    throw e;
+  }
 }

@@ -87,12 +87,12 @@ export class ManifestSizeError extends Error {}
  * Fails synth when a ConfigMap's data is over 1 MiB, naming level, object and size.
  * @throws ManifestSizeError
  */
-export function assertConfigMapSize(level: string, namespace: string, name: string, data: Record<string, string>): void {
+export function assertConfigMapSize(level: string, namespace: string, name: string, data: Record<string, string>, remedy = 'shorten the allow-list or cover names with wildcards'): void {
   const size = Object.entries(data).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
   if (size > CONFIG_MAP_LIMIT_BYTES) {
     throw new ManifestSizeError(
       `level '${level}': ConfigMap ${namespace}/${name} holds ${size} bytes (${(size / CONFIG_MAP_LIMIT_BYTES).toFixed(2)} MiB), ` +
-        `over the Kubernetes limit of ${CONFIG_MAP_LIMIT_BYTES} bytes (1 MiB): shorten the allow-list or split it with wildcards`,
+        `over the Kubernetes limit of ${CONFIG_MAP_LIMIT_BYTES} bytes (1 MiB): ${remedy}`,
     );
   }
 }

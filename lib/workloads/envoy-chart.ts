@@ -56,12 +56,21 @@ export class EnvoyChart extends Chart {
         upstreamIp: parent?.addresses.envoyIp,
         upstreamDns: opts.upstreamDns,
         maxConnections: opts.maxConnections,
+        exactNamesVia: opts.exactNamesVia,
       }),
     );
     const labels = commonLabels(level, ENVOY.name, 'egress-proxy');
     const selector = selectorLabels(ENVOY.name);
     const data = { [ENVOY.configKey]: this.config };
-    assertConfigMapSize(level.name, ns, ENVOY.configMap, data);
+    assertConfigMapSize(
+      level.name,
+      ns,
+      ENVOY.configMap,
+      data,
+      top && opts.exactNamesVia === 'logical-dns'
+        ? "set workloads.envoy.exactNamesVia: dynamic-forward-proxy (one chain per port instead of a cluster per exact name), or shorten the allow-list"
+        : undefined,
+    );
 
     new k8s.KubeConfigMap(this, 'config', { metadata: { name: ENVOY.configMap, labels }, data });
 

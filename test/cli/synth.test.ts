@@ -65,6 +65,14 @@ describe('layered-egress synth', () => {
     expect(synthIn(scratch(), shuffled).trees()).toEqual(baseline);
   });
 
+  test('an allow-list too large for a ConfigMap exits 2 with the size message and writes nothing', () => {
+    const names = Array.from({ length: 1500 }, (_, i) => `  - domain: host-${i}.a-rather-long-subdomain-name.egress-bench.org\n`).join('');
+    const result = synthIn(dir, DEFAULT_CONFIG + names);
+    expect(result.code).toBe(EXIT.invalidConfig);
+    expect(result.err).toMatch(/allowList: level 'l4': ConfigMap egress\/envoy-config holds \d+ bytes .*exactNamesVia: dynamic-forward-proxy/);
+    expect(result.trees()).toEqual(baseline);
+  });
+
   test('EGRESS_CONFIG points the CLI at another file', () => {
     const other = scratch();
     const configPath = join(other, 'other.yaml');

@@ -125,3 +125,30 @@ describe('top level', () => {
     expect(renderEnvoyBootstrap({ ...base, entries: [...entries].reverse(), ports: [...base.ports].reverse() })).toEqual(top);
   });
 });
+
+describe("top level with exactNamesVia: 'dynamic-forward-proxy'", () => {
+  const viaDfp: any = renderEnvoyBootstrap({ ...base, exactNamesVia: 'dynamic-forward-proxy' });
+
+  test('is a valid Envoy v3 bootstrap (strict)', () => assertValidEnvoyConfig(viaDfp));
+
+  test('one chain per port lists every allowed name exactly once, all through the dynamic forward proxy', () => {
+    const [l443, l8084] = proxied(viaDfp);
+    expect(l443.filter_chains).toHaveLength(1);
+    expect(namesOf(l443).sort()).toEqual(['*.b.com', 'a.b.com', 'b.com']);
+    expect(namesOf(l8084).sort()).toEqual(['*.b.com', 'obo.c.com']);
+    for (const l of proxied(viaDfp)) {
+      const [sni, tcp] = l.filter_chains[0].filters;
+      expect(sni.name).toBe('envoy.filters.network.sni_dynamic_forward_proxy');
+      expect(tcp.typed_config.cluster).toBe(DYNAMIC_FORWARD_PROXY_CLUSTER);
+    }
+  });
+
+  test('no LOGICAL_DNS cluster remains, so the config no longer grows by a cluster per name', () => {
+    expect([...clusters(viaDfp).values()].filter((c) => c.type === 'LOGICAL_DNS')).toEqual([]);
+    expect(JSON.stringify(viaDfp).length).toBeLessThan(JSON.stringify(top).length);
+  });
+
+  test('lower levels are unaffected by the option', () => {
+    expect(renderEnvoyBootstrap({ ...base, upstreamIp: '172.16.64.4', exactNamesVia: 'dynamic-forward-proxy' })).toEqual(lower);
+  });
+});

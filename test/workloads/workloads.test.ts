@@ -199,4 +199,12 @@ describe('size guard', () => {
     const big: EgressModel = parseConfig(require('node:fs').readFileSync('infra/egress.yaml', 'utf8') + names, 'big.yaml');
     expect(() => synthManifests(big)).toThrow(/level 'l4': ConfigMap egress\/envoy-config holds \d+ bytes \(\d+\.\d+ MiB\), over the Kubernetes limit of 1048576 bytes/);
   });
+
+  test("an allow-list too long for the top Envoy's LOGICAL_DNS clusters names the option, and fits through the dynamic forward proxy", () => {
+    const names = Array.from({ length: 2000 }, (_, i) => `  - domain: host-${String(i).padStart(5, '0')}.a-rather-long-subdomain-name.egress-bench.org\n`).join('');
+    const text = require('node:fs').readFileSync('infra/egress.yaml', 'utf8') + names;
+    expect(() => synthManifests(parseConfig(text, 'big.yaml'))).toThrow(/ConfigMap egress\/envoy-config .*: set workloads\.envoy\.exactNamesVia: dynamic-forward-proxy/);
+    const files = synthManifests(parseConfig(`${text}workloads:\n  envoy:\n    exactNamesVia: dynamic-forward-proxy\n`, 'big.yaml'));
+    expect(files.get('l4/envoy.yaml')!.length).toBeLessThan(1024 * 1024);
+  });
 });
