@@ -19,7 +19,7 @@ beforeEach(() => {
 });
 afterEach(() => cleanup(s));
 
-function expectFinding(report: Report, want: Partial<Finding> & { file?: RegExp; message?: RegExp }): void {
+function expectFinding(report: Report, want: Omit<Partial<Finding>, 'message'> & { file?: RegExp; message?: RegExp }): void {
   const hit = errorsOf(report).find(
     (f) =>
       (!want.rule || f.rule === want.rule) &&

@@ -47,7 +47,10 @@ export function answerDnsmasq(config: DnsmasqConfig, rawName: string, qtype: Que
   const hasLocalData = host !== undefined || config.hosts.some((h) => h.names.some((n) => n.endsWith(`.${name}`)));
 
   const groups = new Map<string, { spec: number; wildcard: boolean; records: DnsmasqRecord[] }>();
-  for (const r of config.records) {
+  // Plain `server=<ip>` upstreams (or resolv.conf ones) live in the root group with `/#/`.
+  const upstreams: DnsmasqRecord[] = config.defaultServers.map((u) => ({ domain: { text: '#', wildcard: false }, action: { kind: 'forward', upstream: u }, line: 0, text: `server=${u}` }));
+  if (upstreams.length === 0 && !config.noResolv) upstreams.push({ domain: { text: '#', wildcard: false }, action: { kind: 'forward', upstream: '/etc/resolv.conf' }, line: 0, text: 'resolv.conf' });
+  for (const r of [...config.records, ...upstreams]) {
     const spec = domainMatch(r.domain, name);
     if (spec < 0) continue;
     const key = `${r.domain.wildcard ? '*' : ''}${r.domain.text}`;
@@ -56,25 +59,25 @@ export function answerDnsmasq(config: DnsmasqConfig, rawName: string, qtype: Que
     groups.set(key, g);
   }
   const ordered = [...groups.values()].sort((a, b) => b.spec - a.spec || Number(a.wildcard) - Number(b.wildcard));
+  const lineOf = (r: DnsmasqRecord) => (r.line > 0 ? r.line : undefined);
   for (const g of ordered) {
+    // Within the most specific group dnsmasq prefers: an address of the query's family,
+    // then upstream servers, then the "no data" literals (address=/d/, local=/d/).
     const right = g.records.filter((r) => (qtype === 'A' && r.action.kind === 'address4') || (qtype === 'AAAA' && r.action.kind === 'address6'));
     if (right.length > 0) return { kind: 'answer', ips: right.map((r) => (r.action as { ip: string }).ip), line: right[0].line };
+    const fwd = g.records.find((r) => r.action.kind === 'forward');
+    if (fwd && fwd.action.kind === 'forward') return { kind: 'forward', upstream: fwd.action.upstream, line: lineOf(fwd) };
+    const def = g.records.find((r) => r.action.kind === 'default');
+    if (def) {
+      const up = config.defaultServers[0] ?? (config.noResolv ? undefined : '/etc/resolv.conf');
+      return up ? { kind: 'forward', upstream: up, line: def.line } : { kind: 'refused' };
+    }
     const otherFamily = g.records.some((r) => r.action.kind === 'address4' || r.action.kind === 'address6');
     const nx = g.records.find((r) => r.action.kind === 'nxdomain');
     if (nx) return hasLocalData ? { kind: 'nodata', line: nx.line } : { kind: 'nxdomain', line: nx.line };
     const local = g.records.find((r) => r.action.kind === 'local');
     if (local) return hasLocalData || otherFamily ? { kind: 'nodata', line: local.line } : { kind: 'nxdomain', line: local.line };
-    const fwd = g.records.find((r) => r.action.kind === 'forward');
-    if (fwd && fwd.action.kind === 'forward') return { kind: 'forward', upstream: fwd.action.upstream, line: fwd.line };
-    const def = g.records.find((r) => r.action.kind === 'default');
-    if (def) return defaultUpstream(config, def.line);
     // only addresses of the other family: dnsmasq goes on to less specific patterns
   }
-  return defaultUpstream(config);
-}
-
-function defaultUpstream(config: DnsmasqConfig, line?: number): DnsmasqOutcome {
-  if (config.defaultServers.length > 0) return { kind: 'forward', upstream: config.defaultServers[0], line };
-  if (!config.noResolv) return { kind: 'forward', upstream: '/etc/resolv.conf', line };
   return { kind: 'refused' };
 }
