@@ -129,7 +129,7 @@ export function nsgStep(world: World, from: string, to: { level: string; ip: str
   const src = lvl(world, from)!;
   const toLabel = 'internet' in to ? 'internet' : `${to.level} ${to.ip}`;
   const decisions: string[] = [];
-  const fail = (layer: Layer, message: string, source?: Source): NsgStep => ({ from, to: toLabel, port, protocol, ok: false, decisions, stop: { level: from, layer, message, source } });
+  const fail = (layer: Layer, message: string, source?: Source, level = from): NsgStep => ({ from, to: toLabel, port, protocol, ok: false, decisions, stop: { level, layer, message, source } });
   const source: Endpoint = { kind: 'range', range: sourceRange(src) };
   const destination: Endpoint = 'internet' in to ? internetEndpoint(to.internet) : { kind: 'range', range: parseRange(to.ip)! };
   if (!('internet' in to)) {
@@ -153,7 +153,7 @@ export function nsgStep(world: World, from: string, to: { level: string; ip: str
       const back = dst.nodeSubnet?.prefixes[0] ? evaluateNsg(nsg, { direction: 'Inbound', protocol, source, destination: { kind: 'range', range: parseRange(dst.nodeSubnet.prefixes[0])! }, port, virtualNetwork: vnet }) : front;
       const d = front.access === 'Allow' ? front : back;
       decisions.push(`${to.level} inbound ${nsg.name ?? nsg.key}: ${d.access} by ${d.rule.name} (${d.rule.priority})`);
-      if (d.access !== 'Allow') return fail('nsg', `NSG ${nsg.name ?? nsg.key} (inbound, ${to.level}) denies ${protocol} ${port} from ${from}: rule ${d.rule.name} priority ${d.rule.priority}`, d.rule.source ?? nsg.source);
+      if (d.access !== 'Allow') return fail('nsg', `NSG ${nsg.name ?? nsg.key} (inbound, ${to.level}) denies ${protocol} ${port} from ${from}: rule ${d.rule.name} priority ${d.rule.priority}`, d.rule.source ?? nsg.source, to.level);
     }
   }
   if (decisions.length === 0) decisions.push(`${from}: no NSG on the node subnet (everything allowed)`);
