@@ -65,7 +65,11 @@ function cases(): Case[] {
     { name: 'default config', config: defaultConfig, entries: defaultEntries, levels: 3 },
   ];
   for (const n of [100, 1000, 2500, 10000]) {
-    list.push({ name: `${n} entries, 3 levels`, config: configWith(generatedLevels(3), generatedEntries(n)), entries: n, levels: 3 });
+    // Past about 1,000 entries the top level's per-name LOGICAL_DNS clusters no longer fit
+    // one ConfigMap (see the capacity table), so the larger lists use the compact mode.
+    const compact = n > 1000;
+    const config = configWith(generatedLevels(3), generatedEntries(n)) + (compact ? 'workloads:\n  envoy:\n    exactNamesVia: dynamic-forward-proxy\n' : '');
+    list.push({ name: `${n} entries, 3 levels${compact ? ' (exactNamesVia: dynamic-forward-proxy)' : ''}`, config, entries: n, levels: 3 });
   }
   for (const levels of [6, 10]) {
     list.push({ name: `default list, ${levels} levels`, config: configWith(generatedLevels(levels), defaultList.trimEnd()), entries: defaultEntries, levels });
@@ -133,6 +137,50 @@ function slope(points: Array<{ x: number; y: number }>): number {
   return den === 0 ? 0 : num / den;
 }
 
+interface Capacity {
+  readonly mode: string;
+  readonly largestFitting: number;
+  /** The error at the first size that does not fit: which object is the limit. */
+  readonly limitedBy: string;
+}
+
+/**
+ * Largest generated allow-list (3 levels, the mix above) whose manifests stay within the
+ * 1 MiB ConfigMap limit, per top-level Envoy mode: a binary search over in-process synths.
+ */
+function capacities(): Capacity[] {
+  // Loaded here, not at the top, so the timed child processes are not affected.
+  const { parseConfig } = require(join(ROOT, 'dist/lib/model')) as typeof import('../lib/model');
+  const { synthManifests } = require(join(ROOT, 'dist/lib/synth/manifests')) as typeof import('../lib/synth/manifests');
+  return (['logical-dns', 'dynamic-forward-proxy'] as const).map((mode) => {
+    const attempt = (n: number): string | undefined => {
+      const text = `${configWith(generatedLevels(3), generatedEntries(n))}workloads:\n  envoy:\n    exactNamesVia: ${mode}\n`;
+      try {
+        synthManifests(parseConfig(text, 'bench.yaml'));
+        return undefined;
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    let fits = 0;
+    let failsAt = 1;
+    let limitedBy = '';
+    while (!(limitedBy = attempt(failsAt) ?? '')) {
+      fits = failsAt;
+      failsAt *= 2;
+    }
+    while (failsAt - fits > Math.max(1, Math.floor(fits / 100))) {
+      const mid = Math.floor((fits + failsAt) / 2);
+      const error = attempt(mid);
+      if (error) {
+        failsAt = mid;
+        limitedBy = error;
+      } else fits = mid;
+    }
+    return { mode, largestFitting: fits, limitedBy: limitedBy.replace(/ holds \d+ bytes.*$/s, '') };
+  });
+}
+
 function main(): void {
   const argv = process.argv.slice(2);
   const runs = Number(argv[argv.indexOf('--runs') + 1]) || 5;
@@ -170,7 +218,7 @@ function main(): void {
     '|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
   ].join('\n');
-  const summary = [
+  let summary = [
     `Machine: ${machine}. Median of ${runs} runs, whole process (node start to exit), compiled CLI synth of both outputs.`,
     '',
     table,
@@ -181,10 +229,22 @@ function main(): void {
       : '',
   ].join('\n');
 
+  process.stderr.write('measuring: largest allow-list per top-level Envoy mode ...\n');
+  const capacity = capacities();
+  const capacityTable = [
+    '',
+    'Largest generated allow-list (3 levels, same mix) whose every ConfigMap stays under 1 MiB, to within 1%:',
+    '',
+    '| workloads.envoy.exactNamesVia | largest list that fits | first object over the limit |',
+    '|---|---|---|',
+    ...capacity.map((c) => `| ${c.mode} | ${c.largestFitting} entries | ${c.limitedBy.replace(/\|/g, '/')} |`),
+  ].join('\n');
+  summary += `\n${capacityTable}`;
+
   process.stdout.write(`${summary}\n`);
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results.md'), `# Benchmark results (npm run bench)\n\n${summary}\n`);
-  writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify({ machine, runs, results, msPerThousandEntryLevels: perEntryLevel * 1000 }, null, 2)}\n`);
+  writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify({ machine, runs, results, msPerThousandEntryLevels: perEntryLevel * 1000, capacity }, null, 2)}\n`);
 }
 
 if (require.main === module) main();
