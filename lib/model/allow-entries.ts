@@ -1,5 +1,5 @@
 import { RawAllowEntry, DNS_PORT } from './config';
-import { parseDomain } from './domain';
+import { normaliseQueryName, parseDomain } from './domain';
 import { IssueCollector } from './issues';
 
 /** One normalised allow-list entry. Entries are unique by `pattern`. */
@@ -126,4 +126,40 @@ export function coveringWildcard<T>(name: string, wildcardsBySuffix: ReadonlyMap
 
 function specialUseSuffix(domain: string): string | undefined {
   return SPECIAL_USE.find((s) => domain === s || domain.endsWith(`.${s}`));
+}
+
+/**
+ * Look-ups over normalised entries, following shared/reference/semantics.md: `a.b.com`
+ * matches that name only; `*.b.com` matches names below `b.com` at any depth, not
+ * `b.com`; the most specific entry wins (exact, then the longest wildcard suffix). A
+ * look-up walks the name's parent suffixes: a handful of map reads, whatever the size.
+ */
+export class AllowIndex {
+  private readonly exact = new Map<string, AllowEntry>();
+  private readonly wildcardsBySuffix = new Map<string, AllowEntry>();
+
+  /** @throws when two entries share a pattern */
+  constructor(entries: readonly AllowEntry[]) {
+    for (const entry of entries) {
+      const index = entry.kind === 'exact' ? this.exact : this.wildcardsBySuffix;
+      if (index.has(entry.domain)) throw new Error(`allow-list entry '${entry.pattern}' appears twice: entries must be unique by pattern`);
+      index.set(entry.domain, entry);
+    }
+  }
+
+  /**
+   * The entry that allows host `name` (on `port`, when given), or undefined. Case and a
+   * trailing dot are ignored. Like Envoy, only entries carrying the port are candidates.
+   */
+  match(name: string, port?: number): AllowEntry | undefined {
+    const host = normaliseQueryName(name);
+    const usable = (e: AllowEntry | undefined) => (e && (port === undefined || e.ports.includes(port)) ? e : undefined);
+    const exact = usable(this.exact.get(host));
+    if (exact) return exact;
+    for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
+      const found = usable(this.wildcardsBySuffix.get(host.slice(dot + 1)));
+      if (found) return found;
+    }
+    return undefined;
+  }
 }

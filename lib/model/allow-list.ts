@@ -1,6 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
-import { AllowEntry, coveringWildcard } from './allow-entries';
-import { normaliseQueryName } from './domain';
+import { AllowEntry, AllowIndex } from './allow-entries';
 
 /** Props of {@link AllowList}. */
 export interface AllowListProps {
@@ -42,17 +41,12 @@ export class AllowList extends Construct {
 
   /** Every entry, sorted by pattern. */
   public readonly entries: readonly AllowEntry[];
-  private readonly exact = new Map<string, AllowEntry>();
-  private readonly wildcardsBySuffix = new Map<string, AllowEntry>();
+  private readonly index: AllowIndex;
 
   constructor(scope: Construct, id: string, props: AllowListProps) {
     super(scope, id);
     this.entries = [...props.entries].sort((a, b) => (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0));
-    for (const entry of this.entries) {
-      const index = entry.kind === 'exact' ? this.exact : this.wildcardsBySuffix;
-      if (index.has(entry.domain)) throw new Error(`AllowList entry '${entry.pattern}' appears twice: entries must be unique by pattern`);
-      index.set(entry.domain, entry);
-    }
+    this.index = new AllowIndex(this.entries);
   }
 
   /** Every port any entry uses, ascending. */
@@ -87,15 +81,6 @@ export class AllowList extends Construct {
    * most specific wins.
    */
   public matches(name: string, port?: number): AllowEntry | undefined {
-    const host = normaliseQueryName(name);
-    const usable = (e: AllowEntry | undefined) => (e && (port === undefined || e.ports.includes(port)) ? e : undefined);
-    const exact = usable(this.exact.get(host));
-    if (exact) return exact;
-    if (port === undefined) return coveringWildcard(host, this.wildcardsBySuffix);
-    for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
-      const found = usable(this.wildcardsBySuffix.get(host.slice(dot + 1)));
-      if (found) return found;
-    }
-    return undefined;
+    return this.index.match(name, port);
   }
 }

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
-import { AllowEntry, buildAllowEntries } from './allow-entries';
+import { AllowEntry, AllowIndex, buildAllowEntries } from './allow-entries';
 import { LevelAddressPlan, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, planLevelAddresses } from './address-plan';
 import { configSchema, RawConfig } from './config';
 import { Cidr, cidrContains, cidrsOverlap, findOverlaps, formatCidr, parseCidr, parseIpv4 } from './ipv4';
 import { ConfigError, ConfigIssue, IssueCollector } from './issues';
 import { clusterOptions, ClusterOptions, TerraformOptions, workloadOptions, WorkloadOptions } from './options';
+import { registryEndpoints, registryOf } from './registries';
 
 /** One network level, with its place in the chain and its planned addresses. */
 export interface LevelModel {
@@ -110,6 +111,9 @@ export function parseConfig(text: string, file: string): EgressModel {
   checkClusterRanges(cluster, levels, errors);
   if (!errors.empty) throw new ConfigError(errors.issues);
 
+  const workloads = workloadOptions(raw.workloads);
+  warnUnpullableImages(levels, allowEntries, workloads, raw.location, warnings);
+
   return {
     file,
     name: raw.name,
@@ -117,7 +121,7 @@ export function parseConfig(text: string, file: string): EgressModel {
     levels,
     allowEntries,
     cluster,
-    workloads: workloadOptions(raw.workloads),
+    workloads,
     terraform: { backend: raw.terraform?.backend },
     warnings: warnings.issues,
   };
@@ -196,5 +200,36 @@ function checkClusterRanges(cluster: ClusterOptions, levels: readonly LevelModel
   const dnsIp = parseIpv4(cluster.dnsServiceIp) as number;
   if (!cidrContains(service, dnsIp) || dnsIp === service.network) {
     errors.add(['cluster', 'dnsServiceIp'], `must be an address inside cluster.serviceCidr (${cluster.serviceCidr}), not its first`, cluster.dnsServiceIp);
+  }
+}
+
+/**
+ * Below the top level, nodes pull images through the proxy chain, so each registry host
+ * without an Azure service tag must be on the allow-list (port 443). Warn early; the
+ * checker proves it from the artifacts.
+ */
+function warnUnpullableImages(
+  levels: readonly LevelModel[],
+  entries: readonly AllowEntry[],
+  workloads: WorkloadOptions,
+  location: string,
+  warnings: IssueCollector,
+): void {
+  const index = new AllowIndex(entries);
+  // Envoy runs at every level; dnsmasq at every level with a level below it.
+  const pulledBelowTop = [
+    { component: 'envoy', image: workloads.envoy.image, needed: levels.length > 1 },
+    { component: 'dnsmasq', image: workloads.dnsmasq.image, needed: levels.length > 2 },
+  ];
+  for (const { component, image, needed } of pulledBelowTop) {
+    if (!needed) continue;
+    const missing = registryEndpoints(registryOf(image), location).filter((ep) => ep.tags.length === 0 && !index.match(ep.host, 443));
+    if (missing.length > 0) {
+      warnings.add(
+        ['workloads', component, 'image'],
+        `levels below the top pull this image through the proxy chain, but the allow-list does not allow ${missing.map((m) => `'${m.host}'`).join(', ')} on port 443: add them or use a registry that is on the list`,
+        image,
+      );
+    }
   }
 }

@@ -21,6 +21,8 @@ function issues(text: string): ConfigIssue[] {
   throw new Error('expected the config to be rejected');
 }
 const lines = (text: string) => issues(text).map(formatIssue);
+/** Warnings about allow-list entries (the two-level BASE also warns about image registries). */
+const allowListWarnings = (model: { warnings: readonly ConfigIssue[] }) => model.warnings.filter((w) => w.path.startsWith('allowList')).map(formatIssue);
 
 describe('config file structure', () => {
   test('the shipped default config loads without warnings', () => {
@@ -157,7 +159,7 @@ describe('allow-list entries', () => {
     expect(model.allowEntries).toEqual([
       { pattern: 'mcr.microsoft.com', kind: 'exact', domain: 'mcr.microsoft.com', ports: [443, 8443], purposes: ['a', 'b'], sources: [0, 1] },
     ]);
-    expect(model.warnings.map(formatIssue)).toEqual([
+    expect(allowListWarnings(model)).toEqual([
       `egress.yaml:11: allowList[1].domain "MCR.Microsoft.com.": duplicates allowList[0] ('mcr.microsoft.com') after normalisation; merged, ports unioned`,
     ]);
   });
@@ -165,14 +167,14 @@ describe('allow-list entries', () => {
   test('an exact name covered by a wildcard is kept and reported', () => {
     const model = parseConfig(withEntries('  - domain: gbl.his.arc.azure.com\n  - domain: "*.arc.azure.com"\n'), 'egress.yaml');
     expect(model.allowEntries.map((e) => e.pattern)).toEqual(['*.arc.azure.com', 'gbl.his.arc.azure.com']);
-    expect(model.warnings.map(formatIssue)).toEqual([
+    expect(allowListWarnings(model)).toEqual([
       `egress.yaml:9: allowList[0].domain "gbl.his.arc.azure.com": is also matched by '*.arc.azure.com' (allowList[1]); kept as its own entry (it may carry other ports)`,
     ]);
   });
 
   test('documentation-only names are flagged as probable test entries', () => {
     const model = parseConfig(withEntries('  - domain: api.example.com\n'), 'egress.yaml');
-    expect(model.warnings.map(formatIssue)).toEqual([
+    expect(allowListWarnings(model)).toEqual([
       `egress.yaml:9: allowList[0].domain "api.example.com": 'example.com' is reserved for documentation or local use (RFC 2606/6761): a test entry left in the list?`,
     ]);
   });
@@ -194,5 +196,18 @@ describe('config path resolution', () => {
 
   test('a missing file is a config error naming it', () => {
     expect(() => loadConfig('does/not/exist.yaml')).toThrow(/does\/not\/exist\.yaml: cannot read the config file \(ENOENT\)/);
+  });
+});
+
+describe('image registries', () => {
+  test('a list that cannot serve the configured images below the top level gets a warning naming the hosts', () => {
+    const model = parseConfig(BASE, 'egress.yaml');
+    expect(model.warnings.map(formatIssue)).toEqual([
+      `egress.yaml: workloads.envoy.image "${model.workloads.envoy.image}": levels below the top pull this image through the proxy chain, but the allow-list does not allow 'registry-1.docker.io', 'auth.docker.io', 'production.cloudflare.docker.com' on port 443: add them or use a registry that is on the list`,
+    ]);
+  });
+
+  test('a single level pulls straight from the internet: no warning', () => {
+    expect(parseConfig(BASE.replace(/  - name: l3\n    addressSpace: 172\.18\.0\.0\/16\n/, ''), 'egress.yaml').warnings).toEqual([]);
   });
 });

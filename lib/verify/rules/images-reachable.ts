@@ -5,30 +5,12 @@ import { containers, describe, KubeObject, WORKLOAD_KINDS } from '../parse/kube'
 import { Finding, resultOf } from '../types';
 import { LevelWorld, nsgsOf, virtualNetworkRanges, World } from '../world';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
+import { registryEndpoints, registryOf } from '../../model/registries';
 
 const ID = 'images-reachable';
 
-/** The registry host of an image reference (Docker's rules: no dot, colon or `localhost` in the first part means Docker Hub). */
-export function registryOf(image: string): string {
-  const first = image.split('/')[0];
-  if (image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) return first.replace(/:\d+$/, '').toLowerCase();
-  return 'docker.io';
-}
-
-/** Hosts a pull from `registry` contacts (the registry plus its documented data endpoints), with the service tags that cover them. */
-export function registryEndpoints(registry: string, location = 'westeurope'): Array<{ host: string; tags: string[] }> {
-  if (registry === 'mcr.microsoft.com') {
-    const tags = ['MicrosoftContainerRegistry', 'AzureFrontDoor.FirstParty'];
-    return [{ host: 'mcr.microsoft.com', tags }, { host: `${location}.data.mcr.microsoft.com`, tags }];
-  }
-  if (registry === 'docker.io') return ['registry-1.docker.io', 'auth.docker.io', 'production.cloudflare.docker.com'].map((host) => ({ host, tags: [] }));
-  if (registry === 'ghcr.io') return ['ghcr.io', 'pkg-containers.githubusercontent.com'].map((host) => ({ host, tags: [] }));
-  if (registry.endsWith('.azurecr.io')) return [{ host: registry, tags: ['AzureContainerRegistry'] }];
-  return [{ host: registry, tags: [] }];
-}
-
 /** Can a node at `lw` open TLS to `host`? Through the proxy chain, or straight out by an NSG rule for a service tag covering it. */
-function reachable(world: World, lw: LevelWorld, host: string, tags: string[]): string | undefined {
+function reachable(world: World, lw: LevelWorld, host: string, tags: readonly string[]): string | undefined {
   const path = nodePath(world, lw.level.name, host, 443);
   if (path.route?.reachesInternet) return undefined;
   if (!lw.level.parent && path.dns.kind === 'azure-dns' && path.nsg?.ok) return undefined;
