@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
 import type { LevelModel } from '../model';
 
 /** Labels every egress object carries. */
@@ -95,4 +96,54 @@ export function assertConfigMapSize(level: string, namespace: string, name: stri
         `over the Kubernetes limit of ${CONFIG_MAP_LIMIT_BYTES} bytes (1 MiB): ${remedy}`,
     );
   }
+}
+
+/** Props of {@link egressDeployment}. */
+export interface EgressDeploymentProps {
+  readonly name: string;
+  readonly labels: Record<string, string>;
+  /** Pod selector (stable: a live Deployment's selector cannot change). */
+  readonly selector: Record<string, string>;
+  readonly replicas: number;
+  /** The rendered config the pods mount: its checksum annotation rolls them when it changes. */
+  readonly config: string;
+  /** Further pod annotations (for example Prometheus scraping). @default none */
+  readonly podAnnotations?: Record<string, string>;
+  /** Pod spec fields beyond the secure defaults this helper sets: containers, volumes, DNS. */
+  readonly pod: Omit<k8s.PodSpec, 'automountServiceAccountToken' | 'enableServiceLinks' | 'securityContext' | 'topologySpreadConstraints'>;
+}
+
+/**
+ * The Deployment of an egress component, secure by default: no service account token,
+ * no service links, non-root with RuntimeDefault seccomp, replicas spread across nodes,
+ * surge-only rolling updates, and a config checksum that rolls the pods on change.
+ */
+export function egressDeployment(scope: Construct, props: EgressDeploymentProps): k8s.KubeDeployment {
+  return new k8s.KubeDeployment(scope, 'deployment', {
+    metadata: { name: props.name, labels: props.labels },
+    spec: {
+      replicas: props.replicas,
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: props.selector },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+      template: {
+        metadata: { labels: { ...props.labels, ...props.selector }, annotations: { [CHECKSUM_ANNOTATION]: checksum(props.config), ...props.podAnnotations } },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: podSecurityContext(),
+          topologySpreadConstraints: topologySpread(props.selector),
+          ...props.pod,
+        },
+      },
+    },
+  });
+}
+
+/** A PodDisruptionBudget keeping all but one replica up during voluntary disruptions. */
+export function egressDisruptionBudget(scope: Construct, name: string, labels: Record<string, string>, selector: Record<string, string>): k8s.KubePodDisruptionBudget {
+  return new k8s.KubePodDisruptionBudget(scope, 'pdb', {
+    metadata: { name, labels },
+    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+  });
 }

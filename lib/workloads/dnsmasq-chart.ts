@@ -6,15 +6,13 @@ import { DNSMASQ_CONF_KEY, renderDnsmasqConf, strictForwardZones } from '../rend
 import { DNSMASQ_CONTAINER_PORT } from '../render/ports';
 import {
   assertConfigMapSize,
-  checksum,
-  CHECKSUM_ANNOTATION,
   commonLabels,
   containerSecurityContext,
+  egressDeployment,
+  egressDisruptionBudget,
   internalLoadBalancerAnnotations,
-  podSecurityContext,
   resources,
   selectorLabels,
-  topologySpread,
 } from './common';
 
 export const DNSMASQ = { name: 'dnsmasq', configMap: 'dnsmasq-config', configKey: DNSMASQ_CONF_KEY, mountPath: '/etc/dnsmasq' } as const;
@@ -61,41 +59,32 @@ export class DnsmasqChart extends Chart {
 
     new k8s.KubeConfigMap(this, 'config', { metadata: { name: DNSMASQ.configMap, labels }, data });
 
-    new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: DNSMASQ.name, labels },
-      spec: {
-        replicas: opts.replicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: { labels: { ...labels, ...selector }, annotations: { [CHECKSUM_ANNOTATION]: checksum(this.config) } },
-          spec: {
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(),
-            topologySpreadConstraints: topologySpread(selector),
-            containers: [
-              {
-                name: 'dnsmasq',
-                image: opts.image,
-                imagePullPolicy: 'IfNotPresent',
-                command: ['/usr/sbin/dnsmasq'],
-                args: ['--keep-in-foreground', '--log-facility=-', `--conf-file=${DNSMASQ.mountPath}/${DNSMASQ.configKey}`],
-                ports: [
-                  { name: 'dns-udp', containerPort: DNSMASQ_CONTAINER_PORT, protocol: 'UDP' },
-                  { name: 'dns-tcp', containerPort: DNSMASQ_CONTAINER_PORT, protocol: 'TCP' },
-                ],
-                readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(DNSMASQ_CONTAINER_PORT) }, periodSeconds: 5, failureThreshold: 2 },
-                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(DNSMASQ_CONTAINER_PORT) }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 },
-                resources: resources('50m', '32Mi', '500m', '128Mi'),
-                securityContext: containerSecurityContext(),
-                volumeMounts: [{ name: 'config', mountPath: DNSMASQ.mountPath, readOnly: true }],
-              },
+    egressDeployment(this, {
+      name: DNSMASQ.name,
+      labels,
+      selector,
+      replicas: opts.replicas,
+      config: this.config,
+      pod: {
+        containers: [
+          {
+            name: 'dnsmasq',
+            image: opts.image,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['/usr/sbin/dnsmasq'],
+            args: ['--keep-in-foreground', '--log-facility=-', `--conf-file=${DNSMASQ.mountPath}/${DNSMASQ.configKey}`],
+            ports: [
+              { name: 'dns-udp', containerPort: DNSMASQ_CONTAINER_PORT, protocol: 'UDP' },
+              { name: 'dns-tcp', containerPort: DNSMASQ_CONTAINER_PORT, protocol: 'TCP' },
             ],
-            volumes: [{ name: 'config', configMap: { name: DNSMASQ.configMap } }],
+            readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(DNSMASQ_CONTAINER_PORT) }, periodSeconds: 5, failureThreshold: 2 },
+            livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(DNSMASQ_CONTAINER_PORT) }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 },
+            resources: resources('50m', '32Mi', '500m', '128Mi'),
+            securityContext: containerSecurityContext(),
+            volumeMounts: [{ name: 'config', mountPath: DNSMASQ.mountPath, readOnly: true }],
           },
-        },
+        ],
+        volumes: [{ name: 'config', configMap: { name: DNSMASQ.configMap } }],
       },
     });
 
@@ -112,9 +101,6 @@ export class DnsmasqChart extends Chart {
       },
     });
 
-    new k8s.KubePodDisruptionBudget(this, 'pdb', {
-      metadata: { name: DNSMASQ.name, labels },
-      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
-    });
+    egressDisruptionBudget(this, DNSMASQ.name, labels, selector);
   }
 }

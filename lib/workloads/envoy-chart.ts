@@ -6,15 +6,13 @@ import { renderEnvoyBootstrap } from '../render/envoy-bootstrap';
 import { ENVOY_HEALTH_PORT, mapContainerPorts, PortMapping } from '../render/ports';
 import {
   assertConfigMapSize,
-  checksum,
-  CHECKSUM_ANNOTATION,
   commonLabels,
   containerSecurityContext,
+  egressDeployment,
+  egressDisruptionBudget,
   internalLoadBalancerAnnotations,
-  podSecurityContext,
   resources,
   selectorLabels,
-  topologySpread,
 } from './common';
 
 /** Names of the Envoy objects (public: CoreDNS rewrites to the Service, policies select the pods). */
@@ -75,62 +73,50 @@ export class EnvoyChart extends Chart {
     new k8s.KubeConfigMap(this, 'config', { metadata: { name: ENVOY.configMap, labels }, data });
 
     const hostNetwork = top && opts.hostNetwork;
-    new k8s.KubeDeployment(this, 'deployment', {
-      metadata: { name: ENVOY.name, labels },
-      spec: {
-        replicas: opts.replicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: {
-            labels: { ...labels, ...selector },
-            annotations: {
-              [CHECKSUM_ANNOTATION]: checksum(this.config),
-              'prometheus.io/scrape': 'true',
-              'prometheus.io/port': String(ENVOY_HEALTH_PORT),
-              'prometheus.io/path': '/stats/prometheus',
-            },
-          },
-          spec: {
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(),
-            topologySpreadConstraints: topologySpread(selector),
-            terminationGracePeriodSeconds: 30,
-            // The top level never resolves through the rewriting CoreDNS (semantics.md, point 10).
-            ...(top
-              ? hostNetwork
-                ? { hostNetwork: true, dnsPolicy: 'Default' }
-                : { dnsPolicy: 'None', dnsConfig: { nameservers: [...opts.upstreamDns], options: [{ name: 'ndots', value: '1' }] } }
-              : {}),
-            containers: [
-              {
-                name: 'envoy',
-                image: opts.image,
-                imagePullPolicy: 'IfNotPresent',
-                command: ['/usr/local/bin/envoy'],
-                args: ['--config-path', `${ENVOY.mountPath}/${ENVOY.configKey}`, '--disable-hot-restart', '--log-level', 'info', '--service-node', level.name, '--service-cluster', 'layered-egress'],
-                ports: [
-                  ...this.ports.map((p) => ({ name: `tcp-${p.servicePort}`, containerPort: p.containerPort, protocol: 'TCP' })),
-                  { name: 'health', containerPort: ENVOY_HEALTH_PORT, protocol: 'TCP' },
-                ],
-                readinessProbe: { httpGet: { path: '/ready', port: k8s.IntOrString.fromNumber(ENVOY_HEALTH_PORT) }, periodSeconds: 5, failureThreshold: 2 },
-                livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(ENVOY_HEALTH_PORT) }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 },
-                resources: resources('100m', '128Mi', '1', '512Mi'),
-                securityContext: containerSecurityContext(),
-                volumeMounts: [
-                  { name: 'config', mountPath: ENVOY.mountPath, readOnly: true },
-                  { name: 'tmp', mountPath: '/tmp' },
-                ],
-              },
+    egressDeployment(this, {
+      name: ENVOY.name,
+      labels,
+      selector,
+      replicas: opts.replicas,
+      config: this.config,
+      podAnnotations: {
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(ENVOY_HEALTH_PORT),
+        'prometheus.io/path': '/stats/prometheus',
+      },
+      pod: {
+        terminationGracePeriodSeconds: 30,
+        // The top level never resolves through the rewriting CoreDNS (semantics.md, point 10).
+        ...(top
+          ? hostNetwork
+            ? { hostNetwork: true, dnsPolicy: 'Default' }
+            : { dnsPolicy: 'None', dnsConfig: { nameservers: [...opts.upstreamDns], options: [{ name: 'ndots', value: '1' }] } }
+          : {}),
+        containers: [
+          {
+            name: 'envoy',
+            image: opts.image,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['/usr/local/bin/envoy'],
+            args: ['--config-path', `${ENVOY.mountPath}/${ENVOY.configKey}`, '--disable-hot-restart', '--log-level', 'info', '--service-node', level.name, '--service-cluster', 'layered-egress'],
+            ports: [
+              ...this.ports.map((p) => ({ name: `tcp-${p.servicePort}`, containerPort: p.containerPort, protocol: 'TCP' })),
+              { name: 'health', containerPort: ENVOY_HEALTH_PORT, protocol: 'TCP' },
             ],
-            volumes: [
-              { name: 'config', configMap: { name: ENVOY.configMap } },
-              { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
+            readinessProbe: { httpGet: { path: '/ready', port: k8s.IntOrString.fromNumber(ENVOY_HEALTH_PORT) }, periodSeconds: 5, failureThreshold: 2 },
+            livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(ENVOY_HEALTH_PORT) }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 },
+            resources: resources('100m', '128Mi', '1', '512Mi'),
+            securityContext: containerSecurityContext(),
+            volumeMounts: [
+              { name: 'config', mountPath: ENVOY.mountPath, readOnly: true },
+              { name: 'tmp', mountPath: '/tmp' },
             ],
           },
-        },
+        ],
+        volumes: [
+          { name: 'config', configMap: { name: ENVOY.configMap } },
+          { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
+        ],
       },
     });
 
@@ -145,9 +131,6 @@ export class EnvoyChart extends Chart {
       },
     });
 
-    new k8s.KubePodDisruptionBudget(this, 'pdb', {
-      metadata: { name: ENVOY.name, labels },
-      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
-    });
+    egressDisruptionBudget(this, ENVOY.name, labels, selector);
   }
 }
