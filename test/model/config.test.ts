@@ -1,15 +1,5 @@
 import { ConfigError, ConfigIssue, formatIssue, loadConfig, parseConfig, resolveConfigPath } from '../../lib/model';
-
-const BASE = `name: edge
-location: westeurope
-levels:
-  - name: l4
-    addressSpace: 172.16.0.0/16
-  - name: l3
-    addressSpace: 172.18.0.0/16
-allowList:
-  - domain: mcr.microsoft.com
-`;
+import { BASE } from '../support/configs';
 
 function issues(text: string): ConfigIssue[] {
   try {

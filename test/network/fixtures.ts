@@ -3,17 +3,7 @@ import { ConfigError, ConfigIssue, EgressModel, loadConfig, parseConfig } from '
 import { buildTerraformApp } from '../../lib/network/app';
 import { LevelStack } from '../../lib/network/level-stack';
 
-/** Two levels, one entry: the smallest config; tests append or replace sections. */
-export const BASE = `name: edge
-location: westeurope
-levels:
-  - name: l4
-    addressSpace: 172.16.0.0/16
-  - name: l3
-    addressSpace: 172.18.0.0/16
-allowList:
-  - domain: mcr.microsoft.com
-`;
+export { BASE } from '../support/configs';
 
 /** Five levels with address spaces unlike the default, and an extra port. */
 export const FIVE_LEVELS = `name: plant
