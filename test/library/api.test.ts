@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { ApiObject, App as K8sApp, Chart } from 'cdk8s';
 import { App as TfApp, TerraformStack } from 'cdktf';
 import { parse } from 'yaml';
-import { ConfigError, EgressNetwork, EgressWorkloads, loadConfig, parseConfig } from '../../lib';
+import { check, ConfigError, EgressNetwork, EgressWorkloads, explain, formatReport, loadConfig, parseConfig } from '../../lib';
 import { AzurermProvider, ResourceGroup } from '../../lib/network/azurerm/core';
 import { synthManifests } from '../../lib/synth/manifests';
+import { synthAll } from '../../lib/synth/synth';
 import { synthTerraform } from '../../lib/synth/terraform';
 import { compareWithCli, OWN, readFiles, versionMismatches } from '../../scripts/library-smoke';
 
@@ -98,6 +99,27 @@ describe('the constructs in a user\'s own app', () => {
     const user = { terraform: new Map(), manifests: readFiles(join(out, 'cdk8s.out')) };
     expect(compareWithCli(cli, user).filter((p) => !p.startsWith('Terraform'))).toEqual([]);
   });
+});
+
+test('check and explain read synthesized output back, as the CLI commands do', () => {
+  const config = loadConfig(DEFAULT_CONFIG);
+  const out = mkdtempSync(join(tmpdir(), 'le-library-check-'));
+  try {
+    const folders = { cdktfOut: join(out, 'cdktf.out'), manifestsOut: join(out, 'manifests') };
+    synthAll(config, folders);
+    const report = check({ config, ...folders });
+    expect(report.ok).toBe(true);
+    expect(report.levels).toEqual(['l4', 'l3', 'l2']);
+    expect(formatReport(report)).toContain(`read ${folders.cdktfOut} and ${folders.manifestsOut}`);
+    const allowed = explain('mcr.microsoft.com', { config, ...folders, from: 'l2' });
+    expect(allowed.ok).toBe(true);
+    expect(allowed.text).toContain('l2');
+
+    rmSync(join(folders.manifestsOut, 'l3', 'envoy.yaml'));
+    expect(check({ config, ...folders }).ok).toBe(false);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
 
 describe('the library smoke comparison', () => {
