@@ -1,7 +1,8 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AllowList, EgressModel } from '../model';
+import { AllowList, ConfigError, EgressModel } from '../model';
 import { buildKubernetesApp, LevelWorkloads } from './app';
+import { ManifestSizeError } from './common';
 
 /** Props of {@link EgressWorkloads}. */
 export interface EgressWorkloadsProps {
@@ -40,10 +41,18 @@ export class EgressWorkloads extends Construct {
    * @param scope the cdk8s `App` the level charts are added to
    * @param id this construct's id (it appears in no output)
    * @param props the config
+   * @throws ConfigError when the allow-list makes a ConfigMap larger than Kubernetes accepts
+   *   (the message names the level, the object, its size and the option that helps)
    */
   constructor(scope: App, id: string, props: EgressWorkloadsProps) {
     super(scope, id);
-    this.levels = buildKubernetesApp(scope, props.config);
+    try {
+      this.levels = buildKubernetesApp(scope, props.config);
+    } catch (e) {
+      // As the CLI reports it: a config problem, not a crash.
+      if (e instanceof ManifestSizeError) throw new ConfigError([{ file: props.config.file, path: 'allowList', rule: e.message }]);
+      throw e;
+    }
     this.allowList = AllowList.of(this);
   }
 

@@ -99,6 +99,13 @@ describe('the constructs in a user\'s own app', () => {
     const user = { terraform: new Map(), manifests: readFiles(join(out, 'cdk8s.out')) };
     expect(compareWithCli(cli, user).filter((p) => !p.startsWith('Terraform'))).toEqual([]);
   });
+
+  test('EgressWorkloads reports a ConfigMap over the Kubernetes limit as the CLI does: a ConfigError naming the file', () => {
+    const object = parse(readFileSync(DEFAULT_CONFIG, 'utf8'));
+    const huge = parseConfig({ ...object, allowList: Array.from({ length: 1500 }, (_, i) => ({ domain: `host-${i}.contoso.com` })) }, 'huge.yaml');
+    const problems = problemsOf(() => new EgressWorkloads(new K8sApp(), 'egress', { config: huge }));
+    expect(problems).toEqual([expect.stringMatching(/^ {2}- huge\.yaml: allowList: level 'l4': ConfigMap egress\/envoy-config .*/)]);
+  });
 });
 
 test('check and explain read synthesized output back, as the CLI commands do', () => {
