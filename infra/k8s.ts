@@ -6,7 +6,8 @@
  * same ownership-aware writer as the CLI, so files the tool did not write survive.
  */
 import { resolve } from 'node:path';
-import { ConfigError, loadConfig, resolveConfigPath } from '../lib/model';
+import { ConfigError, loadConfig } from '../lib';
+import { resolveConfigPath } from '../lib/model';
 import { synthManifests } from '../lib/synth/manifests';
 import { writeOutputTrees } from '../lib/synth/outputs';
 

@@ -1,14 +1,15 @@
 /**
  * The cdktf app (`npx cdktf synth`, `npx cdktf deploy l4 l3 l2`): one stack per level,
- * read from $EGRESS_CONFIG or infra/egress.yaml. Runs as compiled JavaScript.
+ * read from $EGRESS_CONFIG or infra/egress.yaml. Runs as compiled JavaScript. It uses the
+ * package's public API only, like any cdktf app that imports layered-egress.
  */
 import { App } from 'cdktf';
-import { ConfigError, loadConfig, resolveConfigPath } from '../lib/model';
-import { buildTerraformApp } from '../lib/network/app';
+import { ConfigError, EgressNetwork, loadConfig } from '../lib';
+import { resolveConfigPath } from '../lib/model';
 
 try {
   const app = new App();
-  buildTerraformApp(app, loadConfig(resolveConfigPath()));
+  new EgressNetwork(app, 'EgressNetwork', { config: loadConfig(resolveConfigPath()) });
   app.synth();
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;

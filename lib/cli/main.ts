@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { ConfigError, formatIssue, loadConfig, resolveConfigPath } from '../model';
+import { ConfigError, formatIssue, loadConfig } from '..';
+import { resolveConfigPath } from '../model';
 import { ForeignFileError } from '../synth/outputs';
 import { synthAll } from '../synth/synth';
 import { runCheckCommand, runExplainCommand } from '../verify/cli';

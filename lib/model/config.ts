@@ -113,4 +113,5 @@ export type RawConfig = FieldValue<typeof configSchema>;
 export type RawAllowEntry = FieldValue<typeof allowEntrySchema>;
 export type RawCluster = FieldValue<typeof clusterSchema>;
 export type RawWorkloads = FieldValue<typeof workloadsSchema>;
+/** The `terraform.backend` section: azurerm remote state for every level (docs/network.md). */
 export type BackendConfig = FieldValue<typeof backendSchema>;

@@ -10,7 +10,11 @@ import { planNsgRules } from './nsg-plan';
 import { ParentPeering } from './peering';
 import { LevelSecurityGroup } from './security-group';
 
-/** Props of {@link LevelStack}. */
+/**
+ * Props of {@link LevelStack}. Subject to change: today the whole config model; later only what the
+ * construct needs (the allow-list, the level's planned addresses, its options).
+ * @experimental
+ */
 export interface LevelStackProps {
   readonly model: EgressModel;
   readonly level: LevelModel;

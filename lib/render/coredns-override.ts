@@ -16,6 +16,7 @@ import type { AllowEntry } from '../model/allow-entries';
 /** Data key of the snippet inside `coredns-custom` (imported into the default `.:53` block). */
 export const COREDNS_OVERRIDE_KEY = 'layered-egress.override';
 
+/** Everything the CoreDNS snippet depends on: plain data. */
 export interface CorednsOverrideInput {
   readonly entries: readonly Pick<AllowEntry, 'pattern' | 'kind' | 'domain'>[];
   /** Name of the Envoy Service. */

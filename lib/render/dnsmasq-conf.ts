@@ -21,6 +21,7 @@
 import type { AllowEntry } from '../model/allow-entries';
 import { parseCidr } from '../model/ipv4';
 
+/** Everything `dnsmasq.conf` depends on: plain data. */
 export interface DnsmasqConfInput {
   readonly entries: readonly Pick<AllowEntry, 'pattern' | 'kind' | 'domain'>[];
   /** Address every allowed name resolves to: this level's Envoy load balancer IP. */

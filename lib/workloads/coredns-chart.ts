@@ -9,7 +9,11 @@ import { ENVOY } from './envoy-chart';
 /** The AKS CoreDNS customization object. */
 export const COREDNS = { configMap: 'coredns-custom', namespace: 'kube-system', key: COREDNS_OVERRIDE_KEY } as const;
 
-/** Props of {@link CorednsChart}. */
+/**
+ * Props of {@link CorednsChart}. Subject to change: today the whole config model; later only what the
+ * construct needs (the allow-list, the level's planned addresses, its options).
+ * @experimental
+ */
 export interface CorednsChartProps {
   readonly model: EgressModel;
   readonly level: LevelModel;

@@ -17,7 +17,11 @@ import {
 
 export const DNSMASQ = { name: 'dnsmasq', configMap: 'dnsmasq-config', configKey: DNSMASQ_CONF_KEY, mountPath: '/etc/dnsmasq' } as const;
 
-/** Props of {@link DnsmasqChart}. */
+/**
+ * Props of {@link DnsmasqChart}. Subject to change: today the whole config model; later only what the
+ * construct needs (the allow-list, the level's planned addresses, its options).
+ * @experimental
+ */
 export interface DnsmasqChartProps {
   readonly model: EgressModel;
   readonly level: LevelModel;

@@ -18,7 +18,11 @@ import {
 /** Names of the Envoy objects (public: CoreDNS rewrites to the Service, policies select the pods). */
 export const ENVOY = { name: 'envoy', configMap: 'envoy-config', configKey: 'envoy.yaml', mountPath: '/etc/envoy' } as const;
 
-/** Props of {@link EnvoyChart}. */
+/**
+ * Props of {@link EnvoyChart}. Subject to change: today the whole config model; later only what the
+ * construct needs (the allow-list, the level's planned addresses, its options).
+ * @experimental
+ */
 export interface EnvoyChartProps {
   readonly model: EgressModel;
   readonly level: LevelModel;

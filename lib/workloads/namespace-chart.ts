@@ -3,7 +3,11 @@ import { Namespace } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { EgressModel, LevelModel } from '../model';
 
-/** Props of {@link NamespaceChart}. */
+/**
+ * Props of {@link NamespaceChart}. Subject to change: today the whole config model; later only what the
+ * construct needs (the allow-list, the level's planned addresses, its options).
+ * @experimental
+ */
 export interface NamespaceChartProps {
   readonly model: EgressModel;
   readonly level: LevelModel;

@@ -7,7 +7,11 @@ import { commonLabels, selectorLabels } from './common';
 import { DNSMASQ } from './dnsmasq-chart';
 import { ENVOY } from './envoy-chart';
 
-/** Props of {@link NetworkPolicyChart}. */
+/**
+ * Props of {@link NetworkPolicyChart}. Subject to change: today the whole config model; later only what the
+ * construct needs (the allow-list, the level's planned addresses, its options).
+ * @experimental
+ */
 export interface NetworkPolicyChartProps {
   readonly model: EgressModel;
   readonly level: LevelModel;
