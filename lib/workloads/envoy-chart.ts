@@ -87,7 +87,7 @@ export class EnvoyChart extends Chart {
       },
       pod: {
         terminationGracePeriodSeconds: 30,
-        // The top level never resolves through the rewriting CoreDNS (semantics.md, point 10).
+        // The top level never resolves through the rewriting CoreDNS (docs/semantics.md, "Envoy").
         ...(top
           ? hostNetwork
             ? { hostNetwork: true, dnsPolicy: 'Default' }
