@@ -149,7 +149,7 @@ interface Capacity {
  * Largest generated allow-list (3 levels, the mix above) whose manifests stay within the
  * 1 MiB ConfigMap limit, per top-level Envoy mode: a binary search over in-process synths.
  */
-function capacities(): Capacity[] {
+export function capacities(): Capacity[] {
   // Loaded here, not at the top, so the timed child processes are not affected.
   const { parseConfig } = require(join(ROOT, 'dist/lib/model')) as typeof import('../lib/model');
   const { synthManifests } = require(join(ROOT, 'dist/lib/synth/manifests')) as typeof import('../lib/synth/manifests');
