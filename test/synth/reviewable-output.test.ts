@@ -10,6 +10,8 @@ import { synthManifests } from '../../lib/synth/manifests';
 import { synthTerraform } from '../../lib/synth/terraform';
 import { renderEnvoyBootstrap } from '../../lib/render/envoy-bootstrap';
 import { envoyBootstrapYaml } from '../../lib/render/envoy-yaml';
+import { mapContainerPorts } from '../../lib/render/ports';
+import { ManifestSizeError } from '../../lib/workloads/common';
 import { parseManifest } from '../support/kubernetes-validator';
 
 const MAX_LINE = 200;
@@ -108,5 +110,32 @@ describe('Envoy bootstrap YAML', () => {
 
   test('same input, same bytes', () => {
     expect(envoyBootstrapYaml(bootstrap)).toBe(envoyBootstrapYaml(JSON.parse(JSON.stringify(bootstrap))));
+  });
+});
+
+describe('ConfigMap size guard', () => {
+  test('measures the YAML text the ConfigMap holds, not a more compact form', () => {
+    // 700 exact names at the top: the YAML passes 1 MiB, the same bootstrap as JSON would not.
+    const entries = Array.from({ length: 700 }, (_, i) => `  - domain: host${i}.contoso-size.net\n`).join('');
+    const text = `name: edge\nlocation: westeurope\nlevels:\n  - name: l4\n    addressSpace: 172.16.0.0/16\nallowList:\n${entries}`;
+    const model = parseConfig(text, 'egress.yaml');
+    const bootstrap = renderEnvoyBootstrap({
+      level: 'l4',
+      entries: model.allowEntries,
+      ports: mapContainerPorts([443]),
+      upstreamDns: model.workloads.envoy.upstreamDns,
+      maxConnections: model.workloads.envoy.maxConnections,
+      exactNamesVia: model.workloads.envoy.exactNamesVia,
+    });
+    const yamlBytes = Buffer.byteLength('envoy.yaml') + Buffer.byteLength(envoyBootstrapYaml(bootstrap));
+    expect(Buffer.byteLength(JSON.stringify(bootstrap))).toBeLessThan(1024 * 1024);
+    let error: unknown;
+    try {
+      synth(text);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ManifestSizeError);
+    expect((error as Error).message).toContain(`ConfigMap egress/envoy-config holds ${yamlBytes} bytes`);
   });
 });
