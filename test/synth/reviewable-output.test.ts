@@ -108,6 +108,24 @@ describe('Envoy bootstrap YAML', () => {
     expect(text).toContain('\n        - name: ');
   });
 
+  test('strings stay strings for YAML 1.1 readers too (Envoy reads plain no/on/y as booleans)', () => {
+    for (const level of ['no', 'on', 'y', 'off', 'yes']) {
+      const withLevel = renderEnvoyBootstrap({
+        level,
+        entries: [{ pattern: 'a.b.com', kind: 'exact', domain: 'a.b.com', ports: [443] }],
+        ports: [{ servicePort: 443, containerPort: 10443 }],
+        upstreamIp: '172.16.64.4',
+        upstreamDns: ['168.63.129.16'],
+        maxConnections: 10000,
+      });
+      const text = envoyBootstrapYaml(withLevel);
+      const plain = JSON.parse(JSON.stringify(withLevel));
+      expect(text).toContain(`id: "${level}"`);
+      expect(parse(text, { version: '1.1' })).toEqual(plain);
+      expect(parse(text, { version: '1.2' })).toEqual(plain);
+    }
+  });
+
   test('same input, same bytes', () => {
     expect(envoyBootstrapYaml(bootstrap)).toBe(envoyBootstrapYaml(JSON.parse(JSON.stringify(bootstrap))));
   });
