@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: whole-process wall time and peak memory (RSS) of the compiled CLI's
  * synth of both outputs, median of N runs, against the floor (node loading cdktf, cdk8s
- * and cdk8s-plus-28 and nothing else). Prints a table with ratios to the floor and writes
- * bench/results.md (cited by the README) and bench/results.json.
+ * and cdk8s-plus-28 and nothing else). Prints a table with ratios to the floor; with
+ * `--write` (`npm run bench:write`) it also replaces bench/results.md (cited by the README)
+ * and bench/results.json, so a casual run never dirties committed files.
  *
  * A benchmark, not a test: nothing here asserts; the targets are judged by a reader.
  *
- * Options: --runs N (default 5), --only <case name substring>.
+ * Options: --runs N (default 5), --only <case name substring>, --write.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -148,7 +149,7 @@ interface Capacity {
  * Largest generated allow-list (3 levels, the mix above) whose manifests stay within the
  * 1 MiB ConfigMap limit, per top-level Envoy mode: a binary search over in-process synths.
  */
-function capacities(): Capacity[] {
+export function capacities(): Capacity[] {
   // Loaded here, not at the top, so the timed child processes are not affected.
   const { parseConfig } = require(join(ROOT, 'dist/lib/model')) as typeof import('../lib/model');
   const { synthManifests } = require(join(ROOT, 'dist/lib/synth/manifests')) as typeof import('../lib/synth/manifests');
@@ -242,6 +243,10 @@ function main(): void {
   summary += `\n${capacityTable}`;
 
   process.stdout.write(`${summary}\n`);
+  if (!argv.includes('--write')) {
+    process.stderr.write('bench/results.md and bench/results.json left as they are (pass --write, or run npm run bench:write, to replace them).\n');
+    return;
+  }
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results.md'), `# Benchmark results (npm run bench)\n\n${summary}\n`);
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify({ machine, runs, results, msPerThousandEntryLevels: perEntryLevel * 1000, capacity }, null, 2)}\n`);

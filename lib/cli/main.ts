@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runDiagramCommand } from '../diagram/command';
 import { ConfigError, formatIssue, loadConfig } from '..';
 import { resolveConfigPath } from '../model';
 import { ForeignFileError } from '../synth/outputs';
@@ -17,6 +18,8 @@ Commands:
                    exactly the allow-list (docs/verify.md). --json for a CI report.
   explain <name>   The path of one name hop by hop, or where and why it stops.
                    --from <level> picks the level (default: the bottom one).
+  diagram          Draw the topology of the config: an SVG (--out, default topology.svg)
+                   and its Graphviz DOT source next to it (.dot).
 
 Options:
   --config <path>  Config file (default: $EGRESS_CONFIG, else infra/egress.yaml)
@@ -24,6 +27,7 @@ Options:
   --manifests-out <dir>  Manifests output folder (default: manifests)
   --json           check: print the report as JSON
   --from <level>   explain: start at this level
+  --out <file.svg> diagram: where to write the SVG (the .dot goes next to it)
   -h, --help       Show this help
 
 Exit codes: 0 done, 1 failed (check: violations found), 2 invalid config (nothing written), 64 usage error.`;
@@ -40,7 +44,7 @@ class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = { options: new Map(), help: false, json: false, positional: [] };
-  const valued = new Set(['--config', '--cdktf-out', '--manifests-out', '--from']);
+  const valued = new Set(['--config', '--cdktf-out', '--manifests-out', '--from', '--out']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') args.help = true;
@@ -57,8 +61,8 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-/** Runs the CLI; returns the exit code instead of exiting so tests can call it. */
-export function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number {
+/** Runs the CLI; returns the exit code (a promise of it for `diagram`) instead of exiting so tests can call it. */
+export function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number | Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -79,6 +83,7 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
     }
     return runExplainCommand({ ...options, name: args.positional[0], from: args.options.get('--from') }, out, err);
   }
+  if (args.command === 'diagram') return runDiagramCommand({ config: args.options.get('--config'), out: args.options.get('--out') }, out, err);
   if (args.command !== 'synth') {
     err.write(`layered-egress: unknown command '${args.command}'\n\n${USAGE}\n`);
     return EXIT.usage;
@@ -109,5 +114,7 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -129,7 +129,7 @@ function specialUseSuffix(domain: string): string | undefined {
 }
 
 /**
- * Look-ups over normalised entries, following shared/reference/semantics.md: `a.b.com`
+ * Look-ups over normalised entries, following docs/semantics.md: `a.b.com`
  * matches that name only; `*.b.com` matches names below `b.com` at any depth, not
  * `b.com`; the most specific entry wins (exact, then the longest wildcard suffix). A
  * look-up walks the name's parent suffixes: a handful of map reads, whatever the size.

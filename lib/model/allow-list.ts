@@ -14,7 +14,7 @@ const INSTANCES = new WeakMap<IConstruct, AllowList>();
  * depends on `constructs`). Every construct that needs the list calls
  * `AllowList.of(this)`; nothing else holds a copy.
  *
- * Queries follow shared/reference/semantics.md: `a.b.com` matches that name only;
+ * Queries follow docs/semantics.md: `a.b.com` matches that name only;
  * `*.b.com` matches names below `b.com` at any depth but not `b.com`; the most specific
  * entry wins (exact, then the longest wildcard suffix), whatever the order.
  */

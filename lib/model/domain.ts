@@ -2,7 +2,7 @@ import { domainToASCII } from 'node:url';
 
 /**
  * A validated, normalised allow-list pattern. The only two shapes that survive
- * validation (see shared/reference/semantics.md):
+ * validation (see docs/semantics.md):
  *
  * - `exact`: `a.b.com`, that name only;
  * - `wildcard`: `*.b.com`, any name below `b.com` at any depth, not `b.com` itself.
@@ -39,7 +39,7 @@ const fail = (rule: string): DomainParseResult => ({ ok: false, rule });
  *
  * Normalisation: `{region}` replaced by `location`, lowercase, one trailing dot dropped,
  * internationalised labels converted to punycode. Everything
- * shared/reference/semantics.md lists as an error is refused with the rule it broke.
+ * docs/semantics.md lists as an error is refused with the rule it broke.
  *
  * @param raw the domain as written in the config file
  * @param location the Azure region that fills `{region}`

@@ -30,7 +30,7 @@ type FromShape<S extends Shape> = { -readonly [K in keyof S]: S[K] extends KeySp
 
 /** An object with exactly the keys of `shape`. */
 export function object<S extends Shape>(shape: S): Field<FromShape<S>> {
-  return (value, path, issues) => {
+  return describedAs<Field<FromShape<S>>>((value, path, issues) => {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       issues.add(path, 'must be a mapping (key: value)', value);
       return undefined;
@@ -60,12 +60,17 @@ export function object<S extends Shape>(shape: S): Field<FromShape<S>> {
       else out[key] = parsed;
     }
     return ok ? (out as FromShape<S>) : undefined;
-  };
+  }, () => ({
+    type: 'object',
+    properties: Object.fromEntries(Object.entries(shape).map(([key, spec]) => [key, jsonSchemaOf(spec.field)])),
+    required: Object.entries(shape).filter(([, spec]) => !spec.optional).map(([key]) => key),
+    additionalProperties: false,
+  }));
 }
 
 /** A list; `minItems` defaults to 0. */
 export function list<T>(item: Field<T>, minItems = 0, whatFor = 'entry'): Field<T[]> {
-  return (value, path, issues) => {
+  return describedAs<Field<T[]>>((value, path, issues) => {
     if (!Array.isArray(value)) {
       issues.add(path, 'must be a list', value);
       return undefined;
@@ -82,12 +87,12 @@ export function list<T>(item: Field<T>, minItems = 0, whatFor = 'entry'): Field<
       else out.push(parsed);
     });
     return ok ? out : undefined;
-  };
+  }, () => ({ type: 'array', items: jsonSchemaOf(item as Field<unknown>), ...(minItems > 0 ? { minItems } : {}) }));
 }
 
 /** A string, optionally matching `pattern` (with `rule` as the message when it does not). */
 export function string(pattern?: RegExp, rule?: string): Field<string> {
-  return (value, path, issues) => {
+  return describedAs<Field<string>>((value, path, issues) => {
     if (typeof value !== 'string') {
       issues.add(path, 'must be a string', value);
       return undefined;
@@ -97,44 +102,44 @@ export function string(pattern?: RegExp, rule?: string): Field<string> {
       return undefined;
     }
     return value;
-  };
+  }, () => ({ type: 'string', ...(pattern ? { pattern: pattern.source } : {}) }));
 }
 
 /** A whole number in `[min, max]`. */
 export function integer(min: number, max: number, rule?: string): Field<number> {
-  return (value, path, issues) => {
+  return describedAs<Field<number>>((value, path, issues) => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       issues.add(path, rule ?? `must be a whole number from ${min} to ${max}`, value);
       return undefined;
     }
     return value;
-  };
+  }, () => ({ type: 'integer', minimum: min, maximum: max }));
 }
 
 export function boolean(): Field<boolean> {
-  return (value, path, issues) => {
+  return describedAs<Field<boolean>>((value, path, issues) => {
     if (typeof value !== 'boolean') {
       issues.add(path, 'must be true or false', value);
       return undefined;
     }
     return value;
-  };
+  }, () => ({ type: 'boolean' }));
 }
 
 /** One of a fixed set of strings. */
 export function oneOf<T extends string>(choices: readonly T[]): Field<T> {
-  return (value, path, issues) => {
+  return describedAs<Field<T>>((value, path, issues) => {
     if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
       issues.add(path, `must be one of: ${choices.join(', ')}`, value);
       return undefined;
     }
     return value as T;
-  };
+  }, () => ({ type: 'string', enum: [...choices] }));
 }
 
 /** Runs a further check on a parsed value; `check` returns a rule when the value is wrong. */
 export function refine<T>(field: Field<T>, check: (value: T) => string | undefined): Field<T> {
-  return (value, path, issues) => {
+  return describedAs<Field<T>>((value, path, issues) => {
     const parsed = field(value, path, issues);
     if (parsed === undefined) return undefined;
     const rule = check(parsed);
@@ -143,7 +148,7 @@ export function refine<T>(field: Field<T>, check: (value: T) => string | undefin
       return undefined;
     }
     return parsed;
-  };
+  }, () => jsonSchemaOf(field as Field<unknown>));
 }
 
 /** The known key nearest to a typo (case-insensitive, edit distance at most 3). */
@@ -170,4 +175,25 @@ function editDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length];
+}
+
+/**
+ * JSON Schema (draft-07) of a field, for editors: the same keys, types, patterns, ranges
+ * and choices the parser enforces. Checks written as `refine` (CIDR arithmetic, image
+ * pinning) stay in the parser; the schema shows the type they refine.
+ */
+export type JsonSchemaNode = Record<string, unknown>;
+
+const jsonSchemas = new WeakMap<Field<unknown>, () => JsonSchemaNode>();
+
+function describedAs<F extends Field<any>>(field: F, schema: () => JsonSchemaNode): F {
+  jsonSchemas.set(field as Field<unknown>, schema);
+  return field;
+}
+
+/** The JSON Schema of a field built with this module. @throws for a hand-written field */
+export function jsonSchemaOf(field: Field<unknown>): JsonSchemaNode {
+  const schema = jsonSchemas.get(field);
+  if (!schema) throw new Error('field was not built with lib/model/schema.ts combinators: no JSON Schema');
+  return schema();
 }

@@ -2,7 +2,7 @@
  * The AKS `coredns-custom` `.override` snippet of one level: every allowed name is
  * rewritten to the Envoy Service's cluster name, so the kubernetes plugin answers every
  * query type with the current ClusterIP (no IP baked in, no AAAA/HTTPS leak). Follows
- * shared/reference/semantics.md, "Correct rendering per engine":
+ * docs/semantics.md, "How each engine is configured" and "CoreDNS":
  *
  * - exact `a.b.com`:   `rewrite name exact a.b.com <svc>.<ns>.svc.cluster.local`
  * - wildcard `*.b.com`: `rewrite name regex ^(?:[^.]+\.)+b\.com\.$ <svc>.<ns>.svc.cluster.local. answer auto`

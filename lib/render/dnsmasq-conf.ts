@@ -1,7 +1,7 @@
 /**
  * `dnsmasq.conf` of a level that has a level below: that level's VNET DNS, answering
  * every allowed name with this level's Envoy load balancer IP. Follows
- * shared/reference/semantics.md (dnsmasq 2.86+, checked against Debian's 2.90):
+ * docs/semantics.md, "dnsmasq" (2.86+; checked against Debian's 2.90):
  *
  * | allow-list | lines |
  * |---|---|

@@ -1,6 +1,6 @@
 /**
  * Envoy bootstrap of one level, rendered from the allow-list as a plain object (proto3
- * JSON field names). Follows shared/reference/semantics.md, "Envoy facts":
+ * JSON field names). Follows docs/semantics.md, "Envoy":
  *
  * - one listener per allow-list port with `tls_inspector`; TLS is never terminated (no
  *   `transport_socket` anywhere) and there is no default or catch-all filter chain, so a

@@ -2,7 +2,7 @@ import { EgressModel } from '../model';
 
 /**
  * What the config says should happen: the levels (top first) with their planned
- * addresses, and the allow-list with each entry's meaning (shared/reference/semantics.md):
+ * addresses, and the allow-list with each entry's meaning (docs/semantics.md):
  * `a.b.com` is that name only; `*.b.com` is any name below `b.com`, at any depth, not
  * `b.com` itself.
  */

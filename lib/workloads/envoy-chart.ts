@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AllowList, EgressModel, LevelModel } from '../model';
 import { renderEnvoyBootstrap } from '../render/envoy-bootstrap';
+import { envoyBootstrapYaml } from '../render/envoy-yaml';
 import { ENVOY_HEALTH_PORT, mapContainerPorts, PortMapping } from '../render/ports';
 import {
   assertConfigMapSize,
@@ -30,7 +31,7 @@ export interface EnvoyChartProps {
 
 /**
  * The level's Envoy SNI proxy: ConfigMap `envoy-config` (key `envoy.yaml`, the bootstrap
- * as compact JSON, which is valid YAML), Deployment, internal LoadBalancer Service at the
+ * as block YAML), Deployment, internal LoadBalancer Service at the
  * planned Envoy IP with one port per allow-list port, PodDisruptionBudget.
  */
 export class EnvoyChart extends Chart {
@@ -50,7 +51,7 @@ export class EnvoyChart extends Chart {
     if (!top && !parent) throw new Error(`level '${level.name}': parent level '${level.parent}' is not in the model`);
 
     this.ports = mapContainerPorts(allow.ports);
-    this.config = JSON.stringify(
+    this.config = envoyBootstrapYaml(
       renderEnvoyBootstrap({
         level: level.name,
         entries: allow.entries,
@@ -90,7 +91,7 @@ export class EnvoyChart extends Chart {
       },
       pod: {
         terminationGracePeriodSeconds: 30,
-        // The top level never resolves through the rewriting CoreDNS (semantics.md, point 10).
+        // The top level never resolves through the rewriting CoreDNS (docs/semantics.md, "Envoy").
         ...(top
           ? hostNetwork
             ? { hostNetwork: true, dnsPolicy: 'Default' }

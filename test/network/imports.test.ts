@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path';
 
 /**
  * The provider's package root (and its `lib` barrel) loads every resource class: seconds
- * and hundreds of MiB per synth (shared/reference/toolchain.md). Only deep imports, and
+ * and hundreds of MiB per synth (its index requires every resource class). Only deep imports, and
  * only in lib/network/azurerm/, one module per resource family.
  */
 const ROOT = join(__dirname, '..', '..');

@@ -13,7 +13,7 @@ function run(args: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
   const sink = (f: (t: string) => void) => new Writable({ write: (chunk, _e, cb) => (f(String(chunk)), cb()) });
-  const code = main(args, sink((t) => (out += t)), sink((t) => (err += t)));
+  const code = main(args, sink((t) => (out += t)), sink((t) => (err += t))) as number;
   return { code, out, err };
 }
 

@@ -7,6 +7,8 @@ import { Artifacts } from '../../lib/verify/artifacts';
 import { Intent } from '../../lib/verify/intent';
 import { KubeObject } from '../../lib/verify/parse/kube';
 import { parseTfStack } from '../../lib/verify/parse/terraform';
+import { parse as parseYaml } from 'yaml';
+import { envoyBootstrapYaml } from '../../lib/render/envoy-yaml';
 
 export interface Fixture {
   intent: Intent;
@@ -204,7 +206,7 @@ export function obj(fx: Fixture, level: string, kind: string, name: string): any
 /** Edits a level's Envoy bootstrap. */
 export function editFixtureEnvoy(fx: Fixture, level: string, edit: (b: any) => void): void {
   const cm = obj(fx, level, 'ConfigMap', 'envoy-config');
-  const b = JSON.parse(cm.data['envoy.yaml']);
+  const b = parseYaml(cm.data['envoy.yaml']);
   edit(b);
-  cm.data['envoy.yaml'] = JSON.stringify(b);
+  cm.data['envoy.yaml'] = envoyBootstrapYaml(b);
 }

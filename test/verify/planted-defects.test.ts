@@ -1,8 +1,9 @@
 /**
  * Planted defects: each test mutates freshly synthesized output the way a renderer bug
  * or a hand edit would, and asserts that `check` fails and names the defect (rule,
- * level, layer, name, file). The list mirrors issue 5 and
- * shared/reference/endpoints.md ("Defects seen in published allow-lists").
+ * level, layer, name, file). The list mirrors issue 5 and defects seen in published
+ * allow-lists (trailing slashes, unescaped regex dots, copy-pasted cluster names, test
+ * domains left in; the engine rules behind them: docs/semantics.md).
  */
 import { Finding, Report } from '../../lib/verify';
 import { check, cleanup, copyOf, editConfigMapKey, editEnvoy, editManifest, editTerraform, errorsOf, Synthesized, synthFresh } from './verify-helpers';

@@ -10,7 +10,7 @@ const objectsOf = (level: string, file: string) => parseManifest(files.get(`${le
 const all = (level: string) =>
   [...files.keys()].filter((f) => f.startsWith(`${level}/`) && !f.endsWith('kustomization.yaml')).flatMap((f) => parseManifest(files.get(f)!));
 const find = (objs: any[], kind: string, name: string): any => objs.find((o) => o.kind === kind && o.metadata.name === name);
-const envoyConfig = (level: string): any => JSON.parse(find(objectsOf(level, 'envoy.yaml'), 'ConfigMap', 'envoy-config').data['envoy.yaml']);
+const envoyConfig = (level: string): any => parse(find(objectsOf(level, 'envoy.yaml'), 'ConfigMap', 'envoy-config').data['envoy.yaml']);
 const levelNames = model.levels.map((l) => l.name);
 
 describe('default config: every level folder', () => {

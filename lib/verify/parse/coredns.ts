@@ -2,7 +2,7 @@
  * The AKS `coredns-custom` ConfigMap read as CoreDNS would import it: keys ending
  * `.override` are plugin lines inside the default `.:53` block, imported in file-name
  * order (`import custom/*.override`); keys ending `.server` are whole server blocks.
- * Only the `rewrite name` forms are modelled (see shared/reference/semantics.md);
+ * Only the `rewrite name` forms are modelled (see docs/semantics.md);
  * everything else that could change an answer is reported, not guessed.
  */
 

@@ -1,0 +1,4 @@
+export * from './dot';
+export * from './render';
+export * from './topology';
+export * from './command';

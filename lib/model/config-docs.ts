@@ -1,0 +1,66 @@
+/**
+ * What each key of `infra/egress.yaml` means, for editors (hover text and completion in
+ * `schema/egress.schema.json`). Keyed by the key's path: `levels[].name` is the `name`
+ * of every item of `levels`. Defaults are not written here: the JSON Schema takes them
+ * from the functions that apply them (`options.ts`), so they cannot drift apart.
+ * `configJsonSchema` fails for a key without a description and for a description
+ * without a key.
+ */
+export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
+  name: "Prefix of every Azure resource name: 2-24 characters of a-z, 0-9 and '-', starting with a letter.",
+  location: "Azure region such as 'westeurope'. Also replaces '{region}' in allow-list domains.",
+  levels: 'The network levels, the top (internet-facing) level first, then each level below it. At least one.',
+  'levels[].name': "Level name, unique: 1-16 characters of a-z, 0-9 and '-'. Names the Terraform stack and the manifests/ folder.",
+  'levels[].addressSpace': 'IPv4 CIDR of the level, written as its network address, overlapping no other level and no reserved range.',
+  allowList: 'The internet domains every level may reach. At least one entry.',
+  'allowList[].domain':
+    "'a.b.com': that name only. '*.b.com' (quoted): every name below b.com, not b.com itself; list both for the apex too. " +
+    "'{region}' becomes location.",
+  'allowList[].ports': 'TCP ports this entry may use, 1-65535; 53 is reserved for DNS.',
+  'allowList[].purpose': 'Free text shown in reports: why the entry is on the list.',
+  terraform: 'Terraform settings shared by every stack.',
+  'terraform.backend': 'azurerm remote state, one blob per stack (<keyPrefix>/<level>.tfstate). Absent: local state files in the project root.',
+  'terraform.backend.resourceGroupName': 'Resource group of the state storage account.',
+  'terraform.backend.storageAccountName': 'Storage account holding the state: 3-24 lowercase letters and digits.',
+  'terraform.backend.containerName': 'Blob container holding the state.',
+  'terraform.backend.keyPrefix': "Folder of the state blobs inside the container. Absent: the config's name.",
+  'terraform.backend.subscriptionId': 'Subscription of the storage account. Absent: taken from the environment.',
+  'terraform.backend.tenantId': 'Entra ID tenant used for state access. Absent: taken from the environment.',
+  'terraform.backend.clientId': 'Client (application) ID used for state access. Absent: taken from the environment.',
+  'terraform.backend.useOidc': 'Authenticate with OIDC (GitHub Actions, workload identity federation).',
+  'terraform.backend.useMsi': 'Authenticate with a managed identity.',
+  'terraform.backend.useAzureadAuth': 'Use Entra ID authentication to the storage account instead of access keys.',
+  cluster: "AKS settings for every level's cluster. See docs/network.md.",
+  'cluster.nodeCount': 'Nodes in the system pool (1-1000).',
+  'cluster.maxPods':
+    "Maximum pods per node (10-250), fixed when the pool is created. Default depends on networkPlugin: 250 for 'azure-overlay', 30 for 'azure', 110 for 'kubenet'.",
+  'cluster.vmSize': 'VM size of the system pool.',
+  'cluster.networkPlugin': "Pod networking: 'azure-overlay' (pod IPs outside the VNET), 'azure' (pods take node-subnet addresses) or 'kubenet' (being retired).",
+  'cluster.networkPolicy': "NetworkPolicy engine: 'calico', 'azure' or 'cilium'. Without one the generated NetworkPolicies are not enforced.",
+  'cluster.privateCluster': 'Private API server.',
+  'cluster.apiServerAuthorizedIpRanges': 'CIDRs allowed to reach a public API server. Empty: no restriction.',
+  'cluster.kubernetesVersion': "Kubernetes version such as '1.33'. Absent: AKS's default version.",
+  'cluster.outboundType': "How nodes reach the internet. 'userDefinedRouting' is refused until a firewall option exists.",
+  'cluster.serviceCidr': 'Kubernetes Service CIDR; must not overlap any level.',
+  'cluster.dnsServiceIp': 'Cluster DNS Service IP, inside serviceCidr and not its first address.',
+  'cluster.podCidr': "Pod CIDR for 'azure-overlay' and 'kubenet' (one /24 per node); must not overlap any level.",
+  workloads: 'Kubernetes workload settings shared by every level. See docs/workloads.md.',
+  'workloads.namespace': 'Namespace of the Envoy and dnsmasq workloads.',
+  'workloads.envoy': 'The SNI proxy of every level.',
+  'workloads.envoy.image': 'Envoy image, fully qualified and pinned by tag or digest (never :latest).',
+  'workloads.envoy.replicas': 'Envoy pods per level (1-100).',
+  'workloads.envoy.hostNetwork': "Top level only: run Envoy on the host network with dnsPolicy 'Default', as the reference sample does.",
+  'workloads.envoy.upstreamDns': "Resolvers the top level's Envoy uses for upstream names (never the rewriting CoreDNS).",
+  'workloads.envoy.maxConnections': 'Global cap on downstream connections per Envoy (overload manager); also the clusters\' circuit breaker.',
+  'workloads.envoy.exactNamesVia':
+    "How the top Envoy reaches exact names: a LOGICAL_DNS cluster each ('logical-dns'), or the SNI dynamic forward proxy " +
+    "('dynamic-forward-proxy': smaller config for long lists).",
+  'workloads.dnsmasq': 'The DNS server each level runs for the VNET of the level below.',
+  'workloads.dnsmasq.image': 'dnsmasq image (2.86 or later), fully qualified and pinned by tag or digest.',
+  'workloads.dnsmasq.replicas': 'dnsmasq pods per level (1-100).',
+  'workloads.dnsmasq.strict': 'Answer NXDOMAIN for every name not on the list (Azure-internal and reverse zones still forward upstream).',
+  'workloads.dnsmasq.upstreamDns': 'Upstream resolver of dnsmasq.',
+  'workloads.dnsmasq.cacheSize': 'dnsmasq cache-size (0-100000).',
+  'workloads.dnsmasq.forwardZones':
+    "Extra zones that still forward upstream in strict mode, for example 'privatelink.blob.core.windows.net'.",
+};
