@@ -217,7 +217,7 @@ export function mirroredImage(image: string, mirror: string): string {
 }
 
 export function workloadOptions(raw: RawWorkloads | undefined): WorkloadOptions {
-  const mirror = raw?.imageRegistryMirror?.toLowerCase();
+  const mirror = raw?.imageRegistryMirror;
   const byDefault = (image: string) => (mirror ? mirroredImage(image, mirror) : image);
   const envoyResources = { ...DEFAULT_ENVOY_RESOURCES, ...raw?.envoy?.resources };
   return {
