@@ -1,5 +1,5 @@
 /**
- * The cdktf app (`npx cdktf synth`, `npx cdktf deploy l4 l3 l2`): one stack per level,
+ * The cdktf app (`npx cdktf synth`, `npx cdktf deploy <level>`, one level at a time): one stack per level,
  * read from $EGRESS_CONFIG or infra/egress.yaml. Runs as compiled JavaScript.
  */
 import { App } from 'cdktf';
