@@ -14,6 +14,9 @@ export interface DeploymentProblem {
   readonly value: unknown;
 }
 
+/** Oldest Kubernetes with the preStop `sleep` action on by default. */
+export const MIN_KUBERNETES: readonly [number, number] = [1, 30];
+
 /** B-series (burstable) sizes: `Standard_B4ms`, `Standard_B2s_v2`. */
 const BURSTABLE = /^standard_b\d/i;
 
@@ -35,6 +38,14 @@ export function deploymentProblems(cluster: ClusterOptions, workloads: WorkloadO
         "a private API server cannot provision below the top level: its name lives in a private DNS zone AKS links to the cluster's own VNET, " +
         "but a lower level resolves through its parent's dnsmasq, which forwards to the VNET where Azure DNS does not see that zone. " +
         'Remove privateCluster (the lower levels reach their public API server through the proxy chain; restrict it with apiServerAuthorizedIpRanges) or use a single level',
+    });
+  }
+  const version = /^(\d+)\.(\d+)/.exec(cluster.kubernetesVersion ?? '');
+  if (version && (Number(version[1]) < MIN_KUBERNETES[0] || (Number(version[1]) === MIN_KUBERNETES[0] && Number(version[2]) < MIN_KUBERNETES[1]))) {
+    problems.push({
+      path: ['cluster', 'kubernetesVersion'],
+      value: cluster.kubernetesVersion,
+      rule: `must be ${MIN_KUBERNETES.join('.')} or later: the Envoy and dnsmasq pods drain on rollout with the preStop 'sleep' action (PodLifecycleSleepAction), on by default since Kubernetes 1.30`,
     });
   }
   const envoy = workloads.envoy;

@@ -34,3 +34,9 @@ test('every problem at once', () => {
 test('Entra admin groups must be GUIDs', () => {
   expect(issues(withCluster('adminGroupObjectIds: [admins]'))).toEqual([expect.stringMatching(/cluster\.adminGroupObjectIds\[0\] "admins": must be an Entra ID group object ID/)]);
 });
+
+test('a Kubernetes version without the preStop sleep action (before 1.30) is refused', () => {
+  expect(issues(withCluster('kubernetesVersion: "1.29"'))).toEqual([expect.stringMatching(/cluster\.kubernetesVersion "1\.29": must be 1\.30 or later/)]);
+  expect(issues(withCluster('kubernetesVersion: "1.30.4"'))).toEqual([]);
+  expect(issues(withCluster('kubernetesVersion: "2.0"'))).toEqual([]);
+});

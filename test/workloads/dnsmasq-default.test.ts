@@ -37,6 +37,12 @@ test('the default config is strict at every dnsmasq', () => {
   for (const level of ['l4', 'l3']) expect(confOf(level).split('\n')).toContain('address=/#/');
 });
 
+test('the top dnsmasq forwards its zones to Azure DNS; a lower one only to its parent\'s DNS IP', () => {
+  const upstreams = (level: string) => [...new Set([...confOf(level).matchAll(/^server=(?:\/[^/]*\/)?(.+)$/gm)].map((m) => m[1]))];
+  expect(upstreams('l4')).toEqual(['168.63.129.16']);
+  expect(upstreams('l3')).toEqual([model.levels[0].addresses.dnsIp]);
+});
+
 real.each(['l4', 'l3'])('real dnsmasq with the default config of %s', (level) => {
   const envoyIp = model.levels.find((l) => l.name === level)!.addresses.envoyIp;
   let upstream: Awaited<ReturnType<typeof startFakeUpstream>>;
