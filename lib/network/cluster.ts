@@ -36,7 +36,9 @@ export interface LevelClusterProps {
  * on the node subnet and on the load balancer subnet (AKS needs it to join the nodes and
  * to place the internal load balancers' static IPs there), both granted before the
  * cluster is created; a system pool on the node subnet; the configured network plugin,
- * policy, service range and outbound type.
+ * policy, service range and outbound type (`userDefinedRouting` below the top level, with
+ * Network Contributor on its route table); local accounts off and Entra ID with Azure RBAC
+ * for the tenant Terraform runs in.
  */
 export class LevelCluster extends Construct {
   public readonly identity: UserAssignedIdentity;
