@@ -81,5 +81,5 @@ describe('levels below the top are sealed (random configs)', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, RUNS * 2_000);
 });

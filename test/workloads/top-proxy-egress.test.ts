@@ -10,8 +10,10 @@ import { NON_PUBLIC_RANGES, topProxyExcludedRanges } from '../../lib/render/egre
 import { synthManifests } from '../../lib/synth/manifests';
 import { BASE } from '../support/configs';
 
+const synthesized = new Map<EgressModel, Map<string, string>>();
 const policyOf = (m: EgressModel, level: string, name: string): any => {
-  const files = synthManifests(m);
+  if (!synthesized.has(m)) synthesized.set(m, synthManifests(m));
+  const files = synthesized.get(m)!;
   return parseAllDocuments(files.get(`${level}/network-policies.yaml`)!)
     .map((d) => d.toJS())
     .find((d) => d.kind === 'NetworkPolicy' && d.metadata.name === name);
