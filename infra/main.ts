@@ -1,7 +1,8 @@
 /**
- * The cdktf app (`npx cdktf synth`, `npx cdktf deploy l4 l3 l2`): one stack per level,
- * read from $EGRESS_CONFIG or infra/egress.yaml. Runs as compiled JavaScript. It uses the
- * package's public API only, like any cdktf app that imports layered-egress.
+ * The cdktf app (`npx cdktf synth`, `npx cdktf deploy <level>`, one level at a time): one
+ * stack per level, read from $EGRESS_CONFIG or infra/egress.yaml. Runs as compiled
+ * JavaScript. It uses the package's public API only, like any cdktf app that imports
+ * layered-egress.
  */
 import { App } from 'cdktf';
 import { ConfigError, EgressNetwork, loadConfig } from '../lib';

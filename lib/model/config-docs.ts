@@ -39,18 +39,28 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
   'cluster.networkPolicy': "NetworkPolicy engine: 'calico', 'azure' or 'cilium'. Without one the generated NetworkPolicies are not enforced.",
   'cluster.privateCluster': 'Private API server.',
   'cluster.apiServerAuthorizedIpRanges': 'CIDRs allowed to reach a public API server. Empty: no restriction.',
+  'cluster.localAccounts':
+    "Keep AKS local accounts (the static cluster-admin kubeconfig). Off: every kubeconfig is an Entra ID login and every right an Azure RBAC role assignment.",
+  'cluster.adminGroupObjectIds': 'Entra ID group object IDs made cluster admins (Azure RBAC is always on).',
   'cluster.kubernetesVersion': "Kubernetes version such as '1.33'. Absent: AKS's default version.",
-  'cluster.outboundType': "How nodes reach the internet. 'userDefinedRouting' is refused until a firewall option exists.",
+  'cluster.outboundType':
+    "How the top level's nodes reach the internet ('loadBalancer'). Levels below the top always use 'userDefinedRouting' with no public egress IP.",
   'cluster.serviceCidr': 'Kubernetes Service CIDR; must not overlap any level.',
   'cluster.dnsServiceIp': 'Cluster DNS Service IP, inside serviceCidr and not its first address.',
   'cluster.podCidr': "Pod CIDR for 'azure-overlay' and 'kubenet' (one /24 per node); must not overlap any level.",
   workloads: 'Kubernetes workload settings shared by every level. See docs/workloads.md.',
   'workloads.namespace': 'Namespace of the Envoy and dnsmasq workloads.',
+  'workloads.imageRegistryMirror':
+    "Registry holding copies of the default images under their upstream paths, for example 'myacr.azurecr.io'. Put its hosts on the allow-list.",
   'workloads.envoy': 'The SNI proxy of every level.',
   'workloads.envoy.image': 'Envoy image, fully qualified and pinned by tag or digest (never :latest).',
   'workloads.envoy.replicas': 'Envoy pods per level (1-100).',
   'workloads.envoy.hostNetwork': "Top level only: run Envoy on the host network with dnsPolicy 'Default', as the reference sample does.",
   'workloads.envoy.upstreamDns': "Resolvers the top level's Envoy uses for upstream names (never the rewriting CoreDNS).",
+  'workloads.envoy.resources': 'CPU and memory limit of each Envoy container (the memory request equals the limit).',
+  'workloads.envoy.resources.cpu': "CPU limit, for example '1' or '1500m'; whole cores set Envoy's worker threads (--concurrency).",
+  'workloads.envoy.resources.memory': "Memory limit, for example '1Gi'; sizes the heap monitor and the largest connection cap.",
+  'workloads.envoy.drainSeconds': 'Seconds a terminating Envoy pod keeps serving so a rollout drains instead of cutting.',
   'workloads.envoy.maxConnections': 'Global cap on downstream connections per Envoy (overload manager); also the clusters\' circuit breaker.',
   'workloads.envoy.exactNamesVia':
     "How the top Envoy reaches exact names: a LOGICAL_DNS cluster each ('logical-dns'), or the SNI dynamic forward proxy " +
@@ -58,8 +68,9 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
   'workloads.dnsmasq': 'The DNS server each level runs for the VNET of the level below.',
   'workloads.dnsmasq.image': 'dnsmasq image (2.86 or later), fully qualified and pinned by tag or digest.',
   'workloads.dnsmasq.replicas': 'dnsmasq pods per level (1-100).',
-  'workloads.dnsmasq.strict': 'Answer NXDOMAIN for every name not on the list (Azure-internal and reverse zones still forward upstream).',
+  'workloads.dnsmasq.strict': 'Answer NXDOMAIN for every name not on the list (Azure-internal, reverse and forwardZones still forward upstream). On by default; false forwards unlisted names.',
   'workloads.dnsmasq.upstreamDns': 'Upstream resolver of dnsmasq.',
+  'workloads.dnsmasq.localTtl': 'TTL in seconds of the answers dnsmasq gives from its own records (local-ttl).',
   'workloads.dnsmasq.cacheSize': 'dnsmasq cache-size (0-100000).',
   'workloads.dnsmasq.forwardZones':
     "Extra zones that still forward upstream in strict mode, for example 'privatelink.blob.core.windows.net'.",

@@ -58,11 +58,13 @@ export const backendSchema = object({
 export const clusterSchema = object({
   nodeCount: optional(integer(1, 1000)),
   maxPods: optional(integer(10, 250, 'must be a whole number from 10 to 250 (AKS limits)')),
-  vmSize: optional(string(/^[A-Za-z0-9_]{3,64}$/, 'must be an Azure VM size such as Standard_B4ms')),
+  vmSize: optional(string(/^[A-Za-z0-9_]{3,64}$/, 'must be an Azure VM size such as Standard_D4ds_v5')),
   networkPlugin: optional(oneOf(['azure', 'kubenet', 'azure-overlay'] as const)),
   networkPolicy: optional(oneOf(['azure', 'calico', 'cilium'] as const)),
   privateCluster: optional(boolean()),
   apiServerAuthorizedIpRanges: optional(list(cidrField)),
+  localAccounts: optional(boolean()),
+  adminGroupObjectIds: optional(list(string(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be an Entra ID group object ID (a GUID)'))),
   kubernetesVersion: optional(string(/^\d+\.\d+(?:\.\d+)?$/, 'must be a Kubernetes version such as 1.33 or 1.33.2')),
   outboundType: optional(oneOf(['loadBalancer', 'userDefinedRouting'] as const)),
   serviceCidr: optional(cidrField),
@@ -72,13 +74,21 @@ export const clusterSchema = object({
 
 export const workloadsSchema = object({
   namespace: optional(string(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a Kubernetes namespace name (DNS label)')),
+  imageRegistryMirror: optional(string(/^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+(?::\d{1,5})?$/, 'must be a registry host name such as myacr.azurecr.io (no scheme, no path)')),
   envoy: optional(
     object({
       image: optional(imageField),
       replicas: optional(integer(1, 100)),
       hostNetwork: optional(boolean()),
       upstreamDns: optional(list(ipField, 1, 'resolver')),
+      resources: optional(
+        object({
+          cpu: optional(string(/^(?:[1-9]\d{0,2}|[1-9]\d{0,5}m)$/, "must be whole cores ('1', '2') or millicores ('1500m')")),
+          memory: optional(string(/^[1-9]\d{0,5}(?:Mi|Gi)$/, "must be a memory size in Mi or Gi ('512Mi', '1Gi')")),
+        }),
+      ),
       maxConnections: optional(integer(1, 1_000_000)),
+      drainSeconds: optional(integer(0, 600)),
       exactNamesVia: optional(oneOf(['logical-dns', 'dynamic-forward-proxy'] as const)),
     }),
   ),
@@ -89,6 +99,7 @@ export const workloadsSchema = object({
       strict: optional(boolean()),
       upstreamDns: optional(ipField),
       cacheSize: optional(integer(0, 100_000)),
+      localTtl: optional(integer(0, 86_400)),
       forwardZones: optional(
         list(string(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/, 'must be a lowercase DNS zone such as privatelink.blob.core.windows.net')),
       ),

@@ -6,6 +6,7 @@ import { configSchema, RawConfig } from './config';
 import { Cidr, cidrContains, cidrsOverlap, findOverlaps, formatCidr, parseCidr, parseIpv4 } from './ipv4';
 import { ConfigError, ConfigIssue, IssueCollector } from './issues';
 import { clusterOptions, ClusterOptions, TerraformOptions, workloadOptions, WorkloadOptions } from './options';
+import { deploymentProblems } from './deployment-rules';
 import { registryEndpoints, registryOf } from './registries';
 
 /** One network level, with its place in the chain and its planned addresses. */
@@ -112,6 +113,8 @@ export function parseConfig(text: string, file: string): EgressModel {
   if (!errors.empty) throw new ConfigError(errors.issues);
 
   const workloads = workloadOptions(raw.workloads);
+  for (const p of deploymentProblems(cluster, workloads, levels.length)) errors.add(p.path, p.rule, p.value);
+  if (!errors.empty) throw new ConfigError(errors.issues);
   warnUnpullableImages(levels, allowEntries, workloads, raw.location, warnings);
 
   return {
@@ -204,8 +207,8 @@ function checkClusterRanges(cluster: ClusterOptions, levels: readonly LevelModel
 }
 
 /**
- * Below the top level, nodes pull images through the proxy chain, so each registry host
- * without an Azure service tag must be on the allow-list (port 443). Warn early; the
+ * Below the top level, nodes pull images through the proxy chain (no NSG opens a service
+ * tag there), so each registry host must be on the allow-list (port 443). Warn early; the
  * checker proves it from the artifacts.
  */
 function warnUnpullableImages(
@@ -223,7 +226,7 @@ function warnUnpullableImages(
   ];
   for (const { component, image, needed } of pulledBelowTop) {
     if (!needed) continue;
-    const missing = registryEndpoints(registryOf(image), location).filter((ep) => ep.tags.length === 0 && !index.match(ep.host, 443));
+    const missing = registryEndpoints(registryOf(image), location).filter((ep) => !index.match(ep.host, 443));
     if (missing.length > 0) {
       warnings.add(
         ['workloads', component, 'image'],

@@ -6,7 +6,8 @@ import { validateNetwork } from './validate';
 /**
  * Populates a cdktf app from the model: the one AllowList, the synth-time network checks
  * (throwing `ConfigError` before any stack exists), then one stack per level, top first,
- * each depending on its parent's stack so `cdktf deploy` orders them top-down.
+ * each depending on its parent's stack (cdktf deploys them top-down; deploying one
+ * level alone needs `--ignore-missing-stack-dependencies`).
  * Used by `infra/main.ts` (`npx cdktf synth`) and by the CLI.
  */
 export function buildTerraformApp(app: App, model: EgressModel): LevelStack[] {

@@ -2,8 +2,9 @@ import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterOptions } from '../model';
 import { KubernetesCluster, KubernetesClusterNetworkProfile } from './azurerm/containers';
+import { DataAzurermClientConfig } from './azurerm/core';
 import { RoleAssignment, UserAssignedIdentity } from './azurerm/identity';
-import { Subnet } from './azurerm/network';
+import { RouteTable, Subnet } from './azurerm/network';
 import { LevelNames } from './names';
 
 /** Built-in role the AKS control plane needs on a subnet it joins (nodes) or places internal load balancers in. */
@@ -19,6 +20,12 @@ export interface LevelClusterProps {
   readonly options: ClusterOptions;
   readonly nodeSubnet: Subnet;
   readonly loadBalancerSubnet: Subnet;
+  /**
+   * Below the top level: the node subnet's route table. The cluster then uses the
+   * `userDefinedRouting` outbound type (no public egress IP) and its identity gets
+   * Network Contributor on the table. @default undefined (top level: `options.outboundType`)
+   */
+  readonly routeTable?: RouteTable;
   /** Created before the cluster: NSG associations, peerings (a lower level's nodes resolve through the parent's DNS from their first boot). */
   readonly dependsOn?: readonly ITerraformDependable[];
   readonly tags?: Readonly<Record<string, string>>;
@@ -29,7 +36,9 @@ export interface LevelClusterProps {
  * on the node subnet and on the load balancer subnet (AKS needs it to join the nodes and
  * to place the internal load balancers' static IPs there), both granted before the
  * cluster is created; a system pool on the node subnet; the configured network plugin,
- * policy, service range and outbound type.
+ * policy, service range and outbound type (`userDefinedRouting` below the top level, with
+ * Network Contributor on its route table); local accounts off and Entra ID with Azure RBAC
+ * for the tenant Terraform runs in.
  */
 export class LevelCluster extends Construct {
   public readonly identity: UserAssignedIdentity;
@@ -46,15 +55,17 @@ export class LevelCluster extends Construct {
       resourceGroupName: props.resourceGroupName,
       tags,
     });
-    const grant = (key: string, subnet: Subnet) =>
+    const grant = (key: string, scopeId: string) =>
       new RoleAssignment(this, `network-contributor-${key}`, {
-        scope: subnet.id,
+        scope: scopeId,
         roleDefinitionName: NETWORK_CONTRIBUTOR,
         principalId: this.identity.principalId,
         principalType: 'ServicePrincipal',
         skipServicePrincipalAadCheck: true,
       });
-    this.roleAssignments = [grant('nodes', props.nodeSubnet), grant('load-balancers', props.loadBalancerSubnet)];
+    this.roleAssignments = [grant('nodes', props.nodeSubnet.id), grant('load-balancers', props.loadBalancerSubnet.id)];
+    if (props.routeTable) this.roleAssignments.push(grant('route-table', props.routeTable.id));
+    const client = new DataAzurermClientConfig(this, 'client');
     this.cluster = new KubernetesCluster(this, 'cluster', {
       name: names.cluster,
       location: props.location,
@@ -64,6 +75,14 @@ export class LevelCluster extends Construct {
       kubernetesVersion: options.kubernetesVersion,
       privateClusterEnabled: options.privateCluster,
       apiServerAccessProfile: options.apiServerAuthorizedIpRanges.length > 0 ? { authorizedIpRanges: [...options.apiServerAuthorizedIpRanges] } : undefined,
+      // No static cluster-admin credential: kubeconfigs come from Entra ID, rights from Azure RBAC.
+      localAccountDisabled: !options.localAccounts,
+      roleBasedAccessControlEnabled: true,
+      azureActiveDirectoryRoleBasedAccessControl: {
+        azureRbacEnabled: true,
+        tenantId: client.tenantId,
+        adminGroupObjectIds: options.adminGroupObjectIds.length > 0 ? [...options.adminGroupObjectIds] : undefined,
+      },
       defaultNodePool: {
         name: names.systemNodePool,
         temporaryNameForRotation: names.systemNodePoolRotation,
@@ -74,15 +93,18 @@ export class LevelCluster extends Construct {
         upgradeSettings: { maxSurge: String(MAX_SURGE_NODES) },
       },
       identity: { type: 'UserAssigned', identityIds: [this.identity.id] },
-      networkProfile: networkProfile(options),
+      networkProfile: networkProfile(options, props.routeTable ? 'userDefinedRouting' : options.outboundType),
       tags,
       dependsOn: [...this.roleAssignments, ...(props.dependsOn ?? [])],
     });
   }
 }
 
-/** The AKS network profile for the configured plugin and policy. */
-export function networkProfile(options: ClusterOptions): KubernetesClusterNetworkProfile {
+/**
+ * The AKS network profile for the configured plugin and policy.
+ * @param outboundType the level's outbound type: `userDefinedRouting` below the top level
+ */
+export function networkProfile(options: ClusterOptions, outboundType: string = options.outboundType): KubernetesClusterNetworkProfile {
   const overlay = options.networkPlugin === 'azure-overlay';
   return {
     networkPlugin: options.networkPlugin === 'kubenet' ? 'kubenet' : 'azure',
@@ -92,7 +114,7 @@ export function networkProfile(options: ClusterOptions): KubernetesClusterNetwor
     podCidr: options.networkPlugin === 'azure' ? undefined : options.podCidr,
     serviceCidr: options.serviceCidr,
     dnsServiceIp: options.dnsServiceIp,
-    outboundType: options.outboundType,
+    outboundType,
     loadBalancerSku: 'standard',
   };
 }

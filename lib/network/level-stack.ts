@@ -8,6 +8,7 @@ import { LevelCluster } from './cluster';
 import { LevelNames, levelNames } from './names';
 import { planNsgRules } from './nsg-plan';
 import { ParentPeering } from './peering';
+import { ParentDefaultRoute } from './route-table';
 import { LevelSecurityGroup } from './security-group';
 
 /**
@@ -25,8 +26,9 @@ export const LEVEL_TAG = 'layered-egress-level';
 
 /**
  * The Terraform stack of one network level, named after the level so users deploy top
- * down with `npx cdktf deploy l4 l3 l2`: resource group, VNET (below the top: its DNS
- * server is the parent's DNS IP), the node and load balancer subnets, one NSG on both,
+ * down one stack at a time: resource group, VNET (below the top: its DNS server is the
+ * parent's DNS IP), the node and load balancer subnets, one NSG on both, below the top a
+ * route table for AKS's `userDefinedRouting` outbound type (no public egress IP),
  * the peerings with the parent (owned here, so the parent never depends on its child),
  * the AKS cluster, and outputs. Every address comes from the model's plan, the same
  * values the Kubernetes side uses.
@@ -39,6 +41,7 @@ export class LevelStack extends TerraformStack {
   public readonly loadBalancerSubnet: Subnet;
   public readonly securityGroup: LevelSecurityGroup;
   public readonly peering?: ParentPeering;
+  public readonly route?: ParentDefaultRoute;
   public readonly cluster: LevelCluster;
 
   constructor(scope: Construct, props: LevelStackProps) {
@@ -89,6 +92,14 @@ export class LevelStack extends TerraformStack {
     });
 
     if (parent) {
+      this.route = new ParentDefaultRoute(this, 'route', {
+        name: names.routeTable,
+        location: model.location,
+        resourceGroupName: this.resourceGroup.name,
+        nodeSubnet: this.nodeSubnet,
+        parent: { level: parent.name, envoyIp: parent.addresses.envoyIp },
+        tags,
+      });
       const parentNames = levelNames(model, parent);
       this.peering = new ParentPeering(this, 'peering', {
         local: { level: level.name, resourceGroupName: names.resourceGroup, virtualNetworkName: names.virtualNetwork, virtualNetwork: this.virtualNetwork },
@@ -103,7 +114,12 @@ export class LevelStack extends TerraformStack {
       options: model.cluster,
       nodeSubnet: this.nodeSubnet,
       loadBalancerSubnet: this.loadBalancerSubnet,
-      dependsOn: [...this.securityGroup.associations, ...(this.peering ? [this.peering.toParent, this.peering.fromParent] : [])],
+      routeTable: this.route?.table,
+      dependsOn: [
+        ...this.securityGroup.associations,
+        ...(this.route ? [this.route.association] : []),
+        ...(this.peering ? [this.peering.toParent, this.peering.fromParent] : []),
+      ],
       tags,
     });
 

@@ -9,6 +9,8 @@ export interface LevelNames {
   readonly resourceGroup: string;
   readonly virtualNetwork: string;
   readonly networkSecurityGroup: string;
+  /** Below the top only: the node subnet's route table (AKS userDefinedRouting). */
+  readonly routeTable: string;
   readonly clusterIdentity: string;
   readonly cluster: string;
   readonly dnsPrefix: string;
@@ -26,6 +28,7 @@ export function levelNames(model: Pick<EgressModel, 'name'>, level: Pick<LevelMo
     resourceGroup: `rg-${prefix}`,
     virtualNetwork: `vnet-${prefix}`,
     networkSecurityGroup: `nsg-${prefix}`,
+    routeTable: `rt-${prefix}`,
     clusterIdentity: `id-aks-${prefix}`,
     cluster: `aks-${prefix}`,
     dnsPrefix: prefix,
@@ -33,6 +36,11 @@ export function levelNames(model: Pick<EgressModel, 'name'>, level: Pick<LevelMo
     systemNodePool: 'system',
     systemNodePoolRotation: 'systemtmp',
   };
+}
+
+/** Name of the default route of a level below the top (next hop: the parent's Envoy). */
+export function defaultRouteName(parent: string): string {
+  return `default-via-${parent}-envoy`;
 }
 
 /** Name of the peering that lives on `from`'s VNET and points at `to`'s. */
@@ -46,6 +54,8 @@ export type AzureNameKind =
   | 'virtual network'
   | 'subnet'
   | 'network security group'
+  | 'route table'
+  | 'route'
   | 'security rule'
   | 'virtual network peering'
   | 'managed identity'
@@ -59,6 +69,8 @@ export const AZURE_NAME_RULES: Readonly<Record<AzureNameKind, { pattern: RegExp;
   'virtual network': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,62}\w)$/, rule: "2-64 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
   subnet: { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
   'network security group': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
+  'route table': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
+  route: { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
   'security rule': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
   'virtual network peering': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
   'managed identity': { pattern: /^[A-Za-z0-9][\w-]{2,127}$/, rule: "3-128 letters, digits, '_' or '-', starting with a letter or digit" },
@@ -93,6 +105,8 @@ export function namedResources(model: Pick<EgressModel, 'name'>, level: LevelMod
     { kind: 'AKS node pool', name: n.systemNodePoolRotation },
   ];
   if (level.parent) {
+    list.push({ kind: 'route table', name: n.routeTable });
+    list.push({ kind: 'route', name: defaultRouteName(level.parent) });
     list.push({ kind: 'virtual network peering', name: peeringName(level.name, level.parent) });
     list.push({ kind: 'virtual network peering', name: peeringName(level.parent, level.name) });
   }

@@ -9,6 +9,11 @@
  * floating IP, so a packet from the level below reaches the Envoy nodes with the Envoy
  * frontend IP and service port as its destination: the inbound rules name those.
  *
+ * Below the top level every outbound Allow names a private destination only: the level's
+ * own cluster ranges, and the parent's Envoy and DNS IPs. No service tag is opened (AKS
+ * needs none once the API server, MCR and the node packages are reached through the proxy
+ * chain by name), Azure's platform DNS is denied, and the Internet deny comes last.
+ *
  * Priorities are fixed slots per rule class, so adding allow-list entries or ports only
  * changes the port list of the Envoy rules and never renumbers anything.
  */
@@ -43,27 +48,17 @@ export const NSG_PRIORITY = {
   envoy: 1100,
   dnsUdp: 1110,
   dnsTcp: 1120,
-  azureCloudTcp443: 1200,
-  azureCloudTcp9000: 1210,
-  azureCloudUdp1194: 1220,
-  containerRegistry: 1230,
-  frontDoorFirstParty: 1240,
   denyOtherLevels: 4000,
+  denyAzurePlatformDns: 4010,
   denyInternet: 4096,
 } as const;
 
 /**
- * Outbound flows AKS nodes need when the internet is denied (AKS "outbound network and
- * FQDN rules", required network rules for public clusters): the tunnel to the API server
- * and the images of system pods. Platform facts, not allow-list entries.
+ * Service tag of Azure's platform DNS (168.63.129.16). NSGs let DNS to it pass unless a
+ * rule names this tag ("Azure service tags overview": AzurePlatformDNS), so a pod below
+ * the top could otherwise tunnel data out through Azure DNS past every proxy.
  */
-export const AKS_REQUIRED_OUTBOUND: ReadonlyArray<{ key: keyof typeof NSG_PRIORITY; tag: (location: string) => string; protocol: 'Tcp' | 'Udp'; port: number; name: string; why: string }> = [
-  { key: 'azureCloudTcp443', tag: (l) => `AzureCloud.${l}`, protocol: 'Tcp', port: 443, name: 'allow-aks-azurecloud-tcp-443', why: 'AKS: API server and Azure management endpoints in the region' },
-  { key: 'azureCloudTcp9000', tag: (l) => `AzureCloud.${l}`, protocol: 'Tcp', port: 9000, name: 'allow-aks-azurecloud-tcp-9000', why: 'AKS: tunnel from the nodes to the API server' },
-  { key: 'azureCloudUdp1194', tag: (l) => `AzureCloud.${l}`, protocol: 'Udp', port: 1194, name: 'allow-aks-azurecloud-udp-1194', why: 'AKS: tunnel from the nodes to the API server (UDP)' },
-  { key: 'containerRegistry', tag: () => 'MicrosoftContainerRegistry', protocol: 'Tcp', port: 443, name: 'allow-aks-mcr-tcp-443', why: 'AKS: system images from Microsoft Container Registry' },
-  { key: 'frontDoorFirstParty', tag: () => 'AzureFrontDoor.FirstParty', protocol: 'Tcp', port: 443, name: 'allow-aks-frontdoor-tcp-443', why: 'AKS: MCR image layers served through Azure Front Door' },
-];
+export const AZURE_PLATFORM_DNS_TAG = 'AzurePlatformDNS';
 
 /** Addresses the cluster's own traffic uses: the node subnet, plus the pod CIDR when pods are not on the VNET. */
 export function clusterRanges(level: LevelModel, cluster: Pick<ClusterOptions, 'networkPlugin' | 'podCidr'>): string[] {
@@ -153,19 +148,6 @@ export function planNsgRules(model: Pick<EgressModel, 'levels' | 'location' | 'c
         description: `${level.name}'s VNET DNS is ${parent.name}'s DNS (${protocol.toUpperCase()} ${DNS_PORT})`,
       });
     }
-    for (const req of AKS_REQUIRED_OUTBOUND) {
-      rule({
-        name: req.name,
-        priority: NSG_PRIORITY[req.key],
-        direction: 'Outbound',
-        access: 'Allow',
-        protocol: req.protocol,
-        sourceAddressPrefixes: [own],
-        destinationAddressPrefixes: [req.tag(model.location)],
-        destinationPorts: [String(req.port)],
-        description: req.why,
-      });
-    }
   }
 
   if (others.length > 0) {
@@ -194,6 +176,17 @@ export function planNsgRules(model: Pick<EgressModel, 'levels' | 'location' | 'c
   }
 
   if (parent) {
+    rule({
+      name: 'deny-azure-dns-outbound',
+      priority: NSG_PRIORITY.denyAzurePlatformDns,
+      direction: 'Outbound',
+      access: 'Deny',
+      protocol: '*',
+      sourceAddressPrefixes: ['*'],
+      destinationAddressPrefixes: [AZURE_PLATFORM_DNS_TAG],
+      destinationPorts: ['*'],
+      description: `${level.name} resolves only through ${parent.name}'s DNS: direct Azure DNS would let pods tunnel data out`,
+    });
     rule({
       name: 'deny-internet-outbound',
       priority: NSG_PRIORITY.denyInternet,

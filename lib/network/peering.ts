@@ -20,7 +20,7 @@ export interface ParentPeeringProps {
 /**
  * Both peerings between a level and its parent, owned by the LOWER level's stack: the
  * parent's stack never needs to know its child, so stacks deploy top-down
- * (`npx cdktf deploy l4 l3 l2`) and the parent's VNET is read with a data source (plan
+ * (one level at a time, parent first) and the parent's VNET is read with a data source (plan
  * fails clearly if the parent is not deployed yet). Virtual network access and forwarded
  * traffic are allowed, gateway transit is not. Names are concrete strings so the
  * synthesized JSON says which VNETs are linked.

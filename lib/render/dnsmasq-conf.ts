@@ -26,11 +26,13 @@ export interface DnsmasqConfInput {
   readonly entries: readonly Pick<AllowEntry, 'pattern' | 'kind' | 'domain'>[];
   /** Address every allowed name resolves to: this level's Envoy load balancer IP. */
   readonly answerIp: string;
-  /** Upstream resolver (Azure DNS). */
+  /** Upstream resolver: Azure DNS at the top level, the parent level's DNS IP below it. */
   readonly upstreamDns: string;
   /** Port dnsmasq listens on inside the container. */
   readonly port: number;
   readonly cacheSize: number;
+  /** TTL (seconds) of the answers dnsmasq gives from its own records. */
+  readonly localTtl: number;
   /** NXDOMAIN for names not on the list. */
   readonly strict: boolean;
   /** Zones still forwarded upstream in strict mode (see `strictForwardZones`). */
@@ -91,6 +93,8 @@ export function renderDnsmasqConf(input: DnsmasqConfInput): string {
     'no-hosts',
     'domain-needed',
     `cache-size=${input.cacheSize}`,
+    // Clients may cache the proxy's address; without it dnsmasq answers with TTL 0.
+    `local-ttl=${input.localTtl}`,
     // No pid file: the root filesystem is read-only.
     'pid-file=',
   ];

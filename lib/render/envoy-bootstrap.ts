@@ -13,10 +13,13 @@
  *   With `exactNamesVia: 'dynamic-forward-proxy'` the exact names join that chain too (it
  *   lists each allowed name exactly, so nothing more is allowed; the config stays small);
  * - admin on 127.0.0.1 only; a small HTTP listener routes /ready and /stats/prometheus
- *   to the admin cluster; overload manager caps downstream connections; raised circuit
- *   breakers; idle timeouts; access logs with the SNI and response flags.
+ *   to the admin cluster; both are exempt from the global connection cap; the overload
+ *   manager caps downstream connections and watches the heap against the memory limit;
+ *   32 KiB buffers per connection; raised circuit breakers; idle timeouts; access logs
+ *   with the SNI and response flags.
  */
 import type { AllowEntry } from '../model/allow-entries';
+import { ENVOY_BUFFER_BYTES } from '../model/envoy-sizing';
 import { ENVOY_ADMIN_PORT, ENVOY_HEALTH_PORT, PortMapping } from './ports';
 
 /** Everything the bootstrap depends on: plain data. */
@@ -33,6 +36,8 @@ export interface EnvoyBootstrapInput {
   readonly upstreamDns: readonly string[];
   /** Global downstream connection cap (overload manager); also the clusters' circuit breaker. */
   readonly maxConnections: number;
+  /** Heap size the overload manager's fixed_heap monitor measures against (bytes; from the memory limit). */
+  readonly maxHeapBytes: number;
   /** Top level: exact names through their own LOGICAL_DNS clusters, or through the dynamic forward proxy. @default 'logical-dns' */
   readonly exactNamesVia?: 'logical-dns' | 'dynamic-forward-proxy';
 }
@@ -47,6 +52,7 @@ export const TYPE = {
   router: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router',
   stdout: 'type.googleapis.com/envoy.extensions.access_loggers.stream.v3.StdoutAccessLog',
   downstreamConnections: 'type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig',
+  fixedHeap: 'type.googleapis.com/envoy.extensions.resource_monitors.fixed_heap.v3.FixedHeapConfig',
   cares: 'type.googleapis.com/envoy.extensions.network.dns_resolver.cares.v3.CaresDnsResolverConfig',
 } as const;
 
@@ -142,6 +148,7 @@ export function renderEnvoyBootstrap(input: EnvoyBootstrapInput): Json {
         type: 'STATIC',
         connect_timeout: TIMEOUTS.connect,
         circuit_breakers: circuitBreakers(input.maxConnections),
+        per_connection_buffer_limit_bytes: ENVOY_BUFFER_BYTES,
         load_assignment: { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(input.upstreamIp!, port) } }] }] },
       });
     } else {
@@ -160,6 +167,7 @@ export function renderEnvoyBootstrap(input: EnvoyBootstrapInput): Json {
           dns_lookup_family: 'V4_ONLY',
           connect_timeout: TIMEOUTS.connect,
           circuit_breakers: circuitBreakers(input.maxConnections),
+          per_connection_buffer_limit_bytes: ENVOY_BUFFER_BYTES,
           load_assignment: { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(e.domain, port) } }] }] },
         });
       }
@@ -189,7 +197,7 @@ export function renderEnvoyBootstrap(input: EnvoyBootstrapInput): Json {
         },
       ],
       listener_filters_timeout: TIMEOUTS.listenerFilters,
-      per_connection_buffer_limit_bytes: 32768,
+      per_connection_buffer_limit_bytes: ENVOY_BUFFER_BYTES,
       filter_chains: chains,
       access_log: accessLog(),
     });
@@ -201,6 +209,7 @@ export function renderEnvoyBootstrap(input: EnvoyBootstrapInput): Json {
       connect_timeout: TIMEOUTS.connect,
       lb_policy: 'CLUSTER_PROVIDED',
       circuit_breakers: circuitBreakers(input.maxConnections),
+      per_connection_buffer_limit_bytes: ENVOY_BUFFER_BYTES,
       cluster_type: {
         name: 'envoy.clusters.dynamic_forward_proxy',
         typed_config: { '@type': TYPE.dfpCluster, dns_cache_config: dnsCache },
@@ -218,28 +227,53 @@ export function renderEnvoyBootstrap(input: EnvoyBootstrapInput): Json {
 
   const bootstrap: Json = {
     node: { id: input.level, cluster: 'layered-egress' },
-    admin: { address: socket('127.0.0.1', ENVOY_ADMIN_PORT) },
+    // Probes and the kubelet must get through when the proxy is full.
+    admin: { address: socket('127.0.0.1', ENVOY_ADMIN_PORT), ignore_global_conn_limit: true },
     static_resources: { listeners, clusters },
-    overload_manager: {
-      resource_monitors: [
-        {
-          name: 'envoy.resource_monitors.global_downstream_max_connections',
-          typed_config: { '@type': TYPE.downstreamConnections, max_active_downstream_connections: input.maxConnections },
-        },
-      ],
-    },
+    overload_manager: overloadManager(input.maxConnections, input.maxHeapBytes),
   };
   // Top level: Envoy resolves upstream names itself, never through the rewriting CoreDNS.
   if (top) bootstrap.typed_dns_resolver_config = dnsResolver(input.upstreamDns);
   return bootstrap;
 }
 
-/** /ready (kubelet) and /stats/prometheus (Prometheus) routed to the admin cluster; nothing else of the admin API. */
+/** Heap pressure (share of `maxHeapBytes`) at which Envoy releases free memory, then stops accepting new connections. */
+export const HEAP_PRESSURE = { shrinkHeap: 0.9, stopAccepting: 0.95 } as const;
+
+/**
+ * The overload manager: the global connection cap, and a fixed_heap monitor sized to the
+ * container's memory limit. Under heap pressure Envoy first returns free memory, then
+ * stops accepting new TCP connections (load shed point `tcp_listener_accept`, Envoy's
+ * overload manager docs) while existing ones keep flowing, instead of being OOM-killed
+ * and cutting every connection at once.
+ */
+function overloadManager(maxConnections: number, maxHeapBytes: number): Json {
+  const heapAt = (value: number): Json[] => [{ name: 'envoy.resource_monitors.fixed_heap', threshold: { value } }];
+  return {
+    refresh_interval: '0.25s',
+    resource_monitors: [
+      {
+        name: 'envoy.resource_monitors.global_downstream_max_connections',
+        typed_config: { '@type': TYPE.downstreamConnections, max_active_downstream_connections: maxConnections },
+      },
+      { name: 'envoy.resource_monitors.fixed_heap', typed_config: { '@type': TYPE.fixedHeap, max_heap_size_bytes: String(maxHeapBytes) } },
+    ],
+    actions: [{ name: 'envoy.overload_actions.shrink_heap', triggers: heapAt(HEAP_PRESSURE.shrinkHeap) }],
+    loadshed_points: [{ name: 'envoy.load_shed_points.tcp_listener_accept', triggers: heapAt(HEAP_PRESSURE.stopAccepting) }],
+  };
+}
+
+/**
+ * /ready (kubelet) and /stats/prometheus (Prometheus) routed to the admin cluster; nothing
+ * else of the admin API. Exempt from the global connection cap: a full proxy must still
+ * answer its probes, or the kubelet restarts it and cuts every connection.
+ */
 function healthListener(): Json {
   const route = (path: string): Json => ({ match: { path }, route: { cluster: ADMIN_CLUSTER, timeout: '5s' } });
   return {
     name: 'health',
     address: socket('0.0.0.0', ENVOY_HEALTH_PORT),
+    ignore_global_conn_limit: true,
     filter_chains: [
       {
         filters: [

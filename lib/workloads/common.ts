@@ -105,21 +105,24 @@ export interface EgressDeploymentProps {
   /** Pod selector (stable: a live Deployment's selector cannot change). */
   readonly selector: Record<string, string>;
   readonly replicas: number;
+  /** Seconds a terminating pod keeps serving before SIGTERM (`preStop` sleep); 0 for none. */
+  readonly drainSeconds: number;
   /** The rendered config the pods mount: its checksum annotation rolls them when it changes. */
   readonly config: string;
   /** Further pod annotations (for example Prometheus scraping). @default none */
   readonly podAnnotations?: Record<string, string>;
   /** Pod spec fields beyond the secure defaults this helper sets: containers, volumes, DNS. */
-  readonly pod: Omit<k8s.PodSpec, 'automountServiceAccountToken' | 'enableServiceLinks' | 'securityContext' | 'topologySpreadConstraints'>;
+  readonly pod: Omit<k8s.PodSpec, 'automountServiceAccountToken' | 'enableServiceLinks' | 'securityContext' | 'topologySpreadConstraints' | 'terminationGracePeriodSeconds'>;
 }
 
 /**
  * The Deployment of an egress component, secure by default: no service account token,
  * no service links, non-root with RuntimeDefault seccomp, replicas spread across nodes,
- * surge-only rolling updates, and a config checksum that rolls the pods on change.
+ * surge-only rolling updates, a config checksum that rolls the pods on change, and a
+ * drain on stop (`drainSeconds`, then {@link TERMINATION_MARGIN_SECONDS} to exit).
  */
 export function egressDeployment(scope: Construct, props: EgressDeploymentProps): k8s.KubeDeployment {
-  return new k8s.KubeDeployment(scope, 'deployment', {
+  return new DrainingDeployment(scope, 'deployment', {
     metadata: { name: props.name, labels: props.labels },
     spec: {
       replicas: props.replicas,
@@ -133,11 +136,12 @@ export function egressDeployment(scope: Construct, props: EgressDeploymentProps)
           enableServiceLinks: false,
           securityContext: podSecurityContext(),
           topologySpreadConstraints: topologySpread(props.selector),
+          terminationGracePeriodSeconds: props.drainSeconds + TERMINATION_MARGIN_SECONDS,
           ...props.pod,
         },
       },
     },
-  });
+  }, props.drainSeconds);
 }
 
 /** A PodDisruptionBudget keeping all but one replica up during voluntary disruptions. */
@@ -146,4 +150,31 @@ export function egressDisruptionBudget(scope: Construct, name: string, labels: R
     metadata: { name, labels },
     spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
   });
+}
+
+/** Seconds between the end of the drain and the kubelet's SIGKILL: room for the process to exit on SIGTERM. */
+export const TERMINATION_MARGIN_SECONDS = 10;
+
+/**
+ * A Deployment whose containers stop with a `preStop` sleep of `drainSeconds`: the pod
+ * leaves the Service's endpoints at once, so the load balancer's health probe
+ * (kube-proxy's health check node port under `externalTrafficPolicy: Local`) takes the
+ * node out and new connections go to the other replicas, while connections already open
+ * keep flowing until the sleep ends and the kubelet sends SIGTERM. Kubernetes' own `sleep`
+ * action (PodLifecycleSleepAction, on by default since 1.30) needs no shell, which the
+ * distroless images do not have. cdk8s-plus-28's typed API predates the field and drops
+ * unknown keys, so it is added to the rendered object.
+ */
+class DrainingDeployment extends k8s.KubeDeployment {
+  constructor(scope: Construct, id: string, props: k8s.KubeDeploymentProps, private readonly drainSeconds: number) {
+    super(scope, id, props);
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    if (this.drainSeconds > 0) {
+      for (const container of json.spec.template.spec.containers) container.lifecycle = { ...container.lifecycle, preStop: { sleep: { seconds: this.drainSeconds } } };
+    }
+    return json;
+  }
 }

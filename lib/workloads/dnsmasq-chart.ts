@@ -17,6 +17,19 @@ import {
 
 export const DNSMASQ = { name: 'dnsmasq', configMap: 'dnsmasq-config', configKey: DNSMASQ_CONF_KEY, mountPath: '/etc/dnsmasq' } as const;
 
+/** Seconds a terminating dnsmasq pod keeps answering while the load balancer probe takes it out. */
+export const DNSMASQ_DRAIN_SECONDS = 10;
+
+/**
+ * Where a level's dnsmasq sends what it forwards: the top level asks `upstreamDns` (Azure
+ * DNS); a lower level asks its parent's dnsmasq, so no level below the top talks to Azure
+ * DNS (its NSG denies it) and the forwarded zones resolve where the top level sees them.
+ */
+export function dnsmasqUpstream(model: EgressModel, level: LevelModel): string {
+  const parent = model.levels.find((l) => l.name === level.parent);
+  return parent ? parent.addresses.dnsIp : model.workloads.dnsmasq.upstreamDns;
+}
+
 /**
  * Props of {@link DnsmasqChart}. Subject to change: today the whole config model; later only what the
  * construct needs (the allow-list, the level's planned addresses, its options).
@@ -29,8 +42,8 @@ export interface DnsmasqChartProps {
 
 /**
  * dnsmasq of a level that has a level below: the lower level's VNET DNS. Answers every
- * allowed name with this level's Envoy IP, forwards the rest to Azure DNS (or refuses it,
- * `strict`). Listens on a high container port behind Service port 53 (UDP and TCP), so it
+ * allowed name with this level's Envoy IP and every other name NXDOMAIN (`strict`, the
+ * default), forwarding only the listed zones upstream ({@link dnsmasqUpstream}). Listens on a high container port behind Service port 53 (UDP and TCP), so it
  * needs no capability; internal LoadBalancer at the planned DNS IP.
  */
 export class DnsmasqChart extends Chart {
@@ -45,9 +58,10 @@ export class DnsmasqChart extends Chart {
     this.config = renderDnsmasqConf({
       entries: AllowList.of(this).entries,
       answerIp: level.addresses.envoyIp,
-      upstreamDns: opts.upstreamDns,
+      upstreamDns: dnsmasqUpstream(model, level),
       port: DNSMASQ_CONTAINER_PORT,
       cacheSize: opts.cacheSize,
+      localTtl: opts.localTtl,
       strict: opts.strict,
       forwardZones: strictForwardZones({
         addressSpaces: model.levels.map((l) => l.addresses.addressSpace),
@@ -68,6 +82,7 @@ export class DnsmasqChart extends Chart {
       labels,
       selector,
       replicas: opts.replicas,
+      drainSeconds: DNSMASQ_DRAIN_SECONDS,
       config: this.config,
       pod: {
         containers: [
@@ -91,6 +106,7 @@ export class DnsmasqChart extends Chart {
         volumes: [{ name: 'config', configMap: { name: DNSMASQ.configMap } }],
       },
     });
+
 
     new k8s.KubeService(this, 'service', {
       metadata: { name: DNSMASQ.name, labels, annotations: internalLoadBalancerAnnotations(level.addresses.dnsIp, level.addresses.loadBalancerSubnet.name) },

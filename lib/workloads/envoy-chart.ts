@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AllowList, EgressModel, LevelModel } from '../model';
+import { envoyConcurrency, envoyHeapBytes } from '../model/envoy-sizing';
 import { renderEnvoyBootstrap } from '../render/envoy-bootstrap';
 import { envoyBootstrapYaml } from '../render/envoy-yaml';
 import { ENVOY_HEALTH_PORT, mapContainerPorts, PortMapping } from '../render/ports';
@@ -59,6 +60,7 @@ export class EnvoyChart extends Chart {
         upstreamIp: parent?.addresses.envoyIp,
         upstreamDns: opts.upstreamDns,
         maxConnections: opts.maxConnections,
+        maxHeapBytes: envoyHeapBytes(opts.resources.memory),
         exactNamesVia: opts.exactNamesVia,
       }),
     );
@@ -83,6 +85,7 @@ export class EnvoyChart extends Chart {
       labels,
       selector,
       replicas: opts.replicas,
+      drainSeconds: opts.drainSeconds,
       config: this.config,
       podAnnotations: {
         'prometheus.io/scrape': 'true',
@@ -90,7 +93,6 @@ export class EnvoyChart extends Chart {
         'prometheus.io/path': '/stats/prometheus',
       },
       pod: {
-        terminationGracePeriodSeconds: 30,
         // The top level never resolves through the rewriting CoreDNS (docs/semantics.md, "Envoy").
         ...(top
           ? hostNetwork
@@ -103,14 +105,28 @@ export class EnvoyChart extends Chart {
             image: opts.image,
             imagePullPolicy: 'IfNotPresent',
             command: ['/usr/local/bin/envoy'],
-            args: ['--config-path', `${ENVOY.mountPath}/${ENVOY.configKey}`, '--disable-hot-restart', '--log-level', 'info', '--service-node', level.name, '--service-cluster', 'layered-egress'],
+            args: [
+              '--config-path',
+              `${ENVOY.mountPath}/${ENVOY.configKey}`,
+              '--disable-hot-restart',
+              // One worker per core of the CPU limit, not per core of the node.
+              '--concurrency',
+              String(envoyConcurrency(opts.resources.cpu)),
+              '--log-level',
+              'info',
+              '--service-node',
+              level.name,
+              '--service-cluster',
+              'layered-egress',
+            ],
             ports: [
               ...this.ports.map((p) => ({ name: `tcp-${p.servicePort}`, containerPort: p.containerPort, protocol: 'TCP' })),
               { name: 'health', containerPort: ENVOY_HEALTH_PORT, protocol: 'TCP' },
             ],
             readinessProbe: { httpGet: { path: '/ready', port: k8s.IntOrString.fromNumber(ENVOY_HEALTH_PORT) }, periodSeconds: 5, failureThreshold: 2 },
             livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(ENVOY_HEALTH_PORT) }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 },
-            resources: resources('100m', '128Mi', '1', '512Mi'),
+            // Memory request = limit: the heap monitor and the connection cap count on it.
+            resources: resources('100m', opts.resources.memory, opts.resources.cpu, opts.resources.memory),
             securityContext: containerSecurityContext(),
             volumeMounts: [
               { name: 'config', mountPath: ENVOY.mountPath, readOnly: true },
@@ -124,6 +140,7 @@ export class EnvoyChart extends Chart {
         ],
       },
     });
+
 
     new k8s.KubeService(this, 'service', {
       metadata: { name: ENVOY.name, labels, annotations: internalLoadBalancerAnnotations(level.addresses.envoyIp, level.addresses.loadBalancerSubnet.name) },

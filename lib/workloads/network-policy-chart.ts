@@ -2,9 +2,10 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AllowList, EgressModel, LevelModel } from '../model';
+import { topProxyExcludedRanges } from '../render/egress-ranges';
 import { DNSMASQ_CONTAINER_PORT, ENVOY_HEALTH_PORT, mapContainerPorts } from '../render/ports';
 import { commonLabels, selectorLabels } from './common';
-import { DNSMASQ } from './dnsmasq-chart';
+import { DNSMASQ, dnsmasqUpstream } from './dnsmasq-chart';
 import { ENVOY } from './envoy-chart';
 
 /**
@@ -25,8 +26,9 @@ const host = (ip: string): k8s.NetworkPolicyPeer => ({ ipBlock: { cidr: `${ip}/3
  * NetworkPolicies of the egress namespace: deny everything by default; Envoy accepts
  * in-cluster pods and the level below on its proxied ports (plus the health port for
  * the kubelet and Prometheus) and reaches only the parent's Envoy (lower levels) or the
- * internet on the allow-list ports plus its DNS resolvers (top); dnsmasq accepts the
- * level below on 53 and reaches only its upstream resolver. Enforced only when the
+ * public internet on the allow-list ports plus its DNS resolvers (top: every private,
+ * link-local, CGNAT, loopback and cluster range excepted); dnsmasq accepts the level
+ * below on 53 and reaches only its upstream (Azure DNS at the top, the parent's DNS below). Enforced only when the
  * cluster runs a policy engine (`cluster.networkPolicy`).
  */
 export class NetworkPolicyChart extends Chart {
@@ -52,7 +54,12 @@ export class NetworkPolicyChart extends Chart {
     const envoyEgress: k8s.NetworkPolicyEgressRule[] = parent
       ? [{ to: [host(parent.addresses.envoyIp)], ports: ports.map((p) => tcp(p.servicePort)) }]
       : [
-          { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: ports.map((p) => tcp(p.servicePort)) },
+          {
+            // The internet only: never private, link-local, CGNAT, loopback or platform
+            // addresses, nor the cluster's own ranges, whatever a listed name resolves to.
+            to: [{ ipBlock: { cidr: '0.0.0.0/0', except: topProxyExcludedRanges(clusterAndLevelRanges(model)) } }],
+            ports: ports.map((p) => tcp(p.servicePort)),
+          },
           { to: envoyOpts.upstreamDns.map(host), ports: [udp(53), tcp(53)] },
         ];
     new k8s.KubeNetworkPolicy(this, 'envoy', {
@@ -67,9 +74,15 @@ export class NetworkPolicyChart extends Chart {
           podSelector: { matchLabels: selectorLabels(DNSMASQ.name) },
           policyTypes: ['Ingress', 'Egress'],
           ingress: [{ from: [{ ipBlock: { cidr: child.addresses.addressSpace } }], ports: [udp(DNSMASQ_CONTAINER_PORT), tcp(DNSMASQ_CONTAINER_PORT)] }],
-          egress: [{ to: [host(model.workloads.dnsmasq.upstreamDns)], ports: [udp(53), tcp(53)] }],
+          egress: [{ to: [host(dnsmasqUpstream(model, level))], ports: [udp(53), tcp(53)] }],
         },
       });
     }
   }
+}
+
+/** The cluster's pod and service ranges and every level's address space: never a destination of the top proxy. */
+export function clusterAndLevelRanges(model: EgressModel): string[] {
+  const c = model.cluster;
+  return [c.serviceCidr, ...(c.networkPlugin === 'azure' ? [] : [c.podCidr]), ...model.levels.map((l) => l.addresses.addressSpace)];
 }

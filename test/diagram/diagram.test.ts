@@ -53,10 +53,10 @@ describe('topology DOT', () => {
     expect(dot).not.toContain('firewall');
   });
 
-  test('strict DNS shows on every dnsmasq', () => {
-    const strict = topologyDot(topologyFromModel(parseConfig(`${BASE}workloads:\n  dnsmasq:\n    strict: true\n`, 'egress.yaml')));
-    expect(strict).toContain('strict DNS: other names NXDOMAIN');
-    expect(topologyDot(input)).not.toContain('strict DNS');
+  test('strict DNS (the default) shows on every dnsmasq, and its opt-out does not', () => {
+    const lenient = topologyDot(topologyFromModel(parseConfig(`${BASE}workloads:\n  dnsmasq:\n    strict: false\n`, 'egress.yaml')));
+    expect(topologyDot(input)).toContain('strict DNS: other names NXDOMAIN');
+    expect(lenient).not.toContain('strict DNS');
   });
 
   test('a firewall, when the input has one, sits between the top Envoy and the internet', () => {

@@ -193,7 +193,7 @@ describe('image registries', () => {
   test('a list that cannot serve the configured images below the top level gets a warning naming the hosts', () => {
     const model = parseConfig(BASE, 'egress.yaml');
     expect(model.warnings.map(formatIssue)).toEqual([
-      `egress.yaml: workloads.envoy.image "${model.workloads.envoy.image}": levels below the top pull this image through the proxy chain, but the allow-list does not allow 'registry-1.docker.io', 'auth.docker.io', 'production.cloudflare.docker.com' on port 443: add them or use a registry that is on the list`,
+      `egress.yaml: workloads.envoy.image "${model.workloads.envoy.image}": levels below the top pull this image through the proxy chain, but the allow-list does not allow 'registry-1.docker.io', 'auth.docker.io', 'production.cloudflare.docker.com', 'docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com' on port 443: add them or use a registry that is on the list`,
     ]);
   });
 

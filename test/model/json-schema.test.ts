@@ -38,7 +38,7 @@ const everyKey = {
     },
   },
   cluster: { ...clusterOptions(undefined), kubernetesVersion: '1.33' },
-  workloads: { ...workloadOptions(undefined), dnsmasq: { ...workloadOptions(undefined).dnsmasq, forwardZones: ['privatelink.blob.core.windows.net'] } },
+  workloads: { ...workloadOptions(undefined), imageRegistryMirror: 'myacr.azurecr.io', dnsmasq: { ...workloadOptions(undefined).dnsmasq, forwardZones: ['privatelink.blob.core.windows.net'] } },
 };
 
 /** Path of every key in the schema, items of lists as index 0. */

@@ -23,15 +23,20 @@ describe('planNsgRules', () => {
       'Outbound 1100 Allow allow-envoy-to-l4',
       'Outbound 1110 Allow allow-dns-udp-to-l4',
       'Outbound 1120 Allow allow-dns-tcp-to-l4',
-      'Outbound 1200 Allow allow-aks-azurecloud-tcp-443',
-      'Outbound 1210 Allow allow-aks-azurecloud-tcp-9000',
-      'Outbound 1220 Allow allow-aks-azurecloud-udp-1194',
-      'Outbound 1230 Allow allow-aks-mcr-tcp-443',
-      'Outbound 1240 Allow allow-aks-frontdoor-tcp-443',
       'Outbound 4000 Deny deny-other-levels-outbound',
+      'Outbound 4010 Deny deny-azure-dns-outbound',
       'Outbound 4096 Deny deny-internet-outbound',
     ]);
     expect(nsgRuleProblems(rules)).toEqual([]);
+  });
+
+  test('below the top, only Deny rules name a tag or *: every outbound Allow names the parent\'s Envoy or DNS IP or the level\'s own ranges', () => {
+    for (const level of [l3, l2]) {
+      const allows = planNsgRules(m, level, [443, 8084]).filter((r) => r.direction === 'Outbound' && r.access === 'Allow');
+      const parent = m.levels.find((l) => l.name === level.parent)!;
+      const allowed = new Set([parent.addresses.envoyIp, parent.addresses.dnsIp, level.addresses.nodeSubnet.cidr, m.cluster.podCidr]);
+      for (const r of allows) for (const p of r.destinationAddressPrefixes) expect(allowed.has(p)).toBe(true);
+    }
   });
 
   test('the top level has no outbound restrictions but the other-levels deny; the bottom level opens nothing inbound', () => {
@@ -65,7 +70,7 @@ describe('planNsgRules', () => {
     for (const level of m.levels) {
       for (const r of planNsgRules(m, level, [443])) {
         for (const p of [...r.sourceAddressPrefixes, ...r.destinationAddressPrefixes]) {
-          expect(p).toMatch(/^(\d+\.\d+\.\d+\.\d+(\/\d+)?|\*|Internet|AzureCloud\.westeurope|MicrosoftContainerRegistry|AzureFrontDoor\.FirstParty)$/);
+          expect(p).toMatch(/^(\d+\.\d+\.\d+\.\d+(\/\d+)?|\*|Internet|AzurePlatformDNS)$/);
         }
       }
     }

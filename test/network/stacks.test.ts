@@ -23,22 +23,42 @@ describe('default config', () => {
     expect(Testing.synth(stacks.find((s) => s.node.id === name)!)).toMatchSnapshot();
   });
 
-  test('l3 and l2 deny outbound Internet last and allow the AKS requirements', () => {
+  test('l3 and l2 deny outbound Internet last and Azure DNS, and open no service tag', () => {
     for (const level of ['l3', 'l2']) {
       const deny = rule(json[level], 'deny-internet-outbound');
       expect(deny).toMatchObject({ direction: 'Outbound', access: 'Deny', destination_address_prefix: 'Internet', priority: 4096, protocol: '*' });
-      const allowed = rules(json[level])
-        .filter((r) => r.direction === 'Outbound' && r.access === 'Allow' && /^[A-Z]/.test(r.destination_address_prefix ?? ''))
-        .map((r) => `${r.destination_address_prefix} ${r.protocol} ${ports(r).join(',')}`)
-        .sort();
-      expect(allowed).toEqual([
-        'AzureCloud.westeurope Tcp 443',
-        'AzureCloud.westeurope Tcp 9000',
-        'AzureCloud.westeurope Udp 1194',
-        'AzureFrontDoor.FirstParty Tcp 443',
-        'MicrosoftContainerRegistry Tcp 443',
-      ]);
+      expect(rule(json[level], 'deny-azure-dns-outbound')).toMatchObject({ direction: 'Outbound', access: 'Deny', destination_address_prefix: 'AzurePlatformDNS', protocol: '*', destination_port_range: '*' });
+      const allowedTags = rules(json[level]).filter((r) => r.direction === 'Outbound' && r.access === 'Allow' && /^[A-Z*]/.test(r.destination_address_prefix ?? ''));
+      expect(allowedTags).toEqual([]);
       for (const r of rules(json[level]).filter((r) => r.direction === 'Outbound' && r.access === 'Allow')) expect(r.priority).toBeLessThan(deny.priority);
+    }
+  });
+
+  test('lower clusters use userDefinedRouting with a route table whose default route points at the parent Envoy (no public egress IP); the top keeps its load balancer', () => {
+    const cluster = (level: string) => resources(json[level], 'azurerm_kubernetes_cluster')[0];
+    expect(cluster('l4').network_profile.outbound_type).toBe('loadBalancer');
+    expect(resources(json.l4, 'azurerm_route_table')).toEqual([]);
+    for (const [level, parent] of [['l3', 'l4'], ['l2', 'l3']] as const) {
+      expect(cluster(level).network_profile.outbound_type).toBe('userDefinedRouting');
+      const [table] = resources(json[level], 'azurerm_route_table');
+      expect(table).toMatchObject({ name: `rt-edge-${level}`, bgp_route_propagation_enabled: false });
+      expect(resources(json[level], 'azurerm_route')).toEqual([
+        expect.objectContaining({ name: `default-via-${parent}-envoy`, address_prefix: '0.0.0.0/0', next_hop_type: 'VirtualAppliance', next_hop_in_ip_address: m.levels.find((l) => l.name === parent)!.addresses.envoyIp }),
+      ]);
+      const association = Object.entries(json[level].resource.azurerm_subnet_route_table_association as Record<string, any>);
+      expect(association.map(([, a]) => a.subnet_id)).toEqual(['${azurerm_subnet.subnet-nodes.id}']);
+      expect(cluster(level).depends_on).toContain(`azurerm_subnet_route_table_association.${association[0][0]}`);
+      expect(resources(json[level], 'azurerm_public_ip')).toEqual([]);
+    }
+  });
+
+  test('every API server: local accounts off, Entra ID with Azure RBAC for the deploying tenant', () => {
+    for (const level of ['l4', 'l3', 'l2']) {
+      const [cluster] = resources(json[level], 'azurerm_kubernetes_cluster');
+      expect(cluster.local_account_disabled).toBe(true);
+      expect(cluster.role_based_access_control_enabled).toBe(true);
+      expect(cluster.azure_active_directory_role_based_access_control).toEqual({ azure_rbac_enabled: true, tenant_id: expect.stringMatching(/^\$\{data\.azurerm_client_config\..*\.tenant_id\}$/) });
+      expect(cluster.private_cluster_enabled).toBe(false);
     }
   });
 
@@ -117,7 +137,7 @@ describe('default config', () => {
     expect(vnet('l3').dns_servers).toEqual([m.levels[0].addresses.dnsIp]);
   });
 
-  test('3 AKS clusters, each with its own identity holding Network Contributor on both subnets before it is created', () => {
+  test('3 AKS clusters, each with its own identity holding Network Contributor on both subnets (and below the top its route table) before it is created', () => {
     for (const level of ['l4', 'l3', 'l2']) {
       const [cluster] = resources(json[level], 'azurerm_kubernetes_cluster');
       const [identity] = resources(json[level], 'azurerm_user_assigned_identity');
@@ -125,7 +145,8 @@ describe('default config', () => {
       expect(cluster.identity.type).toBe('UserAssigned');
       expect(cluster.identity.identity_ids).toEqual([expect.stringMatching(/^\$\{azurerm_user_assigned_identity\..*\.id\}$/)]);
       const grants = Object.entries(json[level].resource.azurerm_role_assignment);
-      expect(grants.map(([, g]) => [g.role_definition_name, g.scope]).sort()).toEqual([
+      expect(grants.map(([, g]) => [g.role_definition_name, g.scope.replace(/route_table_[0-9A-F]+/, 'route_table')]).sort()).toEqual([
+        ...(level === 'l4' ? [] : [['Network Contributor', '${azurerm_route_table.route_table.id}']]),
         ['Network Contributor', '${azurerm_subnet.subnet-egress-ilb.id}'],
         ['Network Contributor', '${azurerm_subnet.subnet-nodes.id}'],
       ]);
@@ -133,8 +154,8 @@ describe('default config', () => {
         expect(g.principal_id).toMatch(/^\$\{azurerm_user_assigned_identity\..*\.principal_id\}$/);
         expect(cluster.depends_on).toContain(`azurerm_role_assignment.${id}`);
       }
-      expect(cluster.default_node_pool).toMatchObject({ node_count: 3, vm_size: 'Standard_B4ms', vnet_subnet_id: '${azurerm_subnet.subnet-nodes.id}' });
-      expect(cluster.network_profile).toMatchObject({ network_plugin: 'azure', network_plugin_mode: 'overlay', network_policy: 'calico', outbound_type: 'loadBalancer', service_cidr: '10.0.0.0/16', dns_service_ip: '10.0.0.10' });
+      expect(cluster.default_node_pool).toMatchObject({ node_count: 3, vm_size: 'Standard_D4ds_v5', vnet_subnet_id: '${azurerm_subnet.subnet-nodes.id}' });
+      expect(cluster.network_profile).toMatchObject({ network_plugin: 'azure', network_plugin_mode: 'overlay', network_policy: 'calico', service_cidr: '10.0.0.0/16', dns_service_ip: '10.0.0.10' });
       expect(cluster.tags).toEqual({ [LEVEL_TAG]: level });
     }
     const total = ['l4', 'l3', 'l2'].flatMap((level) => resources(json[level], 'azurerm_kubernetes_cluster'));
@@ -195,7 +216,7 @@ describe('five levels with other address spaces', () => {
       }
       if (level.parent) {
         expect(rule(j, `allow-envoy-to-${level.parent}`).destination_address_prefix).toBe(m.levels[i - 1].addresses.envoyIp);
-        expect(rule(j, 'allow-aks-azurecloud-tcp-9000').destination_address_prefix).toBe('AzureCloud.northeurope');
+        expect(rule(j, 'deny-azure-dns-outbound').destination_address_prefix).toBe('AzurePlatformDNS');
         expect(rule(j, 'deny-internet-outbound').priority).toBe(4096);
       }
       expect(rule(j, 'deny-other-levels-inbound').source_address_prefixes).toHaveLength(4);
@@ -219,25 +240,37 @@ describe('cluster and terraform options', () => {
     expect(cluster.kubernetes_version).toBe('1.33');
     expect(cluster.default_node_pool).toMatchObject({ node_count: 2, vm_size: 'Standard_D4s_v5', max_pods: 30 });
     expect(cluster.network_profile).toEqual({
-      network_plugin: 'azure', network_policy: 'cilium', network_data_plane: 'cilium', service_cidr: '10.100.0.0/16', dns_service_ip: '10.100.0.10', outbound_type: 'loadBalancer', load_balancer_sku: 'standard',
+      network_plugin: 'azure', network_policy: 'cilium', network_data_plane: 'cilium', service_cidr: '10.100.0.0/16', dns_service_ip: '10.100.0.10', outbound_type: 'userDefinedRouting', load_balancer_sku: 'standard',
     });
     expect(cluster.api_server_access_profile).toEqual({ authorized_ip_ranges: ['203.0.113.0/24'] });
   });
 
-  test('kubenet with calico keeps a pod CIDR; a private cluster has no authorized ranges', () => {
+  test('kubenet with calico keeps a pod CIDR', () => {
     const m = model(`${BASE}cluster:
   networkPlugin: kubenet
   networkPolicy: calico
-  privateCluster: true
 `);
     const { json } = synthStacks(m);
     const [cluster] = resources(json.l3, 'azurerm_kubernetes_cluster');
-    expect(cluster.network_profile).toMatchObject({ network_plugin: 'kubenet', pod_cidr: '10.244.0.0/16', network_policy: 'calico' });
+    expect(cluster.network_profile).toMatchObject({ network_plugin: 'kubenet', pod_cidr: '10.244.0.0/16', network_policy: 'calico', outbound_type: 'userDefinedRouting' });
     expect(cluster.network_profile.network_plugin_mode).toBeUndefined();
-    expect(cluster.private_cluster_enabled).toBe(true);
-    expect(cluster.api_server_access_profile).toBeUndefined();
     expect(cluster.default_node_pool.max_pods).toBe(110);
     expect(rule(json.l3, 'allow-cluster-inbound').source_address_prefixes).toEqual(['172.18.0.0/18', '10.244.0.0/16']);
+  });
+
+  test('a single-level private cluster has no authorized ranges; several levels refuse privateCluster at synth', () => {
+    const single = model(`${BASE.replace(/  - name: l3\n    addressSpace: 172.18.0.0\/16\n/, '')}cluster:\n  privateCluster: true\n`);
+    const [cluster] = resources(synthStacks(single).json.l4, 'azurerm_kubernetes_cluster');
+    expect(cluster.private_cluster_enabled).toBe(true);
+    expect(cluster.api_server_access_profile).toBeUndefined();
+    expect(() => model(`${BASE}cluster:\n  privateCluster: true\n`)).toThrow(/cluster\.privateCluster true: a private API server cannot provision below the top level/);
+  });
+
+  test('local accounts and Entra admin groups are options', () => {
+    const m = model(`${BASE}cluster:\n  localAccounts: true\n  adminGroupObjectIds: [0D6F3A1C-1111-4222-8333-944455556666]\n`);
+    const [cluster] = resources(synthStacks(m).json.l3, 'azurerm_kubernetes_cluster');
+    expect(cluster.local_account_disabled).toBe(false);
+    expect(cluster.azure_active_directory_role_based_access_control.admin_group_object_ids).toEqual(['0d6f3a1c-1111-4222-8333-944455556666']);
   });
 
   test('flat Azure CNI: the cluster rule covers the node subnet only', () => {

@@ -67,8 +67,9 @@ describe('checked at synth (lib/network/validate)', () => {
     ]);
   });
 
-  test('authorized IP ranges on a private cluster', () => {
-    expect(synthIssues(withCluster('privateCluster: true\napiServerAuthorizedIpRanges: [203.0.113.0/24]'))).toEqual([
+  test('authorized IP ranges on a private cluster (one level: below the top, privateCluster is refused earlier)', () => {
+    const oneLevel = withCluster('privateCluster: true\napiServerAuthorizedIpRanges: [203.0.113.0/24]').replace(/  - name: l3\n    addressSpace: 172.18.0.0\/16\n/, '');
+    expect(synthIssues(oneLevel)).toEqual([
       'egress.yaml: cluster.apiServerAuthorizedIpRanges ["203.0.113.0/24"]: applies to a public API server only: remove it or set privateCluster: false',
     ]);
   });

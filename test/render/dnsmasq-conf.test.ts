@@ -19,7 +19,7 @@ const entries = [
 ];
 const zones = strictForwardZones({ addressSpaces: ['172.16.0.0/16', '172.18.0.0/16'], location: 'westeurope', privateCluster: false, extra: [] });
 const render = (strict: boolean) =>
-  renderDnsmasqConf({ entries, answerIp: IP, upstreamDns: '168.63.129.16', port: DNSMASQ_CONTAINER_PORT, cacheSize: 1000, strict, forwardZones: zones });
+  renderDnsmasqConf({ entries, answerIp: IP, upstreamDns: '168.63.129.16', port: DNSMASQ_CONTAINER_PORT, cacheSize: 1000, localTtl: 60, strict, forwardZones: zones });
 
 describe('dnsmasq.conf rendering', () => {
   const conf = render(false);

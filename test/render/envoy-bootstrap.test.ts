@@ -8,7 +8,7 @@ const entries = [
   { pattern: '*.b.com', kind: 'wildcard' as const, domain: 'b.com', ports: [443, 8084] },
   { pattern: 'obo.c.com', kind: 'exact' as const, domain: 'obo.c.com', ports: [8084] },
 ];
-const base = { level: 'lx', entries, ports: mapContainerPorts([443, 8084]), upstreamDns: ['168.63.129.16'], maxConnections: 5000 };
+const base = { level: 'lx', entries, ports: mapContainerPorts([443, 8084]), upstreamDns: ['168.63.129.16'], maxConnections: 5000, maxHeapBytes: 966367641 };
 const top: any = renderEnvoyBootstrap(base);
 const lower: any = renderEnvoyBootstrap({ ...base, upstreamIp: '172.16.64.4' });
 const proxied = (b: any) => b.static_resources.listeners.filter((l: any) => l.name.startsWith('egress_'));
@@ -63,6 +63,7 @@ describe.each([
     }
     expect(b.overload_manager.resource_monitors).toEqual([
       expect.objectContaining({ name: 'envoy.resource_monitors.global_downstream_max_connections', typed_config: expect.objectContaining({ max_active_downstream_connections: 5000 }) }),
+      { name: 'envoy.resource_monitors.fixed_heap', typed_config: { '@type': TYPE.fixedHeap, max_heap_size_bytes: '966367641' } },
     ]);
   });
 });

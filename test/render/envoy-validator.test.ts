@@ -13,6 +13,7 @@ function valid(): any {
     ports: mapContainerPorts([443]),
     upstreamDns: ['168.63.129.16'],
     maxConnections: 1000,
+    maxHeapBytes: 536870912,
   });
 }
 const tcpProxyOf = (b: any) => b.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { parseConfig } from '../../lib/model';
+import { envoyHeapBytes } from '../../lib/model/envoy-sizing';
 import { synthManifests } from '../../lib/synth/manifests';
 import { synthTerraform } from '../../lib/synth/terraform';
 import { renderEnvoyBootstrap } from '../../lib/render/envoy-bootstrap';
@@ -100,6 +101,7 @@ describe('Envoy bootstrap YAML', () => {
     ],
     upstreamDns: ['168.63.129.16'],
     maxConnections: 10000,
+    maxHeapBytes: 966367641,
   });
 
   test('reads back to the very same object (folded access-log format included)', () => {
@@ -117,6 +119,7 @@ describe('Envoy bootstrap YAML', () => {
         upstreamIp: '172.16.64.4',
         upstreamDns: ['168.63.129.16'],
         maxConnections: 10000,
+        maxHeapBytes: 966367641,
       });
       const text = envoyBootstrapYaml(withLevel);
       const plain = JSON.parse(JSON.stringify(withLevel));
@@ -143,6 +146,7 @@ describe('ConfigMap size guard', () => {
       ports: mapContainerPorts([443]),
       upstreamDns: model.workloads.envoy.upstreamDns,
       maxConnections: model.workloads.envoy.maxConnections,
+      maxHeapBytes: envoyHeapBytes(model.workloads.envoy.resources.memory),
       exactNamesVia: model.workloads.envoy.exactNamesVia,
     });
     const yamlBytes = Buffer.byteLength('envoy.yaml') + Buffer.byteLength(envoyBootstrapYaml(bootstrap));

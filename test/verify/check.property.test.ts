@@ -15,6 +15,7 @@ import { ConfigError, parseConfig } from '../../lib/model';
 import { readTree } from '../../lib/synth/outputs';
 import { synthAll } from '../../lib/synth/synth';
 import { checkArtifacts } from '../../lib/verify';
+import { DOCKER_HUB_HOSTS } from '../../lib/model/registries';
 
 const RUNS = Number(process.env.VERIFY_PROPERTY_RUNS ?? (process.env.CI === 'true' ? 200 : 60));
 
@@ -42,7 +43,7 @@ const levels = fc
  * them): without them the lower levels cannot pull the proxies' own images, which
  * `check` rightly reports (rule images-reachable).
  */
-const IMAGE_ENTRIES = ['registry-1.docker.io', 'auth.docker.io', 'production.cloudflare.docker.com', 'registry.k8s.io', '*.pkg.dev'].map((d) => ({ domain: d }));
+const IMAGE_ENTRIES = [...DOCKER_HUB_HOSTS, 'registry.k8s.io', '*.pkg.dev'].map((d) => ({ domain: d }));
 
 const config = fc.record({ levels, allowList: fc.array(entry, { minLength: 1, maxLength: 8 }), location: fc.constantFrom('westeurope', 'eastus2', 'northeurope') });
 

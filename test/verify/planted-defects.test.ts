@@ -55,8 +55,8 @@ test('2. address= for an exact entry over-matches its subdomains', () => {
   expectFinding(check(s), { rule: 'dnsmasq-denied', level: 'l3', name: 'le-probe.github.com', message: /exact-subdomain/ });
 });
 
-test('3. a missing local= leaks AAAA upstream', () => {
-  editConfigMapKey(s, 'l4', 'dnsmasq.yaml', 'dnsmasq.conf', (t) => t.replace(/^local=\/github\.com\/\n/m, ''));
+test('3. a missing local= leaks AAAA upstream (with strict mode off: strict answers unlisted types from address=/#/)', () => {
+  editConfigMapKey(s, 'l4', 'dnsmasq.yaml', 'dnsmasq.conf', (t) => t.replace(/^local=\/github\.com\/\n/m, '').replace(/^address=\/#\/$/m, 'server=168.63.129.16'));
   expectFinding(check(s), { rule: 'dnsmasq-aaaa-leak', level: 'l4', name: 'github.com', message: /AAAA.*forwarded upstream/ });
 });
 

@@ -6,3 +6,6 @@ export { VirtualNetworkPeering } from '@cdktf/provider-azurerm/lib/virtual-netwo
 export { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
 export { NetworkSecurityRule } from '@cdktf/provider-azurerm/lib/network-security-rule';
 export { SubnetNetworkSecurityGroupAssociation } from '@cdktf/provider-azurerm/lib/subnet-network-security-group-association';
+export { RouteTable } from '@cdktf/provider-azurerm/lib/route-table';
+export { Route } from '@cdktf/provider-azurerm/lib/route';
+export { SubnetRouteTableAssociation } from '@cdktf/provider-azurerm/lib/subnet-route-table-association';

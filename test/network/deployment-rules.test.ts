@@ -1,0 +1,42 @@
+/** Options that would not deploy on Azure are refused when the config is loaded, with the key to change. */
+import { ConfigError, formatIssue, loadConfig, parseConfig } from '../../lib/model';
+import { BASE } from './fixtures';
+
+const withCluster = (yaml: string, base = BASE) => `${base}cluster:\n${yaml.replace(/^/gm, '  ')}\n`;
+const ONE_LEVEL = BASE.replace(/  - name: l3\n    addressSpace: 172.18.0.0\/16\n/, '');
+const issues = (text: string): string[] => {
+  try {
+    parseConfig(text, 'egress.yaml');
+  } catch (e) {
+    if (e instanceof ConfigError) return e.issues.map(formatIssue);
+    throw e;
+  }
+  return [];
+};
+
+test('the default system pool size is one AKS supports (not B-series)', () => {
+  expect(loadConfig('infra/egress.yaml').cluster.vmSize).toBe('Standard_D4ds_v5');
+});
+
+test.each(['Standard_B4ms', 'standard_b2s', 'Standard_B2s_v2'])('a B-series system pool (%s) is refused', (size) => {
+  expect(issues(withCluster(`vmSize: ${size}`))).toEqual([expect.stringMatching(new RegExp(`^egress\\.yaml:\\d+: cluster\\.vmSize "${size}": AKS does not support B-series`))]);
+});
+
+test('privateCluster is refused below the top level, naming the key, and accepted for a single level', () => {
+  expect(issues(withCluster('privateCluster: true'))).toEqual([expect.stringMatching(/^egress\.yaml:11: cluster\.privateCluster true: a private API server cannot provision below the top level/)]);
+  expect(issues(withCluster('privateCluster: true', ONE_LEVEL))).toEqual([]);
+});
+
+test('every problem at once', () => {
+  expect(issues(withCluster('privateCluster: true\nvmSize: Standard_B4ms'))).toHaveLength(2);
+});
+
+test('Entra admin groups must be GUIDs', () => {
+  expect(issues(withCluster('adminGroupObjectIds: [admins]'))).toEqual([expect.stringMatching(/cluster\.adminGroupObjectIds\[0\] "admins": must be an Entra ID group object ID/)]);
+});
+
+test('a Kubernetes version without the preStop sleep action (before 1.30) is refused', () => {
+  expect(issues(withCluster('kubernetesVersion: "1.29"'))).toEqual([expect.stringMatching(/cluster\.kubernetesVersion "1\.29": must be 1\.30 or later/)]);
+  expect(issues(withCluster('kubernetesVersion: "1.30.4"'))).toEqual([]);
+  expect(issues(withCluster('kubernetesVersion: "2.0"'))).toEqual([]);
+});
