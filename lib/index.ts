@@ -25,7 +25,7 @@ export { ConfigError, formatIssue } from './model/issues';
 export type { ConfigIssue } from './model/issues';
 export type { AllowEntry } from './model/allow-entries';
 export type { LevelAddressPlan, PlannedSubnet } from './model/address-plan';
-export type { ClusterOptions, TerraformOptions, WorkloadOptions } from './model/options';
+export type { ClusterOptions, ContainerResources, TerraformOptions, WorkloadOptions } from './model/options';
 export type { BackendConfig } from './model/config';
 
 // The allow-list construct (cdktf and cdk8s alike).

@@ -41,6 +41,7 @@ export class LevelStack extends TerraformStack {
   public readonly loadBalancerSubnet: Subnet;
   public readonly securityGroup: LevelSecurityGroup;
   public readonly peering?: ParentPeering;
+  /** Below the top only: the node subnet's route table, whose default route keeps AKS's `userDefinedRouting` from creating a public egress IP. */
   public readonly route?: ParentDefaultRoute;
   public readonly cluster: LevelCluster;
 

@@ -43,7 +43,7 @@ export interface DnsmasqChartProps {
 /**
  * dnsmasq of a level that has a level below: the lower level's VNET DNS. Answers every
  * allowed name with this level's Envoy IP and every other name NXDOMAIN (`strict`, the
- * default), forwarding only the listed zones upstream ({@link dnsmasqUpstream}). Listens on a high container port behind Service port 53 (UDP and TCP), so it
+ * default), forwarding only the listed zones upstream (`dnsmasqUpstream`). Listens on a high container port behind Service port 53 (UDP and TCP), so it
  * needs no capability; internal LoadBalancer at the planned DNS IP.
  */
 export class DnsmasqChart extends Chart {

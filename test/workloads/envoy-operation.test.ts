@@ -4,6 +4,7 @@
  * monitor and connection cap from the memory limit, probes exempt from the cap, dnsmasq
  * local-ttl; and the options that size them, with their synth-time checks.
  */
+import { parse as parseYaml } from 'yaml';
 import { ConfigError, formatIssue, parseConfig } from '../../lib/model';
 import { ENVOY_BUFFER_BYTES, envoyConcurrency, envoyMaxConnectionsFor } from '../../lib/model/envoy-sizing';
 import { ENVOY_HEALTH_PORT } from '../../lib/render/ports';
@@ -30,7 +31,7 @@ describe('defaults', () => {
   const deployment = find(envoy, 'Deployment', 'envoy');
   const pod = deployment.spec.template.spec;
   const container = pod.containers[0];
-  const bootstrap = JSON.parse(find(envoy, 'ConfigMap', 'envoy-config').data['envoy.yaml']);
+  const bootstrap = parseYaml(find(envoy, 'ConfigMap', 'envoy-config').data['envoy.yaml']);
 
   test('a rollout drains: preStop sleep of 20 s, then 10 s to exit', () => {
     expect(container.lifecycle).toEqual({ preStop: { sleep: { seconds: 20 } } });
@@ -87,7 +88,7 @@ describe('options', () => {
     expect(pod.containers[0].resources.limits).toEqual({ cpu: '2500m', memory: '2Gi' });
     expect(pod.containers[0].lifecycle.preStop.sleep.seconds).toBe(45);
     expect(pod.terminationGracePeriodSeconds).toBe(55);
-    const bootstrap = JSON.parse(find(envoy, 'ConfigMap', 'envoy-config').data['envoy.yaml']);
+    const bootstrap = parseYaml(find(envoy, 'ConfigMap', 'envoy-config').data['envoy.yaml']);
     expect(bootstrap.overload_manager.resource_monitors[0].typed_config.max_active_downstream_connections).toBe(3000);
   });
 
