@@ -15,6 +15,11 @@ export interface AllowEntry {
   readonly purposes: readonly string[];
   /** Indices in the config's `allowList` this entry was built from. */
   readonly sources: readonly number[];
+  /**
+   * Azure Firewall Premium terminates and inspects this entry's TLS (`terminate_tls`).
+   * Only with a firewall; Envoy never terminates TLS either way. @default false
+   */
+  readonly tlsInspection: boolean;
 }
 
 /** Port an entry gets when it names none. */
@@ -35,7 +40,7 @@ export function buildAllowEntries(
   errors: IssueCollector,
   warnings: IssueCollector,
 ): AllowEntry[] {
-  const byPattern = new Map<string, { kind: 'exact' | 'wildcard'; domain: string; ports: Set<number>; purposes: Set<string>; sources: number[] }>();
+  const byPattern = new Map<string, { kind: 'exact' | 'wildcard'; domain: string; ports: Set<number>; purposes: Set<string>; sources: number[]; tlsInspection: boolean }>();
 
   raw.forEach((entry, index) => {
     const parsed = parseDomain(entry.domain, location);
@@ -59,7 +64,16 @@ export function buildAllowEntries(
     if (reserved) {
       warnings.add(['allowList', index, 'domain'], `'${reserved}' is reserved for documentation or local use (RFC 2606/6761): a test entry left in the list?`, entry.domain);
     }
+    const tlsInspection = entry.tlsInspection ?? false;
     const existing = byPattern.get(pattern);
+    if (existing && existing.tlsInspection !== tlsInspection) {
+      errors.add(
+        ['allowList', index, 'tlsInspection'],
+        `duplicates allowList[${existing.sources[0]}] ('${pattern}') after normalisation but asks for tlsInspection ${tlsInspection} where it has ${existing.tlsInspection}: merge them into one entry`,
+        entry.tlsInspection ?? false,
+      );
+      return;
+    }
     if (existing) {
       warnings.add(
         ['allowList', index, 'domain'],
@@ -77,6 +91,7 @@ export function buildAllowEntries(
       ports: new Set(ports),
       purposes: new Set(entry.purpose ? [entry.purpose] : []),
       sources: [index],
+      tlsInspection,
     });
   });
 
@@ -89,6 +104,7 @@ export function buildAllowEntries(
       ports: [...e.ports].sort((a, b) => a - b),
       purposes: [...e.purposes].sort(),
       sources: e.sources,
+      tlsInspection: e.tlsInspection,
     }));
 
   reportCoveredExactNames(entries, warnings);

@@ -8,3 +8,4 @@ export * from './ipv4';
 export * from './issues';
 export * from './load';
 export * from './options';
+export * from './firewall';

@@ -7,6 +7,8 @@ import { Cidr, cidrContains, cidrsOverlap, findOverlaps, formatCidr, parseCidr, 
 import { ConfigError, ConfigIssue, IssueCollector } from './issues';
 import { clusterOptions, ClusterOptions, TerraformOptions, workloadOptions, WorkloadOptions } from './options';
 import { deploymentProblems } from './deployment-rules';
+import { buildFirewallModel, FirewallModel, withFirewall } from './firewall';
+import { firewallProblems } from './firewall-rules';
 import { registryEndpoints, registryOf } from './registries';
 
 /** One network level, with its place in the chain and its planned addresses. */
@@ -34,6 +36,12 @@ export interface EgressModel {
   readonly cluster: ClusterOptions;
   readonly workloads: WorkloadOptions;
   readonly terraform: TerraformOptions;
+  /**
+   * The Azure Firewall (config `firewall:`), with its planned subnet and IP. With it, the
+   * top level leaves through the firewall (`userDefinedRouting`) and resolves through its
+   * DNS proxy. @default undefined (no firewall: the top level keeps its own egress)
+   */
+  readonly firewall?: FirewallModel;
   /** Things worth a look that do not stop the run (merged duplicates, covered names). */
   readonly warnings: readonly ConfigIssue[];
 }
@@ -114,20 +122,25 @@ export function parseConfig(text: string, file: string): EgressModel {
 
   const workloads = workloadOptions(raw.workloads);
   for (const p of deploymentProblems(cluster, workloads, levels.length)) errors.add(p.path, p.rule, p.value);
+  for (const p of firewallProblems(raw, levels, allowEntries, cluster)) errors.add(p.path, p.rule, p.value);
   if (!errors.empty) throw new ConfigError(errors.issues);
+  const firewall = buildFirewallModel(raw.firewall, raw.hub, levels[0].addresses.addressSpace);
   warnUnpullableImages(levels, allowEntries, workloads, raw.location, warnings);
 
-  return {
-    file,
-    name: raw.name,
-    location: raw.location,
-    levels,
-    allowEntries,
-    cluster,
-    workloads,
-    terraform: { backend: raw.terraform?.backend },
-    warnings: warnings.issues,
-  };
+  return withFirewall(
+    {
+      file,
+      name: raw.name,
+      location: raw.location,
+      levels,
+      allowEntries,
+      cluster,
+      workloads,
+      terraform: { backend: raw.terraform?.backend },
+      warnings: warnings.issues,
+    },
+    firewall,
+  );
 }
 
 /** Blocks Azure refuses in a VNET address space, or that would collide with Azure's own services. */

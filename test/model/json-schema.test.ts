@@ -22,7 +22,10 @@ const everyKey = {
     { name: 'l4', addressSpace: '172.16.0.0/16' },
     { name: 'l3', addressSpace: '172.18.0.0/16' },
   ],
-  allowList: [{ domain: 'mcr.microsoft.com', ports: [443, 8443], purpose: 'images' }],
+  allowList: [
+    { domain: 'mcr.microsoft.com', ports: [443, 8443], purpose: 'images', tlsInspection: false },
+    { domain: 'management.azure.com', ports: [443], purpose: 'inspected', tlsInspection: true },
+  ],
   terraform: {
     backend: {
       resourceGroupName: 'rg-tfstate',
@@ -37,8 +40,23 @@ const everyKey = {
       useAzureadAuth: true,
     },
   },
-  cluster: { ...clusterOptions(undefined), kubernetesVersion: '1.33' },
-  workloads: { ...workloadOptions(undefined), imageRegistryMirror: 'myacr.azurecr.io', dnsmasq: { ...workloadOptions(undefined).dnsmasq, forwardZones: ['privatelink.blob.core.windows.net'] } },
+  // With a firewall the top level routes through it and resolves through its DNS proxy (10.100.0.4).
+  cluster: { ...clusterOptions(undefined), kubernetesVersion: '1.33', outboundType: 'userDefinedRouting' },
+  workloads: {
+    ...workloadOptions(undefined),
+    imageRegistryMirror: 'myacr.azurecr.io',
+    envoy: { ...workloadOptions(undefined).envoy, upstreamDns: ['10.100.0.4'] },
+    dnsmasq: { ...workloadOptions(undefined).dnsmasq, upstreamDns: '10.100.0.4', forwardZones: ['privatelink.blob.core.windows.net'] },
+  },
+  firewall: {
+    placement: 'hub',
+    sku: 'Premium',
+    threatIntel: 'Deny',
+    idps: 'Deny',
+    publicIps: 2,
+    tls: { keyVaultSecretId: 'https://kv-egress.vault.azure.net/secrets/firewall-ca' },
+  },
+  hub: { addressSpace: '10.100.0.0/22' },
 };
 
 /** Path of every key in the schema, items of lists as index 0. */

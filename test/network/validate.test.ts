@@ -76,7 +76,7 @@ describe('checked at synth (lib/network/validate)', () => {
 
   test('user-defined routing without a firewall', () => {
     expect(synthIssues(withCluster('outboundType: userDefinedRouting'))).toEqual([
-      "egress.yaml: cluster.outboundType \"userDefinedRouting\": 'userDefinedRouting' needs a route table with a default route to a firewall on every node subnet, which this project does not generate yet; use 'loadBalancer'",
+      "egress.yaml: cluster.outboundType \"userDefinedRouting\": 'userDefinedRouting' needs a default route to a firewall on the top level's node subnet: add a 'firewall:' section (which sets it), or use 'loadBalancer'",
     ]);
   });
 
