@@ -21,7 +21,7 @@ export const FIREWALL_MAX_PORT = 64000;
 export interface FirewallOptions {
   /** `top`: in the top level's VNET; `hub`: in a hub VNET every level is peered with. */
   readonly placement: 'top' | 'hub';
-  /** @default 'Premium' */
+  /** Azure Firewall tier; Premium adds IDPS and TLS inspection. @default 'Premium' */
   readonly sku: 'Standard' | 'Premium';
   /** Threat intelligence mode. @default 'Deny' */
   readonly threatIntel: 'Off' | 'Alert' | 'Deny';
@@ -43,11 +43,13 @@ export interface FirewallAddressPlan {
 
 /** The hub VNET (placement `hub`). */
 export interface HubModel {
+  /** The hub VNET's IPv4 CIDR. */
   readonly addressSpace: string;
 }
 
 /** The firewall as the renderers and constructs read it. */
 export interface FirewallModel extends FirewallOptions {
+  /** The firewall's planned subnet and private IP. */
   readonly addresses: FirewallAddressPlan;
   /** Placement `hub` only. */
   readonly hub?: HubModel;

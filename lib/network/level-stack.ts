@@ -5,10 +5,12 @@ import { AzurermProvider, ResourceGroup } from './azurerm/core';
 import { Subnet, VirtualNetwork } from './azurerm/network';
 import { configureBackend } from './backend';
 import { LevelCluster } from './cluster';
-import { LevelNames, levelNames } from './names';
+import { EgressFirewall } from './firewall';
+import { FIREWALL_ROUTE_NAME, firewallNames, LevelNames, levelNames } from './names';
 import { planNsgRules } from './nsg-plan';
 import { ParentPeering } from './peering';
-import { ParentDefaultRoute } from './route-table';
+import { DefaultRoute, ParentDefaultRoute } from './route-table';
+import { renderFirewallRules } from '../render/firewall-rules';
 import { LevelSecurityGroup } from './security-group';
 
 /**
@@ -41,8 +43,14 @@ export class LevelStack extends TerraformStack {
   public readonly loadBalancerSubnet: Subnet;
   public readonly securityGroup: LevelSecurityGroup;
   public readonly peering?: ParentPeering;
-  /** Below the top only: the node subnet's route table, whose default route keeps AKS's `userDefinedRouting` from creating a public egress IP. */
-  public readonly route?: ParentDefaultRoute;
+  /**
+   * The node subnet's route table, whose default route keeps AKS's `userDefinedRouting`
+   * from creating a public egress IP: below the top to the parent's Envoy; at the top
+   * with a firewall (placement `top`), to the firewall. @default undefined at the top without a firewall
+   */
+  public readonly route?: DefaultRoute;
+  /** The top level with `firewall.placement: top` only: the firewall, its policy and rules. */
+  public readonly firewall?: EgressFirewall;
   public readonly cluster: LevelCluster;
 
   constructor(scope: Construct, props: LevelStackProps) {
@@ -51,6 +59,7 @@ export class LevelStack extends TerraformStack {
     const addresses = level.addresses;
     const parent = level.parent !== undefined ? model.levels.find((l) => l.name === level.parent) : undefined;
     const names = (this.names = levelNames(model, level));
+    const firewallHere = !parent && model.firewall?.placement === 'top' ? model.firewall : undefined;
     const tags = { [LEVEL_TAG]: level.name };
     new AzurermProvider(this, 'azurerm', { features: [{}] });
     configureBackend(this, model.terraform.backend, model.name);
@@ -66,8 +75,9 @@ export class LevelStack extends TerraformStack {
       resourceGroupName: this.resourceGroup.name,
       addressSpace: [addresses.addressSpace],
       // Below the top, nodes resolve through the parent's DNS from their first boot: set
-      // on the VNET, which the subnets and so the cluster depend on.
-      dnsServers: parent ? [parent.addresses.dnsIp] : undefined,
+      // on the VNET, which the subnets and so the cluster depend on. With a firewall the
+      // top resolves through its DNS proxy, as the firewall's FQDN rules do.
+      dnsServers: parent ? [parent.addresses.dnsIp] : model.firewall ? [model.firewall.addresses.privateIp] : undefined,
       tags,
     });
     this.nodeSubnet = new Subnet(this, 'subnet-nodes', {
@@ -91,6 +101,30 @@ export class LevelStack extends TerraformStack {
       subnets: { nodes: this.nodeSubnet, 'egress-ilb': this.loadBalancerSubnet },
       tags,
     });
+
+    if (firewallHere) {
+      const allowList = AllowList.of(this);
+      this.firewall = new EgressFirewall(this, 'firewall', {
+        names: firewallNames(model, level.name),
+        location: model.location,
+        resourceGroupName: this.resourceGroup.name,
+        virtualNetworkName: this.virtualNetwork.name,
+        dependsOn: [this.virtualNetwork],
+        firewall: firewallHere,
+        ipGroups: { [level.name]: [addresses.nodeSubnet.cidr] },
+        rules: renderFirewallRules({ entries: allowList.entries, internetSources: [level.name] }),
+        tags,
+      });
+      this.route = new DefaultRoute(this, 'route', {
+        name: names.routeTable,
+        location: model.location,
+        resourceGroupName: this.resourceGroup.name,
+        nodeSubnet: this.nodeSubnet,
+        routeName: FIREWALL_ROUTE_NAME,
+        nextHopIp: firewallHere.addresses.privateIp,
+        tags,
+      });
+    }
 
     if (parent) {
       this.route = new ParentDefaultRoute(this, 'route', {
@@ -120,6 +154,8 @@ export class LevelStack extends TerraformStack {
         ...this.securityGroup.associations,
         ...(this.route ? [this.route.association] : []),
         ...(this.peering ? [this.peering.toParent, this.peering.fromParent] : []),
+        // The nodes leave through the firewall from their first boot: its rules must be in place.
+        ...(this.firewall ? [this.firewall.firewall, ...this.firewall.ruleCollectionGroups] : []),
       ],
       tags,
     });
@@ -132,5 +168,8 @@ export class LevelStack extends TerraformStack {
     output('envoy_ip', addresses.envoyIp, "Planned IP of the level's Envoy internal load balancer");
     output('dns_ip', addresses.dnsIp, "Planned IP of the level's DNS internal load balancer");
     output('cluster_name', this.cluster.cluster.name, 'AKS cluster of the level');
+    if (this.firewall) {
+      output('firewall_private_ip', firewallHere!.addresses.privateIp, "Planned private IP of the firewall: the top level's next hop and DNS proxy");
+    }
   }
 }

@@ -36,7 +36,7 @@ describe('parseConfig (an object)', () => {
   test('refuses with the file pass\'s messages, every problem at once, naming the source and no line', () => {
     const bad = { ...object, allowlist: [], allowList: [{ domain: 'a.com\nserver=/#/6.6.6.6' }, { domain: '*b.com' }, { domain: 'c.com', ports: [53] }] };
     expect(problemsOf(() => parseConfig(bad, 'platform.json'))).toEqual([
-      "  - platform.json: allowlist: unknown key: did you mean 'allowList'? (allowed: name, location, levels, allowList, terraform, cluster, workloads)",
+      "  - platform.json: allowlist: unknown key: did you mean 'allowList'? (allowed: name, location, levels, allowList, terraform, cluster, workloads, firewall, hub)",
     ]);
     const { allowlist: _typo, ...typoFixed } = bad;
     expect(problemsOf(() => parseConfig(typoFixed, 'platform.json'))).toEqual([
