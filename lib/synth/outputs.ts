@@ -200,3 +200,17 @@ export function readTree(root: string): Map<string, string> {
   if (lstatOrUndefined(root)) walk(root);
   return files;
 }
+
+/**
+ * Only the recovery part of {@link writeOutputTrees}: under the folders' locks, finishes
+ * or undoes what an interrupted run left, and writes nothing new.
+ */
+export function recoverOutputs(folders: readonly string[], options: WriteOptions = {}): Recovery {
+  const roots = folders.map((f) => realpathSync(f));
+  const releases = [...roots].sort().map((root) => acquireLock(root, { waitMs: options.lockWaitMs, onStep: options.onStep }));
+  try {
+    return recoverFolders(roots, options);
+  } finally {
+    for (const release of releases.reverse()) release();
+  }
+}

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { OutputError, UnsafePathError } from './errors';
 import { ensureParentFolders, isSafeRelative, lstatOrUndefined, removeEmptyParentFolders } from './safe-paths';
@@ -89,7 +89,10 @@ export function commitFolders(plans: readonly FolderPlan[], hooks: CommitHooks =
       folders: plans.map((p) => ({ root: p.root, writes: [...p.writes.keys()].sort(), deletes: [...p.deletes].sort() })),
     };
     step('journal: write (commit point)');
-    writeFileAtomic.sync(journalPath, `${JSON.stringify(journal, null, 1)}\n`, { fsync: true });
+    writeFileAtomic.sync(journalPath, `${JSON.stringify(journal, null, 1)}\n`, {
+      fsync: true,
+      tmpfileCreated: () => step('journal: temp file written, before its rename'),
+    });
     fsyncPath(plans[0].root);
     phase = 'applying';
     applyJournal(journal, step);
@@ -113,14 +116,14 @@ export function commitFolders(plans: readonly FolderPlan[], hooks: CommitHooks =
 
 function stage(plan: FolderPlan, id: string, journalPath: string, step: (what: string) => void): void {
   const staging = join(plan.root, STAGING);
-  step(`stage ${plan.root}: create ${STAGING}`);
+  step(`stage ${basename(plan.root)}: create ${STAGING}`);
   mkdirSync(staging);
   writeNewFile(join(staging, STAGING_OWNER), `${JSON.stringify({ id, journal: journalPath })}\n`);
   const folders = new Set<string>([staging]);
   for (const [rel, content] of [...plan.writes].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const path = join(staging, 'new', rel);
     mkdirSync(dirname(path), { recursive: true });
-    step(`stage ${plan.root}: ${rel}`);
+    step(`stage ${basename(plan.root)}: ${rel}`);
     writeNewFile(path, content);
     for (let d = dirname(path); d.length > staging.length; d = dirname(d)) folders.add(d);
   }
@@ -140,7 +143,7 @@ function applyJournal(journal: Journal, step: (what: string) => void): void {
       const to = join(folder.root, rel);
       const existing = lstatOrUndefined(to);
       if (existing && !existing.isFile()) throw new UnsafePathError(to, existing.isSymbolicLink() ? 'a symbolic link' : 'not a regular file');
-      step(`apply ${folder.root}: move ${rel}`);
+      step(`apply ${basename(folder.root)}: move ${rel}`);
       renameSync(from, to);
       touched.add(dirname(to));
     }
@@ -150,7 +153,7 @@ function applyJournal(journal: Journal, step: (what: string) => void): void {
       const existing = lstatOrUndefined(path);
       if (existing) {
         if (!existing.isFile()) throw new UnsafePathError(path, existing.isSymbolicLink() ? 'a symbolic link' : 'not a regular file');
-        step(`apply ${folder.root}: delete ${rel}`);
+        step(`apply ${basename(folder.root)}: delete ${rel}`);
         unlinkSync(path);
       }
       touched.add(dirname(path));
@@ -172,7 +175,7 @@ function removeStaging(root: string, step: (what: string) => void): void {
   const stats = lstatOrUndefined(staging);
   if (!stats) return;
   if (!stats.isDirectory()) throw new UnsafePathError(staging, stats.isSymbolicLink() ? 'a symbolic link' : 'not a folder');
-  step(`clean ${root}: remove ${STAGING}`);
+  step(`clean ${basename(root)}: remove ${STAGING}`);
   // rmSync never follows links inside the folder: it removes the links themselves.
   rmSync(staging, { recursive: true, force: true });
 }
@@ -235,7 +238,7 @@ export function recoverFolders(roots: readonly string[], hooks: CommitHooks = {}
     for (const name of readdirSync(root)) {
       // write-file-atomic's temp file of a journal write that was killed half-way.
       if (name.startsWith(`${JOURNAL}.`) && lstatSync(join(root, name)).isFile()) {
-        step(`clean ${root}: remove ${name}`);
+        step(`clean ${basename(root)}: remove ${name}`);
         unlinkSync(join(root, name));
       }
     }

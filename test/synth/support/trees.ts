@@ -1,0 +1,93 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const PROJECT = resolve(__dirname, '..', '..', '..');
+const CHILD = join(__dirname, 'commit-child.ts');
+const REGISTER = join(PROJECT, 'test', 'support', 'swc-register.js');
+
+/** Every entry below `dir`, links not followed: `path -> content` for files, `path/` for folders, `path@ -> target` for links. */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      const rel = relative(dir, path);
+      const stats = lstatSync(path);
+      if (stats.isSymbolicLink()) out[`${rel}@`] = readlinkSync(path);
+      else if (stats.isDirectory()) {
+        out[`${rel}/`] = '';
+        walk(path);
+      } else out[rel] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), content);
+  }
+}
+
+/** Two generations of both trees: B drops level l2, changes l4, adds l3. */
+export const OLD = {
+  cdktf: { 'manifest.json': '{"v":"old"}\n', 'stacks/l4/cdk.tf.json': '{"l4":"old"}\n', 'stacks/l2/cdk.tf.json': '{"l2":"old"}\n' },
+  manifests: { 'l4/envoy.yaml': 'envoy: old\n', 'l4/kustomization.yaml': 'k: old\n', 'l2/envoy.yaml': 'envoy: l2\n', 'l2/kustomization.yaml': 'k: l2\n' },
+};
+export const NEW = {
+  cdktf: { 'manifest.json': '{"v":"new"}\n', 'stacks/l4/cdk.tf.json': '{"l4":"new"}\n', 'stacks/l3/cdk.tf.json': '{"l3":"new"}\n' },
+  manifests: { 'l4/envoy.yaml': 'envoy: new\n', 'l4/kustomization.yaml': 'k: new\n', 'l3/envoy.yaml': 'envoy: l3\n', 'l3/kustomization.yaml': 'k: l3\n' },
+};
+/** Files a user keeps next to the generated ones; they must survive everything. */
+export const USER_FILES = { 'manifests/README.md': 'mine\n', 'manifests/l2/flux-patch.yaml': 'user: file\n', 'cdktf.out/stacks/l4/.terraform/state': 'tfstate\n' };
+
+export type Generation = typeof OLD | typeof NEW;
+
+export function job(dir: string, generation: Generation, killAt = 0, lockWaitMs?: number) {
+  return {
+    trees: [
+      { root: join(dir, 'cdktf.out'), files: generation.cdktf },
+      { root: join(dir, 'manifests'), files: generation.manifests },
+    ],
+    killAt,
+    lockWaitMs,
+  };
+}
+
+export interface ChildResult {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly report?: { ok: boolean; error?: string; steps: string[] };
+}
+
+function parse(stdout: string): ChildResult['report'] {
+  try {
+    return JSON.parse(stdout) as ChildResult['report'];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the commit in a child process (killed at step `killAt` when > 0). */
+export function runChild(j: ReturnType<typeof job>): ChildResult {
+  const r = spawnSync(process.execPath, ['-r', REGISTER, CHILD, JSON.stringify(j)], { cwd: PROJECT, encoding: 'utf8' });
+  return { status: r.status, signal: r.signal, report: parse(r.stdout) };
+}
+
+/** Starts several commits at once and waits for all. */
+export function runChildrenAtOnce(jobs: ReadonlyArray<ReturnType<typeof job>>): Promise<ChildResult[]> {
+  return Promise.all(
+    jobs.map(
+      (j) =>
+        new Promise<ChildResult>((done) => {
+          const child = spawn(process.execPath, ['-r', REGISTER, CHILD, JSON.stringify(j)], { cwd: PROJECT });
+          let stdout = '';
+          child.stdout.on('data', (d) => (stdout += String(d)));
+          child.on('close', (status, signal) => done({ status, signal, report: parse(stdout) }));
+        }),
+    ),
+  );
+}
