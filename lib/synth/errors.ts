@@ -80,7 +80,8 @@ const CAUSES: Record<string, string> = {
 
 /** True for the errors of a file-system call (they carry an errno `code`). */
 export function isFsError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+  // Duck-typed: an error from node's fs may come from another realm (vm, test runners), where instanceof fails.
+  return typeof e === 'object' && e !== null && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
 }
 
 /** `cannot <action> <path>: <cause> (<CODE>)`, for an errno error. */

@@ -110,9 +110,12 @@ export function acquireLock(folder: string, options: LockOptions = {}): () => vo
   try {
     writeSync(fd, `${JSON.stringify(me)}\n`);
     fsyncSync(fd);
-  } finally {
+  } catch (e) {
     closeSync(fd);
+    unlinkSync(mine);
+    throw e;
   }
+  closeSync(fd);
   const deadline = Date.now() + (options.waitMs ?? 10_000);
   try {
     for (;;) {
