@@ -8,6 +8,8 @@ export interface ConfigIssue {
   readonly file: string;
   /** 1-based line in the file, when the YAML parser could locate the value. */
   readonly line?: number;
+  /** 1-based column, for problems of the YAML text itself. */
+  readonly column?: number;
   /** Path inside the document, for example `allowList[12].domain`; empty for the whole file. */
   readonly path: string;
   /** The offending value, as written in the file. */
@@ -16,9 +18,9 @@ export interface ConfigIssue {
   readonly rule: string;
 }
 
-/** Renders an issue as one line: `file:line: path: "value": rule`. */
+/** Renders an issue as one line: `file:line: path: "value": rule` (`file:line:column:` for YAML syntax). */
 export function formatIssue(issue: ConfigIssue): string {
-  const where = issue.line !== undefined ? `${issue.file}:${issue.line}` : issue.file;
+  const where = issue.line === undefined ? issue.file : issue.column === undefined ? `${issue.file}:${issue.line}` : `${issue.file}:${issue.line}:${issue.column}`;
   const subject = [issue.path, issue.value !== undefined ? quoteValue(issue.value) : ''].filter(Boolean).join(' ');
   return subject ? `${where}: ${subject}: ${issue.rule}` : `${where}: ${issue.rule}`;
 }
