@@ -35,6 +35,7 @@ export function buildAllowEntries(
   location: string,
   errors: IssueCollector,
   warnings: IssueCollector,
+  listKey = 'allowList',
 ): AllowEntry[] {
   const byPattern = new Map<string, { kind: 'exact' | 'wildcard'; domain: string; ports: Set<number>; purposes: Set<string>; sources: number[] }>();
 
@@ -45,26 +46,26 @@ export function buildAllowEntries(
     const parsed = parseDomain(entry.domain, location);
     let ok = true;
     if (!parsed.ok) {
-      errors.add(['allowList', index, 'domain'], parsed.rule, entry.domain);
+      errors.add([listKey, index, 'domain'], parsed.rule, entry.domain);
       ok = false;
     }
     if (parsed.ok && parsed.value.kind === 'wildcard') {
       const suffix = publicSuffixWildcard(parsed.value.suffix);
       if (suffix?.icann) {
-        errors.add(['allowList', index, 'domain'], suffix.rule, entry.domain);
+        errors.add([listKey, index, 'domain'], suffix.rule, entry.domain);
         ok = false;
-      } else if (suffix) warnings.add(['allowList', index, 'domain'], suffix.rule, entry.domain);
+      } else if (suffix) warnings.add([listKey, index, 'domain'], suffix.rule, entry.domain);
     }
     const ports = entry.ports ?? [DEFAULT_PORT];
     ports.forEach((port, p) => {
       if (port === DNS_PORT) {
-        errors.add(['allowList', index, 'ports', p], 'port 53 is reserved for the DNS of each level and cannot be proxied', port);
+        errors.add([listKey, index, 'ports', p], 'port 53 is reserved for the DNS of each level and cannot be proxied', port);
         ok = false;
       } else if (!firstUse.has(port)) {
         firstUse.set(port, index);
         if (firstUse.size === MAX_DISTINCT_PORTS + 1) {
           errors.add(
-            ['allowList', index, 'ports', p],
+            [listKey, index, 'ports', p],
             `the allow-list uses more than ${MAX_DISTINCT_PORTS} distinct ports: each is an Envoy listener, a Service port and a container port on every level; group services on fewer ports`,
             port,
           );
@@ -78,12 +79,12 @@ export function buildAllowEntries(
     const domain = parsed.value.kind === 'exact' ? parsed.value.name : parsed.value.suffix;
     const reserved = specialUseSuffix(domain);
     if (reserved) {
-      warnings.add(['allowList', index, 'domain'], `'${reserved}' is reserved for documentation or local use (RFC 2606/6761): a test entry left in the list?`, entry.domain);
+      warnings.add([listKey, index, 'domain'], `'${reserved}' is reserved for documentation or local use (RFC 2606/6761): a test entry left in the list?`, entry.domain);
     }
     const existing = byPattern.get(pattern);
     if (existing) {
       warnings.add(
-        ['allowList', index, 'domain'],
+        [listKey, index, 'domain'],
         `duplicates allowList[${existing.sources[0]}] ('${pattern}') after normalisation; merged, ports unioned`,
         entry.domain,
       );
@@ -112,7 +113,7 @@ export function buildAllowEntries(
       sources: e.sources,
     }));
 
-  reportCoveredExactNames(entries, warnings);
+  reportCoveredExactNames(entries, warnings, listKey);
   return entries;
 }
 
@@ -120,7 +121,7 @@ export function buildAllowEntries(
  * Reports exact names that a wildcard also matches. Walks each name's parent suffixes
  * (a handful of map look-ups per name) instead of comparing all pairs.
  */
-function reportCoveredExactNames(entries: readonly AllowEntry[], warnings: IssueCollector): void {
+function reportCoveredExactNames(entries: readonly AllowEntry[], warnings: IssueCollector, listKey: string): void {
   const wildcards = new Map(entries.filter((e) => e.kind === 'wildcard').map((e) => [e.domain, e]));
   if (wildcards.size === 0) return;
   for (const entry of entries) {
@@ -128,7 +129,7 @@ function reportCoveredExactNames(entries: readonly AllowEntry[], warnings: Issue
     const cover = coveringWildcard(entry.domain, wildcards);
     if (cover) {
       warnings.add(
-        ['allowList', entry.sources[0], 'domain'],
+        [listKey, entry.sources[0], 'domain'],
         `is also matched by '${cover.pattern}' (allowList[${cover.sources[0]}]); kept as its own entry (it may carry other ports)`,
         entry.domain,
       );

@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { AllowEntry, AllowIndex, buildAllowEntries } from './allow-entries';
 import { LevelAddressPlan, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, planLevelAddresses } from './address-plan';
-import { allowEntrySchema, clusterSchema, configSchema, levelSchema, locationField, nameField, RawAllowEntry, RawLevel } from './config';
+import { allowEntrySchema, clusterSchema, configSchema, levelSchema, locationField, nameField, MAX_PORTS_PER_ENTRY, RawAllowEntry, RawLevel } from './config';
 import { Cidr, cidrContains, cidrsOverlap, findOverlaps, formatCidr, parseCidr, parseIpv4 } from './ipv4';
 import { ConfigError, ConfigIssue, IssueCollector } from './issues';
 import { networkProblems } from './network-rules';
@@ -97,7 +97,9 @@ function salvageEntry(value: unknown): RawAllowEntry | undefined {
   if (whole) return whole;
   if (!isRecord(value) || typeof own(value, 'domain') !== 'string') return undefined;
   const ports = own(value, 'ports');
-  const valid = Array.isArray(ports) ? ports.filter((p): p is number => Number.isInteger(p) && p >= 1 && p <= 65535) : [];
+  // A port list refused as a whole (too long) is not checked further: its problem is reported.
+  const usable = Array.isArray(ports) && ports.length <= MAX_PORTS_PER_ENTRY;
+  const valid = usable ? (ports as unknown[]).filter((p): p is number => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535) : [];
   return { domain: own(value, 'domain') as string, ports: valid.length > 0 ? valid : undefined, purpose: undefined };
 }
 
@@ -136,10 +138,13 @@ export function parseConfig(text: string, file: string): EgressModel {
   const allowEntries = buildAllowEntries(rawEntries, location ?? 'region', errors, warnings);
   const levelsComplete = levels.length > 0 && levels.length === rawLevels.length;
   const cluster = clusterOptions(clusterValid ? rawCluster : undefined);
-  if (clusterValid) checkClusterRanges(cluster, levels, errors);
-  if (levelsComplete && clusterValid && name !== undefined && location !== undefined) {
+  if (clusterValid) {
+    checkClusterRanges(cluster, levels, errors);
+    // The level rules need every level (and the names and region they build on); the cluster's own rules do not.
+    const whole = levelsComplete && name !== undefined && location !== undefined;
     const ports = [...new Set(allowEntries.flatMap((e) => e.ports))].sort((a, b) => a - b);
-    for (const problem of networkProblems({ name, location, levels, cluster }, ports)) errors.add(problem.path, problem.rule, problem.value);
+    const scope = whole ? { name, location, levels, cluster } : { name: 'x', location: 'x', levels: [], cluster };
+    for (const problem of networkProblems(scope, ports)) errors.add(problem.path, problem.rule, problem.value);
   }
   if (!raw || !errors.empty) throw new ConfigError(byLine(errors.issues));
 
@@ -206,7 +211,8 @@ function planLevels(rawLevels: ReadonlyArray<RawLevel | undefined>, errors: Issu
       rawLevels[second.index]!.addressSpace,
     );
   }
-  if (!errors.empty || rawLevels.some((l) => l === undefined)) return [];
+  // Overlaps and duplicate names are reported, but each level can still be planned and checked further.
+  if (spaces.length !== rawLevels.length) return [];
 
   const all = rawLevels as readonly RawLevel[];
   return all.map((level, index) => ({

@@ -68,7 +68,9 @@ export function readYaml(text: string, file: string): YamlSource {
     else if (/alias/i.test(rule)) rule += ALIAS_HINT;
     issues.push({ file, ...at(start), path: '', rule: `not valid YAML: ${rule}` });
   }
-  if (issues.length > 0) throw new ConfigError(issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)));
+  // One problem per line: the parser's later errors on a line are consequences of its first.
+  const firstPerLine = issues.filter((issue, i) => issue.line === undefined || issues.findIndex((o) => o.line === issue.line) === i);
+  if (issues.length > 0) throw new ConfigError(firstPerLine.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)));
 
   let aliases = 0;
   const toData = (node: unknown, depth: number): unknown => {
