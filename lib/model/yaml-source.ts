@@ -19,6 +19,9 @@ const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].
 
 const ALIAS_HINT = " (a value starting with '*' must be quoted: \"*.b.com\")";
 
+/** Text quoted from the file stays on one line of the report. */
+const oneLine = (text: string) => text.replace(/[\r\n\u0085\u2028\u2029]/g, ' ');
+
 /** The key written at `start` (the parser's position covers only its first character). */
 function keyAt(text: string, start: number, end: number): string {
   const m = /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:#\n]*?)\s*:/.exec(text.slice(start, start + 1024));
@@ -66,7 +69,7 @@ export function readYaml(text: string, file: string): YamlSource {
     else if (problem.code === 'TAG_RESOLVE_FAILED') rule = `${rule}: YAML tags are not supported in the config (nothing is included or converted)`;
     else if (problem.code === 'TAB_AS_INDENT') rule = `${rule}: indent with spaces`;
     else if (/alias/i.test(rule)) rule += ALIAS_HINT;
-    issues.push({ file, ...at(start), path: '', rule: `not valid YAML: ${rule}` });
+    issues.push({ file, ...at(start), path: '', rule: `not valid YAML: ${oneLine(rule)}` });
   }
   // One problem per line: the parser's later errors on a line are consequences of its first.
   const firstPerLine = issues.filter((issue, i) => issue.line === undefined || issues.findIndex((o) => o.line === issue.line) === i);
@@ -100,7 +103,7 @@ export function readYaml(text: string, file: string): YamlSource {
     return fail(node, 'unsupported YAML node');
   };
   const fail = (node: Node, rule: string): never => {
-    throw new ConfigError([{ file, ...(node.range ? at(node.range[0]) : {}), path: '', rule: `not valid YAML: ${rule}` }]);
+    throw new ConfigError([{ file, ...(node.range ? at(node.range[0]) : {}), path: '', rule: `not valid YAML: ${oneLine(rule)}` }]);
   };
   const data = toData(doc.contents, 0);
 
