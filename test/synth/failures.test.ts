@@ -9,7 +9,7 @@ import { OutputError } from '../../lib/synth/errors';
 import { readTree, writeOutputTrees } from '../../lib/synth/outputs';
 import { removeDeadScratchFolders, SCRATCH_PREFIX, synthTerraform } from '../../lib/synth/terraform';
 import { JOURNAL } from '../../lib/synth/transaction';
-import { NEW, OLD, snapshot } from './support/trees';
+import { Generation, NEW, OLD, snapshot } from './support/trees';
 
 const scratch = mkdtempSync(join(tmpdir(), 'le-failures-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -31,7 +31,7 @@ function synth(dir: string, cdktfOut = join(dir, 'cdktf.out'), manifestsOut = jo
   const code = main(['synth', '--config', 'infra/egress.yaml', '--cdktf-out', cdktfOut, '--manifests-out', manifestsOut], out, err);
   return { code, out: out.text(), err: err.text().replace(/^warning: .*\n/gm, '') };
 }
-const trees = (dir: string, g: typeof OLD) => [
+const trees = (dir: string, g: Generation) => [
   { root: join(dir, 'cdktf.out'), files: new Map(Object.entries(g.cdktf)) },
   { root: join(dir, 'manifests'), files: new Map(Object.entries(g.manifests)) },
 ];
