@@ -84,11 +84,9 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
   }
 
   const configPath = resolveConfigPath(args.options.get('--config'));
-  let writing = false;
   try {
     const model = loadConfig(configPath);
     for (const warning of model.warnings) err.write(`warning: ${formatIssue(warning)}\n`);
-    writing = true;
     const result = synthAll(model, { cdktfOut: args.options.get('--cdktf-out'), manifestsOut: args.options.get('--manifests-out') });
     for (const folder of result.recovery.rolledForward) err.write(`note: finished the commit of an interrupted earlier synth in ${folder}\n`);
     for (const folder of result.recovery.rolledBack) err.write(`note: removed the uncommitted staging of an interrupted earlier synth in ${folder}\n`);
@@ -106,13 +104,9 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
       err.write(`layered-egress: ${e.message}\n${e.written ? '' : 'Nothing was written.\n'}`);
       return EXIT.failed;
     }
-    // A bug, not an expected failure: keep the stack for the report.
-    err.write(
-      `layered-egress: synth failed: ${(e as Error).stack ?? String(e)}\n` +
-        (writing
-          ? 'The output folders may hold an interrupted commit: run synth again; it finishes or undoes it before writing.\n'
-          : 'Nothing was written.\n'),
-    );
+    // A bug, not an expected failure: keep the stack for the report. Every failure once
+    // the outputs may have changed arrives as an OutputError, so this one changed nothing.
+    err.write(`layered-egress: synth failed: ${(e as Error).stack ?? String(e)}\nNothing was written.\n`);
     return EXIT.failed;
   }
 }

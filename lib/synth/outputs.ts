@@ -60,11 +60,10 @@ export function writeOutputTrees(trees: readonly OutputTree[], options: WriteOpt
     try {
       recovery = recoverFolders(roots, options);
     } catch (e) {
-      if (!isFsError(e)) throw e;
-      throw new OutputError(
-        `an interrupted earlier synth could not be finished (${describeFsError(e)}); its journal or staging folder is still in place: fix the cause and run synth again`,
-        true,
-      );
+      if (e instanceof OutputError) throw e;
+      // Recovery may have moved part of the earlier run's files: never report this as "nothing written".
+      const cause = isFsError(e) ? describeFsError(e) : e instanceof Error ? e.message : String(e);
+      throw new OutputError(`an interrupted earlier synth could not be finished (${cause}); its journal or staging folder is still in place: fix the cause and run synth again`, true);
     }
     const plans = trees.map((tree, i) => planTree(tree, roots[i]));
     commitFolders(plans, options);
@@ -82,7 +81,8 @@ export function writeOutputTrees(trees: readonly OutputTree[], options: WriteOpt
         // A lock that cannot be removed is found stale by the next run (its pid is gone).
       }
     }
-    for (const root of created.reverse()) {
+    // Deepest first, so a parent made for both roots goes after both.
+    for (const root of [...created].sort((a, b) => b.length - a.length)) {
       try {
         rmdirSync(root);
       } catch {
@@ -101,8 +101,12 @@ function resolveRoots(trees: readonly OutputTree[], created: string[]): string[]
       const parent = nearestExisting(dirname(absolute));
       const parentStats = statSync(parent);
       if (!parentStats.isDirectory()) throw new OutputLayoutError(`cannot create the output folder ${absolute}: ${parent} is a file, not a folder`);
-      mkdirSync(absolute, { recursive: true });
-      created.push(absolute);
+      // Remember every folder this creates, so a failed run removes them again.
+      const first = mkdirSync(absolute, { recursive: true });
+      for (let dir = absolute; first !== undefined; dir = dirname(dir)) {
+        created.push(dir);
+        if (dir === first || dir === dirname(dir)) break;
+      }
     } else {
       const target = statSync(absolute);
       if (!target.isDirectory()) throw new OutputLayoutError(`the output folder ${absolute} is a file, not a folder: move it away or choose another folder`);

@@ -217,3 +217,17 @@ describe('full, read-only and separate file systems (tmpfs)', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 });
+
+test('a failed run removes the output folders (and their new parents) it created', () => {
+  const dir = fresh();
+  mkdirSync(dir);
+  writeFiles(dir, { 'new/parent/manifests/l4': 'a file where a level folder goes\n' });
+  rmSync(join(dir, 'new/parent/manifests/l4'));
+  symlinkSync('/', join(dir, 'new/parent/manifests/l4'));
+  const before = snapshot(dir);
+  expect(() => writeOutputTrees(trees(join(dir, 'new/parent'), NEW))).toThrow(/symbolic link/);
+  expect(snapshot(dir)).toEqual(before);
+  rmSync(join(dir, 'new'), { recursive: true });
+  expect(() => writeOutputTrees(trees(join(dir, 'a/b'), NEW), { onStep: (what) => { if (what.startsWith('stage ')) throw new Error('injected'); } })).toThrow('injected');
+  expect(snapshot(dir)).toEqual({});
+});
