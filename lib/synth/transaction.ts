@@ -93,14 +93,21 @@ export function commitFolders(plans: readonly FolderPlan[], hooks: CommitHooks =
       fsync: true,
       tmpfileCreated: () => step('journal: temp file written, before its rename'),
     });
-    fsyncPath(plans[0].root);
+    // From here on the journal exists: a failure must be finished forward, never undone by deleting the staging.
     phase = 'applying';
+    fsyncPath(plans[0].root);
     applyJournal(journal, step);
     phase = 'cleaning';
     finishJournal(journal, journalPath, step);
   } catch (e) {
     if (phase === 'staging') {
-      for (const plan of plans) removeStaging(plan.root, () => undefined);
+      for (const plan of plans) {
+        try {
+          removeStaging(plan.root, () => undefined);
+        } catch {
+          // Left for the next run, which removes staging that no journal points to.
+        }
+      }
       throw e;
     }
     const cause = e instanceof Error ? e.message : String(e);
