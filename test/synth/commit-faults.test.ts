@@ -1,6 +1,9 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOCK_FILE } from '../../lib/synth/lock';
 import { recoverOutputs, writeOutputTrees } from '../../lib/synth/outputs';
 import { job, NEW, OLD, runChild, runChildrenAtOnce, snapshot, USER_FILES, writeFiles, Generation } from './support/trees';
 
@@ -87,4 +90,51 @@ test('concurrent runs never produce a mixed tree: each waits for the lock, the l
     expect(results.map((r) => [r.status, r.report?.ok])).toEqual(Array(4).fill([0, true]));
     expect([oldState, newState]).toContainEqual(snapshot(copy));
   }
+});
+
+test('several runs at once find a killed run\'s lock: exactly one takes it over at a time, and the tree ends whole', async () => {
+  const copy = copyOfBase();
+  const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+  for (const folder of ['cdktf.out', 'manifests']) {
+    writeFileSync(join(copy, folder, LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), since: '2026-01-01T00:00:00.000Z', command: 'killed', token: '00000000deadbeef' }));
+  }
+  const results = await runChildrenAtOnce([job(copy, NEW), job(copy, OLD), job(copy, NEW)]);
+  expect(results.map((r) => [r.status, r.report?.ok])).toEqual(Array(3).fill([0, true]));
+  expect([oldState, newState]).toContainEqual(snapshot(copy));
+});
+
+describe('the whole synth (real config, cdktf and cdk8s), killed in each phase of its commit', () => {
+  const register = join(__dirname, '..', 'support', 'swc-register.js');
+  const child = join(__dirname, 'support', 'synth-child.ts');
+  const dir = join(scratch, 'real');
+  const configs = { old: join(scratch, 'old.yaml'), new: join(scratch, 'new.yaml') };
+  const defaultConfig = readFileSync('infra/egress.yaml', 'utf8');
+  writeFileSync(configs.old, defaultConfig);
+  // The new generation drops the bottom level and adds an entry: files change, appear and go.
+  writeFileSync(configs.new, defaultConfig.replace(/  - name: l2\n    addressSpace: 172\.20\.0\.0\/16\n/, '') + '  - domain: new.contoso.com\n');
+  const run = (config: string, folder: string, killBefore = '') =>
+    spawnSync(process.execPath, ['-r', register, child, config, join(folder, 'cdktf.out'), join(folder, 'manifests'), killBefore], { encoding: 'utf8' });
+  expect(run(configs.old, dir).status).toBe(0);
+  const realOld = snapshot(dir);
+  const realNew = (() => {
+    const other = join(scratch, 'real-new');
+    cpSync(dir, other, { recursive: true });
+    expect(run(configs.new, other).status).toBe(0);
+    return snapshot(other);
+  })();
+
+  test.each([
+    ['stage manifests: l3/', realOld],
+    ['journal: temp file written', realOld],
+    ['apply manifests: move', realNew],
+    ['apply manifests: delete l2/', realNew],
+    ['clean manifests', realNew],
+  ])('killed before "%s": recovery leaves exactly that generation of both trees', (step, expected) => {
+    const copy = join(scratch, `real-${++copies}`);
+    cpSync(dir, copy, { recursive: true });
+    const killed = run(configs.new, copy, step);
+    expect(killed.signal).toBe('SIGKILL');
+    recoverOutputs([join(copy, 'cdktf.out'), join(copy, 'manifests')]);
+    expect(snapshot(copy)).toEqual(expected);
+  });
 });
