@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describeFsError, ForeignFileError, isFsError, OutputError, OutputLayoutError, UnsafePathError } from './errors';
 import { acquireLock, LOCK_FILE } from './lock';
 import { inspectTarget, isSafeRelative, isWithin, lstatOrUndefined } from './safe-paths';
-import { commitFolders, CommitHooks, FolderPlan, JOURNAL, recoverFolders, Recovery, STAGING } from './transaction';
+import { commitFolders, CommitHooks, FolderPlan, foldersOfInterruptedRuns, JOURNAL, recoverFolders, Recovery, STAGING } from './transaction';
 
 export { ForeignFileError } from './errors';
 
@@ -55,10 +55,14 @@ export function writeOutputTrees(trees: readonly OutputTree[], options: WriteOpt
   const releases: Array<() => void> = [];
   try {
     const roots = resolveRoots(trees, created);
-    for (const root of [...roots].sort()) releases.push(acquireLock(root, { waitMs: options.lockWaitMs, onStep: options.onStep }));
+    const lock = (root: string) => releases.push(acquireLock(root, { waitMs: options.lockWaitMs, onStep: options.onStep }));
+    for (const root of [...roots].sort()) lock(root);
     let recovery: Recovery;
     try {
-      recovery = recoverFolders(roots, options);
+      // An interrupted run into another pair of folders that shares one of ours is finished too, under their locks.
+      const others = foldersOfInterruptedRuns(roots);
+      for (const other of others.sort()) lock(other);
+      recovery = recoverFolders([...roots, ...others], options);
     } catch (e) {
       if (e instanceof OutputError) throw e;
       // Recovery may have moved part of the earlier run's files: never report this as "nothing written".
@@ -213,7 +217,9 @@ export function recoverOutputs(folders: readonly string[], options: WriteOptions
   const roots = folders.map((f) => realpathSync(f));
   const releases = [...roots].sort().map((root) => acquireLock(root, { waitMs: options.lockWaitMs, onStep: options.onStep }));
   try {
-    return recoverFolders(roots, options);
+    const others = foldersOfInterruptedRuns(roots);
+    for (const other of others.sort()) releases.push(acquireLock(other, { waitMs: options.lockWaitMs, onStep: options.onStep }));
+    return recoverFolders([...roots, ...others], options);
   } finally {
     for (const release of releases.reverse()) release();
   }

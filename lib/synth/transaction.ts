@@ -197,6 +197,29 @@ function readJournal(path: string): Journal {
   }
 }
 
+/**
+ * Folders named by a journal or staging folder in `roots` that are not among them: an
+ * interrupted run into another pair of folders (`npx cdk8s synth` writes manifests/ and
+ * its own scratch folder) that must be locked and finished too.
+ */
+export function foldersOfInterruptedRuns(roots: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const root of roots) {
+    const journalPath = join(root, JOURNAL);
+    if (lstatOrUndefined(journalPath)?.isFile()) {
+      for (const folder of readJournal(journalPath).folders) found.add(folder.root);
+    }
+    const staging = join(root, STAGING);
+    if (lstatOrUndefined(staging)?.isDirectory()) {
+      const owner = readStagingOwner(staging);
+      if (owner?.journal && lstatOrUndefined(owner.journal)?.isFile()) {
+        for (const folder of readJournal(owner.journal).folders) found.add(folder.root);
+      }
+    }
+  }
+  return [...found].filter((folder) => !roots.includes(folder) && lstatOrUndefined(folder)?.isDirectory());
+}
+
 /** What recovery did, for the CLI to report. */
 export interface Recovery {
   /** Folders whose interrupted commit was finished (rolled forward). */

@@ -138,3 +138,23 @@ describe('the whole synth (real config, cdktf and cdk8s), killed in each phase o
     expect(snapshot(copy)).toEqual(expected);
   });
 });
+
+test("a killed run into another pair of folders sharing one of ours (npx cdk8s synth's manifests/ and scratch folder) is finished too", () => {
+  const copy = copyOfBase();
+  const other = join(copy, 'cdk8s.out');
+  const pair = { trees: [{ root: join(copy, 'manifests'), files: NEW.manifests }, { root: other, files: NEW.manifests }], killAt: 0 };
+  const steps = runChild(pair).report!.steps;
+  rmSync(other, { recursive: true });
+  const copy2 = copyOfBase();
+  const other2 = join(copy2, 'cdk8s.out');
+  const killAt = steps.findIndex((s) => s.startsWith('apply manifests: move')) + 1;
+  const killed = runChild({ trees: [{ root: join(copy2, 'manifests'), files: NEW.manifests }, { root: other2, files: NEW.manifests }], killAt });
+  expect(killed.signal).toBe('SIGKILL');
+  const { recovery } = writeOutputTrees([
+    { root: join(copy2, 'cdktf.out'), files: new Map(Object.entries(OLD.cdktf)) },
+    { root: join(copy2, 'manifests'), files: new Map(Object.entries(NEW.manifests)) },
+  ]);
+  expect(recovery.rolledForward).toEqual(expect.arrayContaining([join(copy2, 'manifests'), other2]));
+  expect(Object.keys(snapshot(other2)).filter((k) => k.includes('layered-egress-') && !k.endsWith('owned'))).toEqual([]);
+  expect(snapshot(other2)['l3/envoy.yaml']).toBe('envoy: l3\n');
+});
