@@ -140,11 +140,16 @@ export function parseConfig(text: string, file: string): EgressModel {
   const cluster = clusterOptions(clusterValid ? rawCluster : undefined);
   if (clusterValid) {
     checkClusterRanges(cluster, levels, errors);
-    // The level rules need every level (and the names and region they build on); the cluster's own rules do not.
-    const whole = levelsComplete && name !== undefined && location !== undefined;
+    // The level rules need every level; the cluster's own rules do not. With a refused name or
+    // location (reported already) stand-ins keep the other rules running, and the Azure-name
+    // rules, which would only judge the stand-in, are left out.
     const ports = [...new Set(allowEntries.flatMap((e) => e.ports))].sort((a, b) => a - b);
-    const scope = whole ? { name, location, levels, cluster } : { name: 'x', location: 'x', levels: [], cluster };
-    for (const problem of networkProblems(scope, ports)) errors.add(problem.path, problem.rule, problem.value);
+    const standIn = name === undefined || location === undefined;
+    const scope = { name: name ?? 'name', location: location ?? 'westeurope', levels: levelsComplete ? levels : [], cluster };
+    for (const problem of networkProblems(scope, ports)) {
+      if (standIn && problem.path[0] === 'levels' && problem.path[2] === 'name') continue;
+      errors.add(problem.path, problem.rule, problem.value);
+    }
   }
   if (!raw || !errors.empty) throw new ConfigError(byLine(errors.issues));
 

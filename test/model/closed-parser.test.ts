@@ -84,6 +84,13 @@ cluster:
       'egress.yaml:13: allowList[1].ports[0] 53: port 53 is reserved for the DNS of each level and cannot be proxied',
       'egress.yaml:16: cluster.vmSize "bad size": must be an Azure VM size such as Standard_B4ms',
     ]);
+    // A refused name does not hide the level rules.
+    expect(problems(text.replace('name: edge', 'name: Edge!').replace('  vmSize: "bad size"\n', '').replace('172.16.128.0/17', '172.18.0.0/22').replace('127.0.0.0/16', '172.20.0.0/16') + '  networkPlugin: azure\n  nodeCount: 10\n')).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^egress\.yaml:1: name "Edge!": must be/),
+        expect.stringMatching(/^egress\.yaml:7: levels\[1\]\.addressSpace "172\.18\.0\.0\/22": the node subnet 172\.18\.0\.0\/24 has 251 usable addresses/),
+      ]),
+    );
     // With the cluster block valid, its rules join the list.
     expect(problems(text.replace('  vmSize: "bad size"\n', ''))).toContainEqual(
       `egress.yaml:15: cluster.outboundType "userDefinedRouting": 'userDefinedRouting' needs a route table with a default route to a firewall on every node subnet, which this project does not generate yet; use 'loadBalancer'`,

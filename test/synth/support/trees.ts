@@ -46,7 +46,14 @@ export const USER_FILES = { 'manifests/README.md': 'mine\n', 'manifests/l2/flux-
 
 export type Generation = typeof OLD | typeof NEW;
 
-export function job(dir: string, generation: Generation, killAt = 0, lockWaitMs?: number) {
+/** What the child process commits (see commit-child.ts). */
+export interface ChildJob {
+  readonly trees: ReadonlyArray<{ root: string; files: Record<string, string> }>;
+  readonly killAt: number;
+  readonly lockWaitMs?: number;
+}
+
+export function job(dir: string, generation: Generation, killAt = 0, lockWaitMs?: number): ChildJob {
   return {
     trees: [
       { root: join(dir, 'cdktf.out'), files: generation.cdktf },
@@ -72,13 +79,13 @@ function parse(stdout: string): ChildResult['report'] {
 }
 
 /** Runs the commit in a child process (killed at step `killAt` when > 0). */
-export function runChild(j: ReturnType<typeof job>): ChildResult {
+export function runChild(j: ChildJob): ChildResult {
   const r = spawnSync(process.execPath, ['-r', REGISTER, CHILD, JSON.stringify(j)], { cwd: PROJECT, encoding: 'utf8' });
   return { status: r.status, signal: r.signal, report: parse(r.stdout) };
 }
 
 /** Starts several commits at once and waits for all. */
-export function runChildrenAtOnce(jobs: ReadonlyArray<ReturnType<typeof job>>): Promise<ChildResult[]> {
+export function runChildrenAtOnce(jobs: readonly ChildJob[]): Promise<ChildResult[]> {
   return Promise.all(
     jobs.map(
       (j) =>
