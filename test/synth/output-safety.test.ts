@@ -6,7 +6,8 @@ import { OutputError } from '../../lib/synth/errors';
 import { LOCK_FILE } from '../../lib/synth/lock';
 import { OutputTree, writeOutputTrees } from '../../lib/synth/outputs';
 import { JOURNAL, STAGING } from '../../lib/synth/transaction';
-import { NEW, OLD, snapshot, USER_FILES, writeFiles, Generation } from './support/trees';
+import { chmodSync } from 'node:fs';
+import { job, NEW, OLD, removeCompiledChild, runChild, snapshot, USER_FILES, writeFiles, Generation } from './support/trees';
 
 const scratch = mkdtempSync(join(tmpdir(), 'le-safety-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -230,4 +231,31 @@ test('a failed run removes the output folders (and their new parents) it created
   rmSync(join(dir, 'new'), { recursive: true });
   expect(() => writeOutputTrees(trees(join(dir, 'a/b'), NEW), { onStep: (what) => { if (what.startsWith('stage ')) throw new Error('injected'); } })).toThrow('injected');
   expect(snapshot(dir)).toEqual({});
+});
+
+describe('permissions (an unprivileged user; root would bypass them)', () => {
+  afterAll(removeCompiledChild);
+  const canDropPrivileges = process.getuid?.() === 0 && spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'true']).status === 0;
+  const open = (path: string) => {
+    for (let p = path; p !== '/' && p.startsWith(tmpdir()); p = join(p, '..')) chmodSync(p, 0o777);
+  };
+
+  test('a level folder the user may not write: refused before the commit point, nothing written (EACCES)', () => {
+    if (!canDropPrivileges) {
+      console.warn('skipping the permission test: it needs root and setpriv to run a child as an unprivileged user');
+      return;
+    }
+    const { dir } = setUp();
+    for (const folder of ['cdktf.out', 'cdktf.out/stacks', 'cdktf.out/stacks/l4', 'cdktf.out/stacks/l2', 'manifests', 'manifests/l2']) open(join(dir, folder));
+    chmodSync(join(dir, 'manifests/l4'), 0o555);
+    const before = snapshot(dir);
+    const result = runChild(job(dir, NEW), 65534);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+    expect(result.report?.error).toBe(`cannot write in ${join(dir, 'manifests/l4')}: permission denied (EACCES)`);
+    expect(snapshot(dir)).toEqual(before);
+    chmodSync(join(dir, 'manifests/l4'), 0o777);
+    expect(runChild(job(dir, NEW), 65534).status).toBe(0);
+    expect(readFileSync(join(dir, 'manifests/l4/envoy.yaml'), 'utf8')).toBe('envoy: new\n');
+  });
 });

@@ -1,6 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { transformSync } from '@swc/core';
 
 const PROJECT = resolve(__dirname, '..', '..', '..');
 const CHILD = join(__dirname, 'commit-child.ts');
@@ -68,6 +70,7 @@ export interface ChildResult {
   readonly status: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly report?: { ok: boolean; error?: string; steps: string[] };
+  readonly stderr?: string;
 }
 
 function parse(stdout: string): ChildResult['report'] {
@@ -78,10 +81,47 @@ function parse(stdout: string): ChildResult['report'] {
   }
 }
 
-/** Runs the commit in a child process (killed at step `killAt` when > 0). */
-export function runChild(j: ChildJob): ChildResult {
-  const r = spawnSync(process.execPath, ['-r', REGISTER, CHILD, JSON.stringify(j)], { cwd: PROJECT, encoding: 'utf8' });
-  return { status: r.status, signal: r.signal, report: parse(r.stdout) };
+let compiledChild: string | undefined;
+/**
+ * The child and the modules it needs compiled to JavaScript in a world-readable temp
+ * folder, for a child that runs as another user (which cannot load @swc/core's native
+ * binding itself); bare imports resolve through NODE_PATH.
+ */
+function childForOtherUsers(): string {
+  if (compiledChild) return compiledChild;
+  const out = mkdtempSync(join(tmpdir(), 'le-child-'));
+  chmodSync(out, 0o755);
+  const sources = ['test/synth/support/commit-child.ts', ...['outputs', 'errors', 'lock', 'safe-paths', 'transaction'].map((m) => `lib/synth/${m}.ts`)];
+  for (const source of sources) {
+    const { code } = transformSync(readFileSync(join(PROJECT, source), 'utf8'), { filename: source, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
+    const target = join(out, source.replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
+    writeFileSync(target, code, { mode: 0o644 });
+  }
+  for (let d = join(out, 'test/synth/support'); d !== out; d = dirname(d)) chmodSync(d, 0o755);
+  chmodSync(join(out, 'lib/synth'), 0o755);
+  chmodSync(join(out, 'lib'), 0o755);
+  return (compiledChild = join(out, 'test/synth/support/commit-child.js'));
+}
+
+/** Removes the compiled child (call from afterAll where `runChild(..., uid)` was used). */
+export function removeCompiledChild(): void {
+  if (compiledChild) rmSync(join(compiledChild, '..', '..', '..', '..'), { recursive: true, force: true });
+  compiledChild = undefined;
+}
+
+/** Runs the commit in a child process (killed at step `killAt` when > 0), as another user when `asUser` is a uid (needs root and setpriv). */
+export function runChild(j: ChildJob, asUser?: number): ChildResult {
+  if (asUser !== undefined) {
+    const r = spawnSync('setpriv', [`--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', process.execPath, childForOtherUsers(), JSON.stringify(j)], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_PATH: join(PROJECT, 'node_modules') },
+    });
+    return { status: r.status, signal: r.signal, report: parse(r.stdout), stderr: r.stderr };
+  }
+  const node = [process.execPath, '-r', REGISTER, CHILD, JSON.stringify(j)];
+  const r = spawnSync(node[0], node.slice(1), { cwd: PROJECT, encoding: 'utf8' });
+  return { status: r.status, signal: r.signal, report: parse(r.stdout), stderr: r.stderr };
 }
 
 /** Starts several commits at once and waits for all. */
