@@ -2,7 +2,7 @@
 import { runDiagramCommand } from '../diagram/command';
 import { ConfigError, formatIssue, loadConfig } from '..';
 import { resolveConfigPath } from '../model';
-import { ForeignFileError } from '../synth/outputs';
+import { OutputError } from '../synth/errors';
 import { synthAll } from '../synth/synth';
 import { runCheckCommand, runExplainCommand } from '../verify/cli';
 
@@ -94,6 +94,8 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
     const model = loadConfig(configPath);
     for (const warning of model.warnings) err.write(`warning: ${formatIssue(warning)}\n`);
     const result = synthAll(model, { cdktfOut: args.options.get('--cdktf-out'), manifestsOut: args.options.get('--manifests-out') });
+    for (const folder of result.recovery.rolledForward) err.write(`note: finished the commit of an interrupted earlier synth in ${folder}\n`);
+    for (const folder of result.recovery.rolledBack) err.write(`note: removed the uncommitted staging of an interrupted earlier synth in ${folder}\n`);
     out.write(
       `Synthesized ${model.levels.length} level(s) from ${configPath}: ` +
         `${result.terraformFiles.length} Terraform file(s), ${result.manifestFiles.length} manifest file(s).\n`,
@@ -104,10 +106,12 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
       err.write(`layered-egress: ${e.message}\nNothing was written.\n`);
       return EXIT.invalidConfig;
     }
-    if (e instanceof ForeignFileError) {
-      err.write(`layered-egress: ${e.message}\nNothing was written.\n`);
+    if (e instanceof OutputError) {
+      err.write(`layered-egress: ${e.message}\n${e.written ? '' : 'Nothing was written.\n'}`);
       return EXIT.failed;
     }
+    // A bug, not an expected failure: keep the stack for the report. Every failure once
+    // the outputs may have changed arrives as an OutputError, so this one changed nothing.
     err.write(`layered-egress: synth failed: ${(e as Error).stack ?? String(e)}\nNothing was written.\n`);
     return EXIT.failed;
   }
