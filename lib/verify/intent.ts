@@ -2,9 +2,9 @@ import { EgressModel } from '../model';
 
 /**
  * What the config says should happen: the levels (top first) with their planned
- * addresses, and the allow-list with each entry's meaning (shared/reference/semantics.md):
- * `a.b.com` is that name only; `*.b.com` is any name below `b.com`, at any depth, not
- * `b.com` itself.
+ * addresses, the allow-list with each entry's meaning (`a.b.com` is that name only;
+ * `*.b.com` is any name below `b.com`, at any depth, not `b.com` itself) and purpose, and
+ * what the DNS of a lower level promises for names not on the list.
  */
 
 export interface IntentLevel {
@@ -22,6 +22,21 @@ export interface IntentEntry {
   readonly kind: 'exact' | 'wildcard';
   readonly domain: string;
   readonly ports: readonly number[];
+  /** Why the entry is there (the config's `purpose`), merged and sorted. @default [] */
+  readonly purposes?: readonly string[];
+}
+
+/**
+ * What a dnsmasq serving a lower level does with a name that is not on the list:
+ * strict: NXDOMAIN, except names in `forwardZones`, which go to `upstream`;
+ * non-strict: every such name goes to `upstream`. Never a local address.
+ */
+export interface DnsIntent {
+  readonly strict: boolean;
+  /** The one upstream resolver the config declares (`workloads.dnsmasq.upstreamDns`). */
+  readonly upstream: string;
+  /** Zones forwarded to `upstream` in strict mode (lowercase, no trailing dot). */
+  readonly forwardZones: readonly string[];
 }
 
 export interface Intent {
@@ -29,6 +44,8 @@ export interface Intent {
   readonly entries: readonly IntentEntry[];
   /** Azure region, for registry data endpoints and service tags. */
   readonly location?: string;
+  /** Unlisted names at the dnsmasq of each level with a level below; undefined: not checked. */
+  readonly dns?: DnsIntent;
 }
 
 /** Builds the intent from a loaded model (only levels and the allow-list are read). */
@@ -44,8 +61,55 @@ export function intentFromModel(model: EgressModel): Intent {
       envoyIp: l.addresses.envoyIp,
       dnsIp: l.addresses.dnsIp,
     })),
-    entries: model.allowEntries.map((e) => ({ pattern: e.pattern, kind: e.kind, domain: e.domain, ports: [...e.ports] })),
+    entries: model.allowEntries.map((e) => ({ pattern: e.pattern, kind: e.kind, domain: e.domain, ports: [...e.ports], purposes: [...e.purposes] })),
+    dns: {
+      strict: model.workloads.dnsmasq.strict,
+      upstream: model.workloads.dnsmasq.upstreamDns,
+      forwardZones: declaredForwardZones(model),
+    },
   };
+}
+
+/**
+ * The zones strict mode forwards, as the config documents them (workloads.dnsmasq
+ * `forwardZones`): the listed ones, plus Azure's `internal.cloudapp.net`, the reverse
+ * zones of every level's address space and, for a private cluster,
+ * `privatelink.<location>.azmk8s.io`. Computed here from the config, not taken from
+ * the renderer, so a renderer bug cannot hide itself.
+ */
+export function declaredForwardZones(model: EgressModel): string[] {
+  const zones = new Set<string>(['internal.cloudapp.net', ...model.workloads.dnsmasq.forwardZones.map((z) => norm(z))]);
+  for (const l of model.levels) for (const z of reverseZonesOf(l.addresses.addressSpace)) zones.add(z);
+  if (model.cluster.privateCluster) zones.add(`privatelink.${model.location}.azmk8s.io`);
+  return [...zones].sort();
+}
+
+/** `172.16.0.0/16` -> `16.172.in-addr.arpa`; a prefix off an octet boundary gives every zone it spans. */
+export function reverseZonesOf(cidr: string): string[] {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
+  if (!m) return [];
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  const depth = Math.max(1, Math.ceil(prefix / 8));
+  const span = 2 ** (depth * 8 - prefix);
+  const out: string[] = [];
+  for (let i = 0; i < span; i++) {
+    const labels = octets.slice(0, depth);
+    labels[depth - 1] += i;
+    out.push(`${labels.reverse().join('.')}.in-addr.arpa`);
+  }
+  return out;
+}
+
+/** Is `name` the zone or below it? */
+export function inZone(name: string, zone: string): boolean {
+  const n = norm(name);
+  return n === zone || n.endsWith(`.${zone}`);
+}
+
+/** Purposes of the entries that allow `name` (any port), for reports. */
+export function purposesOf(intent: Intent, name: string): string[] {
+  return [...new Set(intent.entries.filter((e) => entryMatches(e, name)).flatMap((e) => e.purposes ?? []))].sort();
 }
 
 const norm = (n: string) => n.toLowerCase().replace(/\.$/, '');

@@ -1,4 +1,6 @@
 /** The check and explain commands, through the CLI entry point, on freshly synthesized output. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { main } from '../../lib/cli/main';
 import { cleanup, copyOf, editConfigMapKey, Synthesized, synthFresh } from './verify-helpers';
@@ -39,7 +41,9 @@ test('check exits 1 and names level, name, layer, file and object on a defect', 
     editConfigMapKey(broken, 'l3', 'dnsmasq.yaml', 'dnsmasq.conf', (t) => t.replace(/^host-record=github\.com,(.*)$/m, 'address=/github.com/$1'));
     const r = run(['check', '--cdktf-out', broken.cdktfOut, '--manifests-out', broken.manifestsOut]);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/Level l3\n  \[dnsmasq\]\n    FAIL dnsmasq-denied: .*\n         names: le-probe\.github\.com\n         at: .*l3\/dnsmasq\.yaml \(ConfigMap egress\/dnsmasq-config, key dnsmasq\.conf line \d+\)/);
+    const fileLine = readFileSync(join(broken.manifestsOut, 'l3', 'dnsmasq.yaml'), 'utf8').split('\n').findIndex((l) => l.trim() === 'address=/github.com/172.18.64.4') + 1;
+    expect(fileLine).toBeGreaterThan(0);
+    expect(r.out).toMatch(new RegExp(`Level l3\\n  \\[dnsmasq\\]\\n    FAIL dnsmasq-denied: .*\\n         names: le-probe\\.github\\.com\\n         at: .*l3/dnsmasq\\.yaml:${fileLine} \\(ConfigMap egress/dnsmasq-config, key dnsmasq\\.conf line \\d+: address=/github\\.com/172\\.18\\.64\\.4\\)`));
     expect(r.out).toMatch(/FAILED: \d+ violation/);
   } finally {
     cleanup(broken);
