@@ -35,10 +35,9 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The file line of something inside a ConfigMap data value, whatever the embedding: a
- * other scalar (a folded block, a JSON
- * document in one quoted line, a folded string) is searched for `needle` as a whole
- * name (not inside a longer name), starting after `after` when given; a literal block
- * scalar maps value line N to the header line + N.
+ * literal block scalar (`|`) maps value line N to the header line + N; any other scalar
+ * (a folded block, a JSON document in one quoted line) is searched for `needle` as a
+ * whole name (not inside a longer name), starting after `after` when given.
  */
 export function dataLine(o: KubeObject, key: string, at: { readonly valueLine?: number; readonly needle?: string; readonly after?: string }): number | undefined {
   const span = o.dataValues?.[key];
