@@ -1,0 +1,74 @@
+/**
+ * The hand edits a reviewer might meet in a GitOps pull request, made on the raw text of
+ * freshly synthesized output (no re-serialisation): `check` exits 1 and points at the
+ * file and line of each edit.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../lib/cli/main';
+import { cleanup, copyOf, Synthesized, synthFresh } from './verify-helpers';
+
+let base: Synthesized;
+beforeAll(() => {
+  base = synthFresh();
+});
+afterAll(() => cleanup(base));
+
+function check(s: Synthesized): { code: number; out: string } {
+  let out = '';
+  const sink = new Writable({ write: (chunk, _e, cb) => ((out += String(chunk)), cb()) });
+  const code = main(['check', '--cdktf-out', s.cdktfOut, '--manifests-out', s.manifestsOut], sink, new Writable({ write: (_c, _e, cb) => cb() }));
+  return { code, out };
+}
+
+/** Edits a file's raw text; returns the 1-based line holding `marker` afterwards. */
+function editRaw(s: Synthesized, file: string, edit: (text: string) => string, marker: string): number {
+  const path = join(s.manifestsOut, file);
+  const before = readFileSync(path, 'utf8');
+  const after = edit(before);
+  expect(after).not.toBe(before);
+  writeFileSync(path, after);
+  const line = after.split('\n').findIndex((l) => l.includes(marker)) + 1;
+  expect(line).toBeGreaterThan(0);
+  return line;
+}
+
+const at = (file: string, line: number) => new RegExp(`at: \\S*manifests/${file.replace(/\./g, '\\.')}:${line} \\(`);
+
+test('evil.com in the Envoy server names of l2, l3 and the top wildcard chain, and an exact CoreDNS rewrite at l2: exit 1, each file and line named', () => {
+  const s = copyOf(base);
+  try {
+    const envoyLines = ['l2', 'l3'].map((level) => [level, editRaw(s, `${level}/envoy.yaml`, (t) => t.replace('"server_names":["', '"server_names":["evil.com","'), '"evil.com"')] as const);
+    const topLine = editRaw(s, 'l4/envoy.yaml', (t) => t.replace('"name":"wildcards_443","filter_chain_match":{"server_names":["', '"name":"wildcards_443","filter_chain_match":{"server_names":["evil.com","'), '"evil.com"');
+    const corednsLine = editRaw(
+      s,
+      'l2/coredns.yaml',
+      (t) => t.replace(/^( +)(rewrite name exact github\.com .*)$/m, '$1$2\n$1rewrite name exact evil.com envoy.egress.svc.cluster.local'),
+      'rewrite name exact evil.com',
+    );
+    const r = check(s);
+    expect(r.code).toBe(1);
+    for (const [level, line] of [...envoyLines, ['l4', topLine] as const]) {
+      expect(r.out).toMatch(new RegExp(`Level ${level}\\n[\\s\\S]*FAIL envoy-names-listed: evil\\.com is forwarded by listener egress_443 chain [^\\n]* on port 443: not on the allow-list with that port\\n[^\\n]*names: evil\\.com:443\\n\\s+${at(`${level}/envoy.yaml`, line).source}`));
+    }
+    expect(r.out).toMatch(new RegExp(`FAIL coredns-names-listed: evil\\.com is rewritten to envoy\\.egress\\.svc\\.cluster\\.local: not on the allow-list\\n[^\\n]*names: evil\\.com\\n\\s+${at('l2/coredns.yaml', corednsLine).source}`));
+    // and the probe built from the artifacts' own name shows the route out
+    expect(r.out).toMatch(/FAIL envoy-denied-routes: name outside the allow-list on this port \(artifact\)/);
+  } finally {
+    cleanup(s);
+  }
+});
+
+test('a catch-all address=/#/<IP> in a dnsmasq.conf: exit 1, file and line named', () => {
+  const s = copyOf(base);
+  try {
+    const line = editRaw(s, 'l3/dnsmasq.yaml', (t) => t.replace(/^( +)(server=168\.63\.129\.16)$/m, '$1$2\n$1address=/#/203.0.113.7'), 'address=/#/203.0.113.7');
+    const r = check(s);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(new RegExp(`FAIL dnsmasq-names-listed: every name \\(address=/#/ catch-all\\) is answered 203\\.0\\.113\\.7: the verifier cannot bound it to the allow-list\\n[^\\n]*\\n?\\s+${at('l3/dnsmasq.yaml', line).source}`));
+    expect(r.out).toMatch(/FAIL dnsmasq-unlisted: non-strict mode: unlisted name .* must be forwarded to 168\.63\.129\.16, dnsmasq answers 203\.0\.113\.7 \(a local literal\)/);
+  } finally {
+    cleanup(s);
+  }
+});
