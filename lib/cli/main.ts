@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ConfigError, formatIssue, loadConfig, resolveConfigPath } from '../model';
 import { ForeignFileError } from '../synth/outputs';
 import { synthAll } from '../synth/synth';
-import { runCheckCommand, runExplainCommand } from '../verify/cli';
+import { CHECK_HELP, EXPLAIN_HELP, runCheckCommand, runExplainCommand } from '../verify/cli';
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, failed: 1, invalidConfig: 2, usage: 64 } as const;
@@ -15,7 +17,8 @@ Commands:
   check            Read cdktf.out/ and manifests/ back and prove every level lets out
                    exactly the allow-list (docs/verify.md). --json for a CI report.
   explain <name>   The path of one name hop by hop, or where and why it stops.
-                   --from <level> picks the level (default: the bottom one).
+                   --from <level> picks the level (default: the bottom one),
+                   --port <n> the port.
 
 Options:
   --config <path>  Config file (default: $EGRESS_CONFIG, else infra/egress.yaml)
@@ -23,14 +26,36 @@ Options:
   --manifests-out <dir>  Manifests output folder (default: manifests)
   --json           check: print the report as JSON
   --from <level>   explain: start at this level
-  -h, --help       Show this help
+  --port <n>       explain: only this port
+  -h, --help       Show this help (after a command: that command's help)
+  -V, --version    Print the version
 
 Exit codes: 0 done, 1 failed (check: violations found), 2 invalid config (nothing written), 64 usage error.`;
+
+const SYNTH_HELP = `Usage: layered-egress synth [--config path] [--cdktf-out dir] [--manifests-out dir]
+
+Writes Terraform JSON (cdktf.out/stacks/<level>/cdk.tf.json) and Kubernetes YAML
+(manifests/<level>/) from the config. Builds everything in memory first: on any error
+nothing is written. Replaces only the files it wrote before.
+
+Exit codes: 0 written, 1 failed (nothing written), 2 invalid config (nothing written), 64 usage error.`;
+
+const VERB_HELP: Readonly<Record<string, string>> = { synth: SYNTH_HELP, check: CHECK_HELP, explain: EXPLAIN_HELP };
+
+/** The package version, from the nearest package.json above this file (source and compiled layouts). */
+function version(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return String(JSON.parse(readFileSync(file, 'utf8')).version);
+  }
+  return 'unknown';
+}
 
 interface Args {
   command?: string;
   options: Map<string, string>;
   help: boolean;
+  version: boolean;
   json: boolean;
   positional: string[];
 }
@@ -38,11 +63,12 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { options: new Map(), help: false, json: false, positional: [] };
-  const valued = new Set(['--config', '--cdktf-out', '--manifests-out', '--from']);
+  const args: Args = { options: new Map(), help: false, version: false, json: false, positional: [] };
+  const valued = new Set(['--config', '--cdktf-out', '--manifests-out', '--from', '--port']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') args.help = true;
+    else if (arg === '-V' || arg === '--version') args.version = true;
     else if (arg === '--json') args.json = true;
     else if (valued.has(arg)) {
       const value = argv[++i];
@@ -65,6 +91,14 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
     err.write(`layered-egress: ${(e as Error).message}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
+  if (args.version) {
+    out.write(`layered-egress ${version()}\n`);
+    return EXIT.ok;
+  }
+  if (args.help && args.command !== undefined && VERB_HELP[args.command]) {
+    out.write(`${VERB_HELP[args.command]}\n`);
+    return EXIT.ok;
+  }
   if (args.help || args.command === undefined) {
     (args.help ? out : err).write(`${USAGE}\n`);
     return args.help ? EXIT.ok : EXIT.usage;
@@ -76,7 +110,7 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
       err.write(`layered-egress: explain needs a name\n\n${USAGE}\n`);
       return EXIT.usage;
     }
-    return runExplainCommand({ ...options, name: args.positional[0], from: args.options.get('--from') }, out, err);
+    return runExplainCommand({ ...options, name: args.positional[0], from: args.options.get('--from'), port: args.options.get('--port') }, out, err);
   }
   if (args.command !== 'synth') {
     err.write(`layered-egress: unknown command '${args.command}'\n\n${USAGE}\n`);

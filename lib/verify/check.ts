@@ -1,5 +1,5 @@
 import { Artifacts } from './artifacts';
-import { Intent } from './intent';
+import { Intent, purposesOf } from './intent';
 import { ALL_RULES, checkContext, Rule } from './rules';
 import { Finding, RuleResult } from './types';
 import { buildWorld } from './world';
@@ -37,6 +37,11 @@ export function runCheck(intent: Intent, artifacts: Artifacts, rules: readonly R
       findings: result.status === 'non-compliant' ? result.findings : [],
     };
   });
+  const withPurpose = (f: Finding): Finding => {
+    const purposes = f.name ? purposesOf(intent, f.name) : [];
+    return purposes.length > 0 ? { ...f, purpose: purposes.join('; ') } : f;
+  };
+  for (const r of results) r.findings = r.findings.map(withPurpose);
   const findings = results.flatMap((r) => r.findings);
   const errors = findings.filter((f) => f.severity === 'error').length;
   return {

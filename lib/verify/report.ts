@@ -21,20 +21,24 @@ export function formatReport(report: Report): string {
     for (const f of fs) byLayer.set(f.layer, [...(byLayer.get(f.layer) ?? []), f]);
     for (const [layer, lf] of byLayer) {
       lines.push(`  [${layer}]`);
-      const groups = new Map<string, { f: Finding; names: string[] }>();
+      const groups = new Map<string, { f: Finding; names: string[]; purposes: string[] }>();
       for (const f of lf) {
         const key = `${f.severity}|${f.rule}|${f.message}|${formatSource(f.source)}`;
-        const g = groups.get(key) ?? { f, names: [] };
+        const g = groups.get(key) ?? { f, names: [], purposes: [] };
         if (f.name) g.names.push(f.port ? `${f.name}:${f.port}` : f.name);
+        if (f.purpose) g.purposes.push(f.purpose);
         groups.set(key, g);
       }
-      for (const { f, names } of groups.values()) {
+      for (const g of groups.values()) {
+        const { f, names } = g;
         const mark = f.severity === 'error' ? 'FAIL' : 'warn';
         lines.push(`    ${mark} ${f.rule}: ${f.message}`);
         if (names.length > 0) {
           const shown = [...new Set(names)];
           lines.push(`         names: ${shown.slice(0, 8).join(', ')}${shown.length > 8 ? ` and ${shown.length - 8} more` : ''}`);
         }
+        const purposes = [...new Set(g.purposes)];
+        if (purposes.length > 0) lines.push(`         purpose: ${purposes.slice(0, 4).join('; ')}${purposes.length > 4 ? ` and ${purposes.length - 4} more` : ''}`);
         lines.push(`         at: ${formatSource(f.source)}`);
       }
     }

@@ -30,6 +30,8 @@ export interface Finding {
   readonly message: string;
   /** File and object responsible; undefined when the object is missing altogether. */
   readonly source?: Source;
+  /** The config's `purpose` of the entries that allow `name`, joined with '; ' (only for listed names). */
+  readonly purpose?: string;
 }
 
 /** What a rule returns. */

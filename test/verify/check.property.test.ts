@@ -1,6 +1,6 @@
 /**
  * Property-based end-to-end tests: random valid configs (1 to 6 levels, random address
- * plans, random exact and wildcard entries and ports) synthesize in-process and pass
+ * plans, random exact and wildcard entries and ports, strict or not) synthesize in-process and pass
  * `check`; random hostile strings in the config never reach any artifact.
  *
  * Address spaces are /16-/22 blocks of 172.16-172.29 (AKS refuses 172.30.0.0/16 and 172.31.0.0/16).
@@ -44,7 +44,8 @@ const levels = fc
  */
 const IMAGE_ENTRIES = ['registry-1.docker.io', 'auth.docker.io', 'production.cloudflare.docker.com', 'registry.k8s.io', '*.pkg.dev'].map((d) => ({ domain: d }));
 
-const config = fc.record({ levels, allowList: fc.array(entry, { minLength: 1, maxLength: 8 }), location: fc.constantFrom('westeurope', 'eastus2', 'northeurope') });
+const dnsmasq = fc.record({ strict: fc.boolean(), forwardZones: fc.uniqueArray(fc.constantFrom('privatelink.blob.core.windows.net', 'corp.internal', 'privatelink.vaultcore.azure.net'), { maxLength: 2 }) });
+const config = fc.record({ levels, allowList: fc.array(entry, { minLength: 1, maxLength: 8 }), location: fc.constantFrom('westeurope', 'eastus2', 'northeurope'), dnsmasq });
 
 function synthAndCheck(text: string) {
   const model = parseConfig(text, 'property.yaml');
@@ -62,7 +63,7 @@ function synthAndCheck(text: string) {
 test(`random valid configs synthesize and pass check (${RUNS} runs)`, () => {
   fc.assert(
     fc.property(config, (c) => {
-      const text = stringify({ name: 'prop', location: c.location, levels: c.levels, allowList: [...c.allowList, ...IMAGE_ENTRIES] });
+      const text = stringify({ name: 'prop', location: c.location, levels: c.levels, allowList: [...c.allowList, ...IMAGE_ENTRIES], workloads: { dnsmasq: c.dnsmasq } });
       const { report } = synthAndCheck(text);
       if (!report.ok) {
         const lines = report.findings.filter((f) => f.severity === 'error').slice(0, 5).map((f) => `${f.rule} ${f.level} ${f.name ?? ''}: ${f.message}`);
