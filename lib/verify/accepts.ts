@@ -185,3 +185,21 @@ export function regexNames(pattern: string): NameSet {
   if (literal.startsWith('.') || literal.endsWith('.') || literal.includes('..')) return { kind: 'any', why: `regex '${pattern}' has a shape the verifier cannot bound` };
   return m[1] ? { kind: 'below', suffix: literal } : { kind: 'exact', name: literal };
 }
+
+/**
+ * Every name a dnsmasq line mentions, whatever it does with it (`local=`, `address=/d/`
+ * without an address, `server=/zone/`): each changes what some name gets, so each is
+ * probed, even when it accepts nothing.
+ */
+export function mentionedNames(world: World): Array<{ names: NameSet; from: string }> {
+  const out: Array<{ names: NameSet; from: string }> = [];
+  for (const lw of world.levels.values()) {
+    for (const dm of lw.dnsmasq) {
+      for (const r of dm.config?.records ?? []) {
+        if (r.domain.text === '#') continue;
+        out.push({ names: r.domain.wildcard ? { kind: 'ends-with', text: r.domain.text } : { kind: 'apex-and-below', suffix: r.domain.text }, from: `dnsmasq ${lw.level.name} ${r.text}` });
+      }
+    }
+  }
+  return out;
+}

@@ -100,8 +100,9 @@ export function nodeDns(world: World, level: string, name: string, qtype: QueryT
   if (servers.length === 0 || (servers.length === 1 && servers[0] === '168.63.129.16')) return { kind: 'azure-dns' };
   const owner = [...world.levels.values()].find((o) => servers.includes(o.level.dnsIp));
   if (!owner || servers.length !== 1) return { kind: 'custom', servers, source: lw.vnet.source };
-  const dm = mainDnsmasq(owner);
-  if (!dm?.config) return { kind: 'no-config', why: `level ${owner.level.name} has no dnsmasq.conf ConfigMap` };
+  const dm = owner.dnsmasq.find((c) => c.services.some((s) => s.type === 'LoadBalancer' && s.loadBalancerIp === servers[0] && s.ports.some((p) => p.port === 53)));
+  if (!dm) return { kind: 'no-config', why: `no dnsmasq LoadBalancer Service of level ${owner.level.name} answers at ${servers[0]}:53` };
+  if (!dm.config) return { kind: 'no-config', why: `the dnsmasq.conf of level ${owner.level.name} does not parse` };
   const outcome = answerDnsmasq(dm.config, name, qtype);
   const line = 'line' in outcome && outcome.line ? outcome.line : undefined;
   return { kind: 'dnsmasq', level: owner.level.name, outcome, source: dnsmasqSource(dm.configMap, line, lineText(dm.config, line)) };
@@ -126,6 +127,21 @@ function sourceRange(lw: LevelWorld) {
  * cross-level flows.
  */
 export function nsgStep(world: World, from: string, to: { level: string; ip: string } | { internet: readonly string[] }, port: number, protocol: 'Tcp' | 'Udp'): NsgStep {
+  // Rules ask the same hop for many names: decide it once per world.
+  const memo = nsgMemo.get(world) ?? new Map<string, NsgStep>();
+  nsgMemo.set(world, memo);
+  const key = `${from}|${'internet' in to ? `internet:${to.internet.join(',')}` : `${to.level}:${to.ip}`}|${port}|${protocol}`;
+  let step = memo.get(key);
+  if (!step) {
+    step = decideNsgStep(world, from, to, port, protocol);
+    memo.set(key, step);
+  }
+  return step;
+}
+
+const nsgMemo = new WeakMap<World, Map<string, NsgStep>>();
+
+function decideNsgStep(world: World, from: string, to: { level: string; ip: string } | { internet: readonly string[] }, port: number, protocol: 'Tcp' | 'Udp'): NsgStep {
   const src = lvl(world, from)!;
   const toLabel = 'internet' in to ? 'internet' : `${to.level} ${to.ip}`;
   const decisions: string[] = [];

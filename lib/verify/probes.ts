@@ -1,4 +1,4 @@
-import { Accepted, namesOf } from './accepts';
+import { NameSet, namesOf } from './accepts';
 import { Intent, nameAllowed } from './intent';
 
 /**
@@ -64,13 +64,13 @@ export function searchPathProbes(intent: Intent, namespace: string): Probe[] {
  * literal, with their apexes, subdomains and look-alikes) and from the zones strict
  * mode forwards: whatever an artifact accepts is asked about, listed or not.
  */
-export function artifactProbes(intent: Intent, accepted: readonly Accepted[], known: ReadonlySet<string>): Probe[] {
+export function artifactProbes(intent: Intent, sets: ReadonlyArray<{ readonly names: NameSet; readonly from: string }>, known: ReadonlySet<string>): Probe[] {
   const out = new Map<string, Probe>();
   const add = (name: string, kind: ProbeKind, from: string) => {
     if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(name) || name.length > 253 || known.has(name) || out.has(name)) return;
     out.set(name, { name, kind, from, allowed: nameAllowed(intent, name) });
   };
-  for (const a of accepted) for (const n of namesOf(a.names)) add(n, 'artifact', `${a.engine} ${a.level} ${a.names.kind === 'exact' ? a.names.name : a.names.kind === 'any' ? 'catch-all' : a.names.kind === 'ends-with' ? `*${a.names.text}` : `*.${a.names.suffix}`}`);
+  for (const s of sets) for (const n of namesOf(s.names)) add(n, 'artifact', s.from);
   for (const z of intent.dns?.forwardZones ?? []) for (const n of [z, `${PROBE_LABEL}.${z}`]) add(n, 'forward-zone', z);
   return [...out.values()];
 }

@@ -10,8 +10,19 @@ import { EnvoyChain, EnvoyCluster, EnvoyConfig, EnvoyListener } from '../parse/e
  * connection is closed. Duplicate criteria make Envoy reject the whole listener.
  */
 
-/** Why Envoy would refuse to load a listener. */
+const loadErrorsMemo = new WeakMap<EnvoyListener, string[]>();
+
+/** Why Envoy would refuse to load a listener (computed once per parsed listener). */
 export function listenerLoadErrors(listener: EnvoyListener): string[] {
+  let errors = loadErrorsMemo.get(listener);
+  if (!errors) {
+    errors = computeLoadErrors(listener);
+    loadErrorsMemo.set(listener, errors);
+  }
+  return errors;
+}
+
+function computeLoadErrors(listener: EnvoyListener): string[] {
   const errors: string[] = [];
   const seen = new Map<string, number>();
   for (const chain of listener.chains) {

@@ -40,6 +40,19 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * whole name (not inside a longer name), starting after `after` when given.
  */
 export function dataLine(o: KubeObject, key: string, at: { readonly valueLine?: number; readonly needle?: string; readonly after?: string }): number | undefined {
+  // Rules ask for the same line many times (one per probe name): search once.
+  const memo = lineMemo.get(o) ?? new Map<string, number | undefined>();
+  lineMemo.set(o, memo);
+  const memoKey = `${key}\n${at.valueLine ?? ''}\n${at.needle ?? ''}\n${at.after ?? ''}`;
+  if (memo.has(memoKey)) return memo.get(memoKey);
+  const line = findDataLine(o, key, at);
+  memo.set(memoKey, line);
+  return line;
+}
+
+const lineMemo = new WeakMap<KubeObject, Map<string, number | undefined>>();
+
+function findDataLine(o: KubeObject, key: string, at: { readonly valueLine?: number; readonly needle?: string; readonly after?: string }): number | undefined {
   const span = o.dataValues?.[key];
   if (!span) return o.line;
   if (at.valueLine !== undefined && span.type === 'BLOCK_LITERAL') return span.startLine + at.valueLine;

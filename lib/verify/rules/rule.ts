@@ -1,5 +1,5 @@
 import { Intent } from '../intent';
-import { Accepted, acceptedPatterns } from '../accepts';
+import { Accepted, acceptedPatterns, formatNameSet, mentionedNames } from '../accepts';
 import { artifactProbes, Probe, probesFor } from '../probes';
 import { Finding, Layer, RuleResult, Source } from '../types';
 import { LevelWorld, World } from '../world';
@@ -29,7 +29,8 @@ export interface CheckContext {
 export function checkContext(world: World): CheckContext {
   const listed = probesFor(world.intent);
   const accepted = acceptedPatterns(world);
-  const probes = [...listed, ...artifactProbes(world.intent, accepted, new Set(listed.map((p) => p.name)))];
+  const sets = [...accepted.map((a) => ({ names: a.names, from: `${a.engine} ${a.level} ${formatNameSet(a.names)}` })), ...mentionedNames(world)];
+  const probes = [...listed, ...artifactProbes(world.intent, sets, new Set(listed.map((p) => p.name)))];
   return { world, intent: world.intent, probes, accepted };
 }
 
