@@ -152,6 +152,18 @@ const OPS: Record<string, Op> = {
       names[i] = before.startsWith('*.') ? `*.x${before.slice(2)}` : `x${before}`;
       return { label: 'changes', description: `server name ${before} renamed ${names[i]}` };
     }),
+  'envoy-name-to-other-port': (ctx, f) =>
+    editEnvoy(ctx, f, (boot) => {
+      const listeners = (boot.static_resources?.listeners ?? []).filter((l: any) => forwardingChains({ static_resources: { listeners: [l] } }).length > 0);
+      if (listeners.length < 2) return undefined;
+      const [from, to] = shuffled<any>(ctx.r, listeners);
+      const name = pick(ctx.r, forwardingChains({ static_resources: { listeners: [from] } }).flatMap((c: any) => c.filter_chain_match.server_names) as string[]);
+      const target = pick(ctx.r, forwardingChains({ static_resources: { listeners: [to] } }));
+      if (target.filter_chain_match.server_names.includes(name)) return undefined;
+      target.filter_chain_match.server_names.push(name);
+      // a listed name on a port the list does not give it (unless the list gives it both)
+      return { label: 'depends', description: `server name ${name} of ${from.name} added to ${to.name}` };
+    }),
   'envoy-reorder-chains': (ctx, f) =>
     editEnvoy(ctx, f, (boot) => {
       const l = pick(ctx.r, (boot.static_resources?.listeners ?? []).filter((x: any) => (x.filter_chains ?? []).length > 1) as any[]);
@@ -318,6 +330,14 @@ const OPS: Record<string, Op> = {
       const [line, i] = pick(ctx.r, idx);
       const next = line.replace('host-record=', 'host-record=x');
       return { lines: lines.map((l, j) => (j === i ? next : l)), label: 'changes', description: `${line} -> ${next}` };
+    }),
+  'dnsmasq-look-alike': (ctx, f) =>
+    editLines(ctx, f, 'dnsmasq.conf', (lines) => {
+      const idx = lines.map((l, i) => [l, i] as const).filter(([l]) => /^address=\/\*\./.test(l));
+      if (idx.length === 0) return undefined;
+      const [line, i] = pick(ctx.r, idx);
+      const next = line.replace('/*.', '/*');
+      return { lines: lines.map((l, j) => (j === i ? next : l)), label: 'changes', description: `${line} -> ${next} (look-alikes too)` };
     }),
   'dnsmasq-reorder': (ctx, f) => editLines(ctx, f, 'dnsmasq.conf', (lines) => ({ lines: shuffled(ctx.r, lines).reverse(), label: 'preserves', description: 'lines reordered' })),
   // ---------------------------------------------------------------- Terraform
