@@ -72,3 +72,22 @@ test('a catch-all address=/#/<IP> in a dnsmasq.conf: exit 1, file and line named
     cleanup(s);
   }
 });
+
+test('an NSG rule opening the Internet below the top: exit 1, the stack file and the line of the rule named', () => {
+  const s = copyOf(base);
+  try {
+    const path = join(s.cdktfOut, 'stacks', 'l3', 'cdk.tf.json');
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    const rules = json.resource.azurerm_network_security_rule;
+    const template = Object.values(rules)[0] as Record<string, unknown>;
+    rules['nsg_rule-allow-web'] = { ...template, name: 'allow-web', priority: 150, direction: 'Outbound', access: 'Allow', protocol: 'Tcp', destination_address_prefix: 'Internet', destination_address_prefixes: undefined, destination_port_range: '80', destination_port_ranges: undefined };
+    const text = JSON.stringify(json, null, 2);
+    writeFileSync(path, text);
+    const line = text.split('\n').findIndex((l) => l.includes('"nsg_rule-allow-web": {')) + 1;
+    const r = check(s);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(new RegExp(`FAIL nsg-rules-listed: rule allow-web \\(priority 150\\) lets the nodes reach Internet directly on Tcp 80[^\\n]*\\n[^\\n]*at: \\S*cdktf\\.out/stacks/l3/cdk\\.tf\\.json:${line} \\(azurerm_network_security_rule\\.nsg_rule-allow-web\\)`));
+  } finally {
+    cleanup(s);
+  }
+});
