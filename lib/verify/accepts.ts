@@ -1,5 +1,5 @@
 import { chainLabel } from './engines/envoy';
-import { Intent, IntentEntry } from './intent';
+import { Intent, portsBelow, portsForName } from './intent';
 import { describeData, dnsmasqSource, KubeObject } from './parse/kube';
 import { Source } from './types';
 import { World } from './world';
@@ -55,12 +55,12 @@ export function formatNameSet(s: NameSet): string {
 }
 
 const norm = (n: string) => n.toLowerCase().replace(/\.$/, '');
-const entryOnPort = (e: IntentEntry, port: number | undefined) => port === undefined || e.ports.includes(port);
 
 /** Is every name of `set` allowed by the list (on `port`, when given)? */
 export function coveredByList(intent: Intent, set: NameSet, port?: number): boolean {
-  const exactAllowed = (n: string) => intent.entries.some((e) => entryOnPort(e, port) && (e.kind === 'exact' ? e.domain === n : n.endsWith(`.${e.domain}`)));
-  const belowAllowed = (suffix: string) => intent.entries.some((e) => entryOnPort(e, port) && e.kind === 'wildcard' && (suffix === e.domain || suffix.endsWith(`.${e.domain}`)));
+  const onPort = (ports: readonly number[]) => (port === undefined ? ports.length > 0 : ports.includes(port));
+  const exactAllowed = (n: string) => onPort(portsForName(intent, n));
+  const belowAllowed = (suffix: string) => onPort(portsBelow(intent, suffix));
   switch (set.kind) {
     case 'exact':
       return exactAllowed(set.name);
@@ -172,7 +172,7 @@ export function corednsNames(match: string, from: string): NameSet {
   }
 }
 
-const LITERAL = /^(?:[a-z0-9-]|\\\.)+$/;
+const LITERAL = /^(?:[a-z0-9-]|\\[.-])+$/;
 
 /**
  * The two regex shapes whose names are provably bounded: `^a\.b\.com\.?$` (one name) and
@@ -181,7 +181,7 @@ const LITERAL = /^(?:[a-z0-9-]|\\\.)+$/;
 export function regexNames(pattern: string): NameSet {
   const m = /^\^((?:\(\?:\[\^\.\]\+\\\.\)\+)?)(.*?)(?:\\\.)?\$$/i.exec(pattern);
   if (!m || !LITERAL.test(m[2])) return { kind: 'any', why: `regex '${pattern}' has a shape the verifier cannot bound` };
-  const literal = m[2].replace(/\\\./g, '.').toLowerCase();
+  const literal = m[2].replace(/\\([.-])/g, '$1').toLowerCase();
   if (literal.startsWith('.') || literal.endsWith('.') || literal.includes('..')) return { kind: 'any', why: `regex '${pattern}' has a shape the verifier cannot bound` };
   return m[1] ? { kind: 'below', suffix: literal } : { kind: 'exact', name: literal };
 }

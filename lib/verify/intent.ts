@@ -120,14 +120,66 @@ export function entryMatches(entry: IntentEntry, name: string): boolean {
   return entry.kind === 'exact' ? n === entry.domain : n.endsWith(`.${entry.domain}`);
 }
 
+/** The list by pattern, so a lookup costs the labels of a name, not the length of the list. */
+interface IntentIndex {
+  readonly exact: ReadonlyMap<string, readonly number[]>;
+  readonly wildcard: ReadonlyMap<string, readonly number[]>;
+}
+
+const indexMemo = new WeakMap<Intent, IntentIndex>();
+
+function indexOf(intent: Intent): IntentIndex {
+  let index = indexMemo.get(intent);
+  if (!index) {
+    const exact = new Map<string, number[]>();
+    const wildcard = new Map<string, number[]>();
+    for (const e of intent.entries) {
+      const map = e.kind === 'exact' ? exact : wildcard;
+      map.set(e.domain, [...new Set([...(map.get(e.domain) ?? []), ...e.ports])]);
+    }
+    index = { exact, wildcard };
+    indexMemo.set(intent, index);
+  }
+  return index;
+}
+
+/** Ports of the wildcard entries strictly above `name` (`*.b.com` for `a.b.com` and `x.a.b.com`). */
+function wildcardPortsAbove(index: IntentIndex, name: string): number[] {
+  const ports: number[] = [];
+  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) ports.push(...(index.wildcard.get(name.slice(dot + 1)) ?? []));
+  return ports;
+}
+
+/** Every port the list gives `name` (any entry that matches it), ascending. */
+export function portsForName(intent: Intent, name: string): number[] {
+  const n = norm(name);
+  const index = indexOf(intent);
+  return [...new Set([...(index.exact.get(n) ?? []), ...wildcardPortsAbove(index, n)])].sort((a, b) => a - b);
+}
+
+/** Ports on which every name strictly below `suffix` is allowed (a wildcard entry at or above it). */
+export function portsBelow(intent: Intent, suffix: string): number[] {
+  const s = norm(suffix);
+  const index = indexOf(intent);
+  return [...new Set([...(index.wildcard.get(s) ?? []), ...wildcardPortsAbove(index, s)])].sort((a, b) => a - b);
+}
+
+/** Is `name` strictly below an exact entry (which means that name only)? */
+export function belowExactEntry(intent: Intent, name: string): boolean {
+  const n = norm(name);
+  const index = indexOf(intent);
+  for (let dot = n.indexOf('.'); dot !== -1; dot = n.indexOf('.', dot + 1)) if (index.exact.has(n.slice(dot + 1))) return true;
+  return false;
+}
+
 /** Should `name` resolve to the proxy (allowed on some port)? */
 export function nameAllowed(intent: Intent, name: string): boolean {
-  return intent.entries.some((e) => entryMatches(e, name));
+  return portsForName(intent, name).length > 0;
 }
 
 /** Should a connection to `name` on `port` be routed? */
 export function routeAllowed(intent: Intent, name: string, port: number): boolean {
-  return intent.entries.some((e) => e.ports.includes(port) && entryMatches(e, name));
+  return portsForName(intent, name).includes(port);
 }
 
 /** Every port of the allow-list, ascending. */

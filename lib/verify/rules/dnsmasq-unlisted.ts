@@ -1,5 +1,5 @@
 import { answerDnsmasq, DnsmasqOutcome } from '../engines/dnsmasq';
-import { DnsIntent, inZone, Intent } from '../intent';
+import { belowExactEntry, DnsIntent, inZone, Intent } from '../intent';
 import { dnsmasqSource } from '../parse/kube';
 import { lineText } from '../paths';
 import { Finding, resultOf } from '../types';
@@ -12,7 +12,7 @@ export function unlistedExpectation(intent: Intent, dns: DnsIntent, name: string
   if (dns.strict) return dns.forwardZones.some((z) => inZone(name, z)) ? 'upstream' : 'no-answer';
   // Non-strict: every unlisted name goes upstream, except names below an exact entry,
   // which that entry's local= keeps local (an exact entry is that name only).
-  return intent.entries.some((e) => e.kind === 'exact' && name.endsWith(`.${e.domain}`)) ? 'no-answer' : 'upstream';
+  return belowExactEntry(intent, name) ? 'no-answer' : 'upstream';
 }
 
 function describeOutcome(o: DnsmasqOutcome): string {
