@@ -1,5 +1,5 @@
 import { Artifacts } from './artifacts';
-import { Intent, purposesOf } from './intent';
+import { DnsIntent, Intent, purposesOf } from './intent';
 import { ALL_RULES, checkContext, Rule } from './rules';
 import { Finding, RuleResult } from './types';
 import { buildWorld } from './world';
@@ -13,6 +13,8 @@ export interface Report {
   readonly levels: readonly string[];
   readonly entries: number;
   readonly probes: number;
+  /** What the config promises for unlisted names at each dnsmasq (checked by `dnsmasq-unlisted`). */
+  readonly dns?: DnsIntent;
   readonly rules: ReadonlyArray<{ readonly id: string; readonly description: string; readonly status: RuleResult['status']; readonly reason?: string; readonly findings: readonly Finding[] }>;
   readonly findings: readonly Finding[];
   readonly errors: number;
@@ -51,6 +53,7 @@ export function runCheck(intent: Intent, artifacts: Artifacts, rules: readonly R
     levels: intent.levels.map((l) => l.name),
     entries: intent.entries.length,
     probes: ctx.probes.length,
+    dns: intent.dns,
     rules: results,
     findings,
     errors,

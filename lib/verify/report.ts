@@ -9,6 +9,10 @@ export function formatReport(report: Report): string {
   const lines: string[] = [];
   lines.push(`layered-egress check: ${report.levels.length} level(s) [${report.levels.join(', ')}], ${report.entries} allow-list entries, ${report.probes} probe names`);
   lines.push(`  read ${report.cdktfOut} and ${report.manifestsOut}`);
+  if (report.dns) {
+    const d = report.dns;
+    lines.push(`  unlisted names at every dnsmasq: ${d.strict ? `NXDOMAIN (strict), except ${d.forwardZones.length} declared zone(s) forwarded to ${d.upstream}` : `forwarded to ${d.upstream} (non-strict)`}`);
+  }
   lines.push('');
   const byLevel = new Map<string, Finding[]>();
   for (const f of report.findings) byLevel.set(f.level, [...(byLevel.get(f.level) ?? []), f]);
