@@ -148,6 +148,8 @@ export function acceptedPatterns(world: World): Accepted[] {
         const set: NameSet = d.text === '#' ? { kind: 'any', why: 'address=/#/ catch-all' } : d.wildcard ? { kind: 'ends-with', text: d.text } : { kind: 'apex-and-below', suffix: d.text };
         out.push({ level, engine: 'dnsmasq', names: set, effect: `answered ${r.action.ip}`, source: src(r.line, r.text) });
       }
+      // cname=, addn-hosts=, alias= ...: options that can answer names, which the model does not cover
+      for (const u of dm.config.unmodelled) out.push({ level, engine: 'dnsmasq', names: { kind: 'any', why: u.why }, effect: `possibly answered by '${u.text}'`, source: src(u.line, u.text) });
     }
   }
   return out;

@@ -339,6 +339,11 @@ const OPS: Record<string, Op> = {
       const next = line.replace('/*.', '/*');
       return { lines: lines.map((l, j) => (j === i ? next : l)), label: 'changes', description: `${line} -> ${next} (look-alikes too)` };
     }),
+  'dnsmasq-add-unmodelled': (ctx, f) =>
+    editLines(ctx, f, 'dnsmasq.conf', (lines) => {
+      const line = pick(ctx.r, [`cname=${evil(ctx)},github.com`, 'addn-hosts=/etc/extra-hosts', `alias=203.0.113.1,198.51.100.1`]);
+      return { lines: [...lines, line], label: 'changes', description: `added ${line}` };
+    }),
   'dnsmasq-reorder': (ctx, f) => editLines(ctx, f, 'dnsmasq.conf', (lines) => ({ lines: shuffled(ctx.r, lines).reverse(), label: 'preserves', description: 'lines reordered' })),
   // ---------------------------------------------------------------- Terraform
   'nsg-priority': (ctx, f) =>
