@@ -27,7 +27,7 @@ function randomConfig(seed: number): EgressModel {
   const r = rng(seed);
   const n = 3 + Math.floor(r() * 3);
   const octets = [16, 18, 20, 22, 24, 26].slice(0, n);
-  const word = () => `${['alpha', 'bravo', 'delta', 'kilo', 'oscar', 'tango'][Math.floor(r() * 6)]}${Math.floor(r() * 90) + 10}`;
+  const word = () => `${['alpha', 'bravo', 'delta', 'kilo', 'oscar', 'tango'][Math.floor(r() * 6)]}${r() < 0.4 ? '-' : ''}${Math.floor(r() * 90) + 10}`;
   const entries: Array<Record<string, unknown>> = [];
   for (let i = 0; i < 6; i++) {
     const domain = `${word()}.${['com', 'net', 'io'][Math.floor(r() * 3)]}`;
