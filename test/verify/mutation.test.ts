@@ -49,7 +49,7 @@ function randomConfig(seed: number): EgressModel {
   );
 }
 
-const timing = { oracle: 0, check: 0 };
+const timing = { mutate: 0, universe: 0, oracle: 0, check: 0 };
 
 interface Outcome {
   readonly m: Mutation;
@@ -65,16 +65,20 @@ function runConfig(label: string, model: EgressModel, seed: number): { outcomes:
   if (!baseReport.ok) throw new Error(`${label}: check fails on the unmutated output:\n${baseReport.findings.filter((f) => f.severity === 'error').slice(0, 5).map((f) => f.message).join('\n')}`);
   const r = rng(seed);
   const mutations: Mutation[] = [];
+  let t0 = Date.now();
   for (let i = 0; i < PER_CONFIG; i++) mutations.push(mutate(intent, base, r, i));
+  timing.mutate += Date.now() - t0;
   const cache = new Map<string, unknown>();
   const worldOf = (t: Tree) => buildWorld(intent, artifactsOfTree(t, cache));
   const baseWorld = worldOf(base);
   const outcomes: Outcome[] = [];
   const labelErrors: string[] = [];
   for (const m of mutations) {
+    t0 = Date.now();
     const world = worldOf(m.tree);
     const names = nameUniverse(intent, [base, m.tree]);
     const ports = portUniverse(intent, [baseWorld, world]);
+    timing.universe += Date.now() - t0;
     let t = Date.now();
     const before = fingerprint(baseWorld, names, ports);
     const after = fingerprint(world, names, ports);
@@ -106,7 +110,7 @@ test(`check fails on exactly the edits that change behaviour (mutation score 100
   console.log(
     `mutation score: ${killed}/${mattering} behaviour-changing edits caught (${((100 * killed) / Math.max(1, mattering)).toFixed(1)}%); ` +
       `${outcomes.length - mattering - falseAlarms.length}/${outcomes.length - mattering} behaviour-preserving edits passed; ${outcomes.length} mutations, seed ${SEED}\n` +
-      `time: oracle ${timing.oracle} ms, check ${timing.check} ms\n` +
+      `time: mutate ${timing.mutate} ms, world and universe ${timing.universe} ms, oracle ${timing.oracle} ms, check ${timing.check} ms\n` +
       `operators: ${[...byOp].map(([k, v]) => `${k} ${v}`).join(', ')}`,
   );
   const show = (xs: Outcome[]) => xs.slice(0, 8).map((o) => `${o.m.op}: ${o.m.description}\n    ${o.findings.join('\n    ') || '(no finding)'}`).join('\n');
