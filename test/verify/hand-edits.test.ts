@@ -55,6 +55,12 @@ test('evil.com in the Envoy server names of l2, l3 and the top wildcard chain, a
     expect(r.out).toMatch(new RegExp(`FAIL coredns-names-listed: evil\\.com is rewritten to envoy\\.egress\\.svc\\.cluster\\.local: not on the allow-list\\n[^\\n]*names: evil\\.com\\n\\s+${at('l2/coredns.yaml', corednsLine).source}`));
     // and the probe built from the artifacts' own name shows the route out
     expect(r.out).toMatch(/FAIL envoy-denied-routes: name outside the allow-list on this port \(artifact\)/);
+    // explain agrees: the name leaves to the internet from l2, which is not what the list says
+    let out = '';
+    const code = main(['explain', 'evil.com', '--from', 'l2', '--cdktf-out', s.cdktfOut, '--manifests-out', s.manifestsOut], new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }), new Writable({ write: (_c, _e, cb) => cb() }));
+    expect(out).toMatch(/=> leaves l4 to the internet: evil\.com:443/);
+    expect(out).toMatch(/Result: NOT as the allow-list says/);
+    expect(code).toBe(1);
   } finally {
     cleanup(s);
   }
