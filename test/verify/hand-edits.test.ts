@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { parseAllDocuments, stringify } from 'yaml';
 import { main } from '../../lib/cli/main';
 import { cleanup, copyOf, Synthesized, synthFresh } from './verify-helpers';
 
@@ -93,6 +94,28 @@ test('an NSG rule opening the Internet below the top: exit 1, the stack file and
     const r = check(s);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(new RegExp(`FAIL nsg-rules-listed: rule allow-web \\(priority 150\\) lets the nodes reach Internet directly on Tcp 80[^\\n]*\\n[^\\n]*at: \\S*cdktf\\.out/stacks/l3/cdk\\.tf\\.json:${line} \\(azurerm_network_security_rule\\.nsg_rule-allow-web\\)`));
+  } finally {
+    cleanup(s);
+  }
+});
+
+test('Envoy config embedded as block YAML: the line of the added server name itself', () => {
+  const s = copyOf(base);
+  try {
+    const path = join(s.manifestsOut, 'l3', 'envoy.yaml');
+    const docs = parseAllDocuments(readFileSync(path, 'utf8')).map((d) => d.toJS());
+    const cm = docs.find((d) => d?.kind === 'ConfigMap' && typeof d.data?.['envoy.yaml'] === 'string');
+    const boot = JSON.parse(cm.data['envoy.yaml']);
+    boot.static_resources.listeners[0].filter_chains[0].filter_chain_match.server_names.push('evil.com');
+    cm.data['envoy.yaml'] = stringify(boot);
+    const text = docs.map((d) => stringify(d, { blockQuote: 'literal' })).join('---\n');
+    expect(text).toMatch(/envoy\.yaml: \|/);
+    writeFileSync(path, text);
+    const line = text.split('\n').findIndex((l) => /^\s+- evil\.com$/.test(l)) + 1;
+    expect(line).toBeGreaterThan(12);
+    const r = check(s);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(new RegExp(`FAIL envoy-names-listed: evil\\.com is forwarded [^\\n]*\\n[^\\n]*names: evil\\.com:443\\n\\s+${at('l3/envoy.yaml', line).source}`));
   } finally {
     cleanup(s);
   }
