@@ -9,10 +9,11 @@ const ID = 'dnsmasq-unlisted';
 
 /** What the mode promises for a name that is not on the list. */
 export function unlistedExpectation(intent: Intent, dns: DnsIntent, name: string): 'no-answer' | 'upstream' {
+  // Names below an exact entry get nothing in either mode: the entry is that name only,
+  // and its local= is more specific than any forwarded zone around it.
+  if (belowExactEntry(intent, name)) return 'no-answer';
   if (dns.strict) return dns.forwardZones.some((z) => inZone(name, z)) ? 'upstream' : 'no-answer';
-  // Non-strict: every unlisted name goes upstream, except names below an exact entry,
-  // which that entry's local= keeps local (an exact entry is that name only).
-  return belowExactEntry(intent, name) ? 'no-answer' : 'upstream';
+  return 'upstream';
 }
 
 function describeOutcome(o: DnsmasqOutcome): string {
