@@ -37,8 +37,8 @@ describe('layered-egress synth', () => {
     expect(first.code).toBe(EXIT.ok);
     // The only output on stderr: the two public-suffix wildcard warnings of the shipped list.
     expect(first.err.split('\n').filter(Boolean)).toEqual([
-      expect.stringMatching(/^warning: .*egress\.yaml:56: allowList\[13\]\.domain "\*\.servicebus\.windows\.net": .*private section/),
-      expect.stringMatching(/^warning: .*egress\.yaml:79: allowList\[22\]\.domain "\*\.blob\.core\.windows\.net": .*private section/),
+      expect.stringMatching(/^warning: .*egress\.yaml:57: allowList\[13\]\.domain "\*\.servicebus\.windows\.net": .*private section/),
+      expect.stringMatching(/^warning: .*egress\.yaml:85: allowList\[23\]\.domain "\*\.blob\.core\.windows\.net": .*private section/),
     ]);
     for (const level of ['l4', 'l3', 'l2']) {
       expect(baseline.cdktf.has(`stacks/${level}/cdk.tf.json`)).toBe(true);

@@ -82,7 +82,7 @@ cluster:
       `egress.yaml:11: allowList[0].domain "a..com": a domain must not contain an empty label ('..' or a trailing '..')`,
       'egress.yaml:13: allowList[1].ports[1] 99999: must be a whole number from 1 to 65535',
       'egress.yaml:13: allowList[1].ports[0] 53: port 53 is reserved for the DNS of each level and cannot be proxied',
-      'egress.yaml:16: cluster.vmSize "bad size": must be an Azure VM size such as Standard_B4ms',
+      'egress.yaml:16: cluster.vmSize "bad size": must be an Azure VM size such as Standard_D4ds_v5',
     ]);
     // A refused name does not hide the level rules.
     expect(problems(text.replace('name: edge', 'name: Edge!').replace('  vmSize: "bad size"\n', '').replace('172.16.128.0/17', '172.18.0.0/22').replace('127.0.0.0/16', '172.20.0.0/16') + '  networkPlugin: azure\n  nodeCount: 10\n')).toEqual(

@@ -17,7 +17,7 @@ const allowListWarnings = (model: { warnings: readonly ConfigIssue[] }) => model
 describe('config file structure', () => {
   test('the shipped default config loads; its only warnings are the two Azure wildcards directly under a private public suffix', () => {
     const model = loadConfig('infra/egress.yaml');
-    expect(model.warnings.map((w) => `${w.path} ${w.value}`)).toEqual(['allowList[13].domain *.servicebus.windows.net', 'allowList[22].domain *.blob.core.windows.net']);
+    expect(model.warnings.map((w) => `${w.path} ${w.value}`)).toEqual(['allowList[13].domain *.servicebus.windows.net', 'allowList[23].domain *.blob.core.windows.net']);
     expect(model.warnings.every((w) => w.rule.includes('is a public suffix (Public Suffix List, private section)'))).toBe(true);
     expect(model.levels.map((l) => l.name)).toEqual(['l4', 'l3', 'l2']);
   });
