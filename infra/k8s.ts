@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../lib';
 import { resolveConfigPath } from '../lib/model';
 import { synthManifests } from '../lib/synth/manifests';
+import { OutputError } from '../lib/synth/errors';
 import { writeOutputTrees } from '../lib/synth/outputs';
 
 const MANIFESTS = 'manifests';
@@ -20,7 +21,12 @@ try {
   if (cliOutdir && resolve(cliOutdir) !== resolve(MANIFESTS)) trees.push({ root: cliOutdir, files });
   writeOutputTrees(trees);
 } catch (e) {
-  if (!(e instanceof ConfigError)) throw e;
-  process.stderr.write(`${e.message}\n`);
-  process.exitCode = 2;
+  if (e instanceof OutputError) {
+    process.stderr.write(`${e.message}\n${e.written ? '' : 'Nothing was written.\n'}`);
+    process.exitCode = 1;
+  } else {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 2;
+  }
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { runDiagramCommand } from '../diagram/command';
 import { ConfigError, formatIssue, loadConfig } from '..';
 import { resolveConfigPath } from '../model';
-import { ForeignFileError } from '../synth/outputs';
+import { OutputError } from '../synth/errors';
 import { synthAll } from '../synth/synth';
-import { runCheckCommand, runExplainCommand } from '../verify/cli';
+import { CHECK_HELP, EXPLAIN_HELP, runCheckCommand, runExplainCommand } from '../verify/cli';
 
 /** Exit codes: documented in the README. */
 export const EXIT = { ok: 0, failed: 1, invalidConfig: 2, usage: 64 } as const;
@@ -17,7 +19,8 @@ Commands:
   check            Read cdktf.out/ and manifests/ back and prove every level lets out
                    exactly the allow-list (docs/verify.md). --json for a CI report.
   explain <name>   The path of one name hop by hop, or where and why it stops.
-                   --from <level> picks the level (default: the bottom one).
+                   --from <level> picks the level (default: the bottom one),
+                   --port <n> the port.
   diagram          Draw the topology of the config: an SVG (--out, default topology.svg)
                    and its Graphviz DOT source next to it (.dot).
 
@@ -27,15 +30,48 @@ Options:
   --manifests-out <dir>  Manifests output folder (default: manifests)
   --json           check: print the report as JSON
   --from <level>   explain: start at this level
+  --port <n>       explain: only this port
   --out <file.svg> diagram: where to write the SVG (the .dot goes next to it)
-  -h, --help       Show this help
+  -h, --help       Show this help (after a command: that command's help)
+  -V, --version    Print the version
 
 Exit codes: 0 done, 1 failed (check: violations found), 2 invalid config (nothing written), 64 usage error.`;
+
+const SYNTH_HELP = `Usage: layered-egress synth [--config path] [--cdktf-out dir] [--manifests-out dir]
+
+Writes Terraform JSON (cdktf.out/stacks/<level>/cdk.tf.json) and Kubernetes YAML
+(manifests/<level>/) from the config, as one transaction over both folders
+(docs/outputs.md): an interrupted or failed run leaves the previous outputs whole, and
+the next run finishes or undoes it. Replaces only the files it wrote before; never
+follows a symbolic link; one run at a time.
+
+Exit codes: 0 written, 1 failed (the message says whether anything changed),
+2 invalid config (nothing written), 64 usage error.`;
+
+const DIAGRAM_HELP = `Usage: layered-egress diagram [--config path] [--out file.svg]
+
+Draws the topology of the config, top level first: address spaces, Envoy and DNS IPs,
+the ports proxied upward with the number of names on each, strict DNS and peerings.
+Writes the SVG (default topology.svg) and its Graphviz DOT source next to it (.dot).
+
+Exit codes: 0 written, 1 failed, 2 invalid config (nothing written), 64 usage error.`;
+
+const VERB_HELP: Readonly<Record<string, string>> = { synth: SYNTH_HELP, check: CHECK_HELP, explain: EXPLAIN_HELP, diagram: DIAGRAM_HELP };
+
+/** The package version, from the nearest package.json above this file (source and compiled layouts). */
+function version(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return String(JSON.parse(readFileSync(file, 'utf8')).version);
+  }
+  return 'unknown';
+}
 
 interface Args {
   command?: string;
   options: Map<string, string>;
   help: boolean;
+  version: boolean;
   json: boolean;
   positional: string[];
 }
@@ -43,11 +79,12 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { options: new Map(), help: false, json: false, positional: [] };
-  const valued = new Set(['--config', '--cdktf-out', '--manifests-out', '--from', '--out']);
+  const args: Args = { options: new Map(), help: false, version: false, json: false, positional: [] };
+  const valued = new Set(['--config', '--cdktf-out', '--manifests-out', '--from', '--port', '--out']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') args.help = true;
+    else if (arg === '-V' || arg === '--version') args.version = true;
     else if (arg === '--json') args.json = true;
     else if (valued.has(arg)) {
       const value = argv[++i];
@@ -70,6 +107,14 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
     err.write(`layered-egress: ${(e as Error).message}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
+  if (args.version) {
+    out.write(`layered-egress ${version()}\n`);
+    return EXIT.ok;
+  }
+  if (args.help && args.command !== undefined && VERB_HELP[args.command]) {
+    out.write(`${VERB_HELP[args.command]}\n`);
+    return EXIT.ok;
+  }
   if (args.help || args.command === undefined) {
     (args.help ? out : err).write(`${USAGE}\n`);
     return args.help ? EXIT.ok : EXIT.usage;
@@ -81,7 +126,7 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
       err.write(`layered-egress: explain needs a name\n\n${USAGE}\n`);
       return EXIT.usage;
     }
-    return runExplainCommand({ ...options, name: args.positional[0], from: args.options.get('--from') }, out, err);
+    return runExplainCommand({ ...options, name: args.positional[0], from: args.options.get('--from'), port: args.options.get('--port') }, out, err);
   }
   if (args.command === 'diagram') return runDiagramCommand({ config: args.options.get('--config'), out: args.options.get('--out') }, out, err);
   if (args.command !== 'synth') {
@@ -94,6 +139,8 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
     const model = loadConfig(configPath);
     for (const warning of model.warnings) err.write(`warning: ${formatIssue(warning)}\n`);
     const result = synthAll(model, { cdktfOut: args.options.get('--cdktf-out'), manifestsOut: args.options.get('--manifests-out') });
+    for (const folder of result.recovery.rolledForward) err.write(`note: finished the commit of an interrupted earlier synth in ${folder}\n`);
+    for (const folder of result.recovery.rolledBack) err.write(`note: removed the uncommitted staging of an interrupted earlier synth in ${folder}\n`);
     out.write(
       `Synthesized ${model.levels.length} level(s) from ${configPath}: ` +
         `${result.terraformFiles.length} Terraform file(s), ${result.manifestFiles.length} manifest file(s).\n`,
@@ -104,10 +151,12 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
       err.write(`layered-egress: ${e.message}\nNothing was written.\n`);
       return EXIT.invalidConfig;
     }
-    if (e instanceof ForeignFileError) {
-      err.write(`layered-egress: ${e.message}\nNothing was written.\n`);
+    if (e instanceof OutputError) {
+      err.write(`layered-egress: ${e.message}\n${e.written ? '' : 'Nothing was written.\n'}`);
       return EXIT.failed;
     }
+    // A bug, not an expected failure: keep the stack for the report. Every failure once
+    // the outputs may have changed arrives as an OutputError, so this one changed nothing.
     err.write(`layered-egress: synth failed: ${(e as Error).stack ?? String(e)}\nNothing was written.\n`);
     return EXIT.failed;
   }

@@ -1,4 +1,5 @@
-import { RawAllowEntry, DNS_PORT } from './config';
+import { parse as parseHostname } from 'tldts';
+import { RawAllowEntry, DNS_PORT, MAX_DISTINCT_PORTS } from './config';
 import { normaliseQueryName, parseDomain } from './domain';
 import { IssueCollector } from './issues';
 
@@ -35,25 +36,46 @@ const SPECIAL_USE = ['example.com', 'example.net', 'example.org', 'test', 'inval
  * sorted by pattern, so the input order never changes the output.
  */
 export function buildAllowEntries(
-  raw: readonly RawAllowEntry[],
+  raw: ReadonlyArray<RawAllowEntry | undefined>,
   location: string,
   errors: IssueCollector,
   warnings: IssueCollector,
+  listKey = 'allowList',
 ): AllowEntry[] {
   const byPattern = new Map<string, { kind: 'exact' | 'wildcard'; domain: string; ports: Set<number>; purposes: Set<string>; sources: number[]; tlsInspection: boolean }>();
 
+  const firstUse = new Map<number, number>();
   raw.forEach((entry, index) => {
+    // An entry the schema refused (reported there) is skipped; the others are still checked.
+    if (entry === undefined) return;
     const parsed = parseDomain(entry.domain, location);
     let ok = true;
     if (!parsed.ok) {
-      errors.add(['allowList', index, 'domain'], parsed.rule, entry.domain);
+      errors.add([listKey, index, 'domain'], parsed.rule, entry.domain);
       ok = false;
+    }
+    if (parsed.ok && parsed.value.kind === 'wildcard') {
+      const suffix = publicSuffixWildcard(parsed.value.suffix);
+      if (suffix?.icann) {
+        errors.add([listKey, index, 'domain'], suffix.rule, entry.domain);
+        ok = false;
+      } else if (suffix) warnings.add([listKey, index, 'domain'], suffix.rule, entry.domain);
     }
     const ports = entry.ports ?? [DEFAULT_PORT];
     ports.forEach((port, p) => {
       if (port === DNS_PORT) {
-        errors.add(['allowList', index, 'ports', p], 'port 53 is reserved for the DNS of each level and cannot be proxied', port);
+        errors.add([listKey, index, 'ports', p], 'port 53 is reserved for the DNS of each level and cannot be proxied', port);
         ok = false;
+      } else if (!firstUse.has(port)) {
+        firstUse.set(port, index);
+        if (firstUse.size === MAX_DISTINCT_PORTS + 1) {
+          errors.add(
+            [listKey, index, 'ports', p],
+            `the allow-list uses more than ${MAX_DISTINCT_PORTS} distinct ports: each is an Envoy listener, a Service port and a container port on every level; group services on fewer ports`,
+            port,
+          );
+          ok = false;
+        }
       }
     });
     if (!ok || !parsed.ok) return;
@@ -62,7 +84,7 @@ export function buildAllowEntries(
     const domain = parsed.value.kind === 'exact' ? parsed.value.name : parsed.value.suffix;
     const reserved = specialUseSuffix(domain);
     if (reserved) {
-      warnings.add(['allowList', index, 'domain'], `'${reserved}' is reserved for documentation or local use (RFC 2606/6761): a test entry left in the list?`, entry.domain);
+      warnings.add([listKey, index, 'domain'], `'${reserved}' is reserved for documentation or local use (RFC 2606/6761): a test entry left in the list?`, entry.domain);
     }
     const tlsInspection = entry.tlsInspection ?? false;
     const existing = byPattern.get(pattern);
@@ -76,7 +98,7 @@ export function buildAllowEntries(
     }
     if (existing) {
       warnings.add(
-        ['allowList', index, 'domain'],
+        [listKey, index, 'domain'],
         `duplicates allowList[${existing.sources[0]}] ('${pattern}') after normalisation; merged, ports unioned`,
         entry.domain,
       );
@@ -107,7 +129,7 @@ export function buildAllowEntries(
       tlsInspection: e.tlsInspection,
     }));
 
-  reportCoveredExactNames(entries, warnings);
+  reportCoveredExactNames(entries, warnings, listKey);
   return entries;
 }
 
@@ -115,7 +137,7 @@ export function buildAllowEntries(
  * Reports exact names that a wildcard also matches. Walks each name's parent suffixes
  * (a handful of map look-ups per name) instead of comparing all pairs.
  */
-function reportCoveredExactNames(entries: readonly AllowEntry[], warnings: IssueCollector): void {
+function reportCoveredExactNames(entries: readonly AllowEntry[], warnings: IssueCollector, listKey: string): void {
   const wildcards = new Map(entries.filter((e) => e.kind === 'wildcard').map((e) => [e.domain, e]));
   if (wildcards.size === 0) return;
   for (const entry of entries) {
@@ -123,7 +145,7 @@ function reportCoveredExactNames(entries: readonly AllowEntry[], warnings: Issue
     const cover = coveringWildcard(entry.domain, wildcards);
     if (cover) {
       warnings.add(
-        ['allowList', entry.sources[0], 'domain'],
+        [listKey, entry.sources[0], 'domain'],
         `is also matched by '${cover.pattern}' (allowList[${cover.sources[0]}]); kept as its own entry (it may carry other ports)`,
         entry.domain,
       );
@@ -138,6 +160,25 @@ export function coveringWildcard<T>(name: string, wildcardsBySuffix: ReadonlyMap
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * Whether `*.suffix` sits directly under a public suffix of the Public Suffix List (the
+ * copy bundled in `tldts`): then every name anyone registers there matches. Under an
+ * ICANN suffix (`*.co.uk`) that is any registrant: refused. Under a suffix from the
+ * list's private section (`*.azurewebsites.net`, `*.blob.core.windows.net`) it is every
+ * customer of that one platform: a documented pattern for some cloud endpoints, so a
+ * warning that names the exfiltration risk.
+ */
+export function publicSuffixWildcard(suffix: string): { icann: boolean; rule: string } | undefined {
+  const parsed = parseHostname(suffix, { allowPrivateDomains: true, extractHostname: false, validateHostname: false });
+  if (parsed.publicSuffix !== suffix) return undefined;
+  return parsed.isIcann
+    ? { icann: true, rule: `'${suffix}' is a public suffix (Public Suffix List, ICANN section): '*.${suffix}' would allow every domain anyone registers under it; list the registered domains instead ('*.contoso.${suffix}')` }
+    : {
+        icann: false,
+        rule: `'${suffix}' is a public suffix (Public Suffix List, private section): '*.${suffix}' allows every customer's name on that platform, including an attacker's (a way out for data); prefer the exact names of your own resources`,
+      };
 }
 
 function specialUseSuffix(domain: string): string | undefined {

@@ -15,6 +15,14 @@ export const LOCATION_PATTERN = /^[a-z][a-z0-9]{1,39}$/;
 export const LEVEL_NAME_PATTERN = /^[a-z](?:[a-z0-9-]{0,14}[a-z0-9])?$/;
 /** Port reserved for the DNS service of each level: never an allow-list port. */
 export const DNS_PORT = 53;
+/** Most levels: ISA-95 has five; each level is a peered VNET, an AKS cluster and a proxy hop. */
+export const MAX_LEVELS = 16;
+/** Most allow-list entries: past about 11,600 the generated ConfigMaps exceed Kubernetes' 1 MiB anyway (README, Performance). */
+export const MAX_ALLOW_ENTRIES = 20_000;
+/** Most ports one entry may list. */
+export const MAX_PORTS_PER_ENTRY = 16;
+/** Most distinct ports over the whole list: each is an Envoy listener, a Service port and a container port on every level. */
+export const MAX_DISTINCT_PORTS = 64;
 
 const cidrField: Field<string> = refine(string(), (v) => {
   const parsed = parseCidr(v);
@@ -33,10 +41,15 @@ const portField = integer(1, 65535, 'must be a whole number from 1 to 65535');
 
 export const allowEntrySchema = object({
   domain: required(string(), "the host name to allow, for example 'mcr.microsoft.com' or '*.blob.core.windows.net'"),
-  ports: optional(list(portField, 1, 'port')),
+  ports: optional(list(portField, 1, 'port', MAX_PORTS_PER_ENTRY, 'each port is an Envoy listener on every level; list the ports the service really uses')),
   purpose: optional(string(/^[^\u0000-\u001f\u007f]{1,200}$/, 'must be 1-200 characters without control characters')),
   tlsInspection: optional(boolean()),
 });
+
+/** The config's `name`. */
+export const nameField = string(NAME_PATTERN, "must be 2-24 characters of a-z, 0-9 and '-', starting with a letter (it prefixes Azure resource names)");
+/** The config's `location`. */
+export const locationField = string(LOCATION_PATTERN, "must be an Azure region name such as 'westeurope' (lowercase letters and digits)");
 
 export const levelSchema = object({
   name: required(string(LEVEL_NAME_PATTERN, "must be 1-16 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'")),
@@ -139,10 +152,13 @@ export const hubSchema = object({
 
 /** The whole config file. */
 export const configSchema = object({
-  name: required(string(NAME_PATTERN, "must be 2-24 characters of a-z, 0-9 and '-', starting with a letter (it prefixes Azure resource names)")),
-  location: required(string(LOCATION_PATTERN, "must be an Azure region name such as 'westeurope' (lowercase letters and digits)")),
-  levels: required(list(levelSchema, 1, 'level'), 'list the network levels, top (internet-facing) first'),
-  allowList: required(list(allowEntrySchema, 1, 'entry'), 'list the domains the levels may reach'),
+  name: required(nameField),
+  location: required(locationField),
+  levels: required(list(levelSchema, 1, 'level', MAX_LEVELS, 'each level is a peered VNET, an AKS cluster and one more proxy hop'), 'list the network levels, top (internet-facing) first'),
+  allowList: required(
+    list(allowEntrySchema, 1, 'entry', MAX_ALLOW_ENTRIES, 'far past the size whose generated ConfigMaps fit in 1 MiB'),
+    'list the domains the levels may reach',
+  ),
   terraform: optional(object({ backend: optional(backendSchema) })),
   cluster: optional(clusterSchema),
   workloads: optional(workloadsSchema),
@@ -154,6 +170,7 @@ type FieldValue<F> = F extends Field<infer T> ? T : never;
 /** The config file as parsed, before defaults and semantic checks. */
 export type RawConfig = FieldValue<typeof configSchema>;
 export type RawAllowEntry = FieldValue<typeof allowEntrySchema>;
+export type RawLevel = FieldValue<typeof levelSchema>;
 export type RawCluster = FieldValue<typeof clusterSchema>;
 export type RawWorkloads = FieldValue<typeof workloadsSchema>;
 export type RawFirewall = FieldValue<typeof firewallSchema>;

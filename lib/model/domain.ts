@@ -1,4 +1,5 @@
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
+import { ens_normalize } from '@adraffy/ens-normalize';
 
 /**
  * A validated, normalised allow-list pattern. The only two shapes that survive
@@ -29,8 +30,6 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 /** Characters allowed in an ASCII domain pattern before labels are checked. */
 const ASCII_ALLOWED = /^[A-Za-z0-9.*-]$/;
-/** Scripts that are routinely confused with each other inside one label (homographs). */
-const CONFUSABLE_SCRIPTS = ['Latin', 'Cyrillic', 'Greek'].map((s) => ({ name: s, re: new RegExp(`\\p{Script=${s}}`, 'u') }));
 
 const fail = (rule: string): DomainParseResult => ({ ok: false, rule });
 
@@ -90,7 +89,14 @@ export function parseDomain(raw: string, location: string): DomainParseResult {
     if (label.length > MAX_LABEL_LENGTH) return fail(`a label must be at most ${MAX_LABEL_LENGTH} characters ('${label.slice(0, 20)}...' has ${label.length})`);
     if (label.startsWith('-') || label.endsWith('-')) return fail(`a label must not start or end with '-' ('${label}')`);
     if (!LABEL.test(label)) return fail(`a label may only contain a-z, 0-9 and '-' ('${label}')`);
-    if (label.startsWith('xn--') && domainToASCII(label) !== label) return fail(`'${label}' is not valid punycode`);
+    if (label.startsWith('xn--')) {
+      // Punycode as written gets the same look-alike checks as the Unicode it stands for.
+      const unicode = domainToUnicode(label);
+      if (domainToASCII(label) !== label || unicode === '' || unicode === label) return fail(`'${label}' is not valid punycode`);
+      const again = toPunycode(unicode);
+      if (!again.ok) return fail(`${again.rule} (decoded from '${label}')`);
+      if (again.value !== label) return fail(`'${label}' is not the canonical punycode of '${unicode}' (that is '${again.value}')`);
+    }
   }
 
   const base = ascii.join('.');
@@ -110,22 +116,45 @@ export function parseDomain(raw: string, location: string): DomainParseResult {
 }
 
 /**
- * Converts one internationalised label to punycode, refusing labels that only look
- * like something else: characters that fold to ASCII (fullwidth `ｅ`, soft hyphens),
- * invisible or punctuation characters, and Latin/Cyrillic/Greek mixed in one label.
+ * Converts one internationalised label to punycode, refusing labels that only look like
+ * something else:
+ *
+ * - characters other than letters, marks and digits (punctuation, symbols, invisible
+ *   characters such as zero-width joiners and soft hyphens);
+ * - labels Unicode's security data flags (UTS #39 confusables and mixed-script rules,
+ *   applied by `@adraffy/ens-normalize`, whose tables are generated from Unicode's own
+ *   confusables.txt, Scripts and Script_Extensions): letters of several scripts in one
+ *   label (`pаypal` with a Cyrillic `а`), a whole label in one script that reads as
+ *   Latin (`раура` in Cyrillic, `ᎪᏴᏟ` in Cherokee, `օ` in Armenian), and single
+ *   characters listed as confusable with a Latin letter (`ɑ`, `ı`). A whole label that
+ *   reads only as another non-Latin script (`рф`, which is also Greek-looking) mimics
+ *   no ASCII name and is accepted;
+ * - compatibility forms that fold to other characters (fullwidth `ｅ`, ligature `ﬁ`,
+ *   roman numeral `ⅰ`), and labels whose ASCII form is plain ASCII.
  */
 function toPunycode(label: string): { ok: true; value: string } | { ok: false; rule: string } {
   const nfc = label.normalize('NFC');
   if (!/^[\p{L}\p{M}\p{N}-]+$/u.test(nfc)) {
     return { ok: false, rule: `label '${label}' contains a character that is neither a letter nor a digit (punctuation, symbol or invisible character)` };
   }
-  const scripts = CONFUSABLE_SCRIPTS.filter((s) => s.re.test(nfc)).map((s) => s.name);
-  if (scripts.length > 1) {
-    return { ok: false, rule: `label '${label}' mixes ${scripts.join(' and ')} letters: a look-alike (homograph) of another name` };
-  }
   const converted = domainToASCII(nfc);
   if (!converted.startsWith('xn--') || converted.includes('.')) {
     return { ok: false, rule: `label '${label}' is a look-alike of the ASCII name '${converted || '?'}': write the ASCII name` };
+  }
+  const lower = nfc.toLowerCase();
+  let normalised: string;
+  try {
+    normalised = ens_normalize(lower);
+  } catch (e) {
+    // The library marks the offending character with bidi marks for display: drop them.
+    const reason = (e as Error).message.replace(/[\u200e\u200f]/g, '');
+    // A whole label that reads as another non-Latin script ('рф' as Greek) mimics no ASCII name: allowed.
+    const wholeScript = /^whole-script confusable: (.+)\/(.+)$/.exec(reason);
+    if (wholeScript && !wholeScript.slice(1).includes('Latin')) return { ok: true, value: converted };
+    return { ok: false, rule: `label '${label}' is a look-alike (homograph) by Unicode's confusable and mixed-script data (UTS #39): ${reason}` };
+  }
+  if (normalised !== lower) {
+    return { ok: false, rule: `label '${label}' contains a compatibility form of '${normalised}' (a look-alike): write '${normalised}'` };
   }
   return { ok: true, value: converted };
 }

@@ -93,13 +93,18 @@ export function planHubFirewall(hubSpace: Cidr): FirewallAddressPlan {
   return planFirewallAddresses(hubSpace);
 }
 
-/** The firewall model; undefined without a `firewall:` section. The caller has validated `raw` and `hub`. */
+/**
+ * The firewall model; undefined without a `firewall:` section, and for placement `hub`
+ * without a hub that holds a /26 (the checks report that).
+ */
 export function buildFirewallModel(raw: RawFirewall | undefined, hub: RawHub | undefined, topSpace: string): FirewallModel | undefined {
   if (!raw) return undefined;
   const options = firewallOptions(raw);
   const cidr = (text: string) => (parseCidr(text) as { ok: true; value: Cidr }).value;
   if (options.placement === 'hub') {
-    const space = cidr((hub as RawHub).addressSpace);
+    if (!hub) return undefined;
+    const space = cidr(hub.addressSpace);
+    if (space.prefix > FIREWALL_SUBNET_PREFIX) return undefined;
     return { ...options, addresses: planHubFirewall(space), hub: { addressSpace: formatCidr(space) } };
   }
   return { ...options, addresses: planTopFirewall(cidr(topSpace)) };

@@ -9,3 +9,5 @@ export * from './issues';
 export * from './load';
 export * from './options';
 export * from './firewall';
+export * from './network-rules';
+export { MAX_ALIASES, MAX_CONFIG_BYTES, MAX_NESTING } from './yaml-source';

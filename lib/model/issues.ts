@@ -8,6 +8,8 @@ export interface ConfigIssue {
   readonly file: string;
   /** 1-based line in the file, when the YAML parser could locate the value. */
   readonly line?: number;
+  /** 1-based column, for problems of the YAML text itself. */
+  readonly column?: number;
   /** Path inside the document, for example `allowList[12].domain`; empty for the whole file. */
   readonly path: string;
   /** The offending value, as written in the file. */
@@ -16,18 +18,25 @@ export interface ConfigIssue {
   readonly rule: string;
 }
 
-/** Renders an issue as one line: `file:line: path: "value": rule`. */
+/** Renders an issue as one line: `file:line: path: "value": rule` (`file:line:column:` for YAML syntax). */
 export function formatIssue(issue: ConfigIssue): string {
-  const where = issue.line !== undefined ? `${issue.file}:${issue.line}` : issue.file;
+  const where = issue.line === undefined ? issue.file : issue.column === undefined ? `${issue.file}:${issue.line}` : `${issue.file}:${issue.line}:${issue.column}`;
   const subject = [issue.path, issue.value !== undefined ? quoteValue(issue.value) : ''].filter(Boolean).join(' ');
   return subject ? `${where}: ${subject}: ${issue.rule}` : `${where}: ${issue.rule}`;
 }
 
-/** JSON-quotes a value so control characters (a newline in a domain) stay visible. */
+/**
+ * JSON-quotes a value so control characters (a newline in a domain) stay visible; also
+ * escapes what JSON leaves raw but terminals and logs treat as a line break or hide
+ * (U+0085, U+2028, U+2029, zero-width and bidi marks, the BOM).
+ */
 export function quoteValue(value: unknown): string {
   const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text;
+  return text === undefined ? String(value) : escapeInvisible(text);
 }
+
+const INVISIBLE = /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/g;
+const escapeInvisible = (text: string) => text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** Thrown when a config file breaks one or more rules; carries every problem at once. */
 export class ConfigError extends Error {
@@ -62,7 +71,9 @@ export class IssueCollector {
   }
 }
 
-/** `['allowList', 12, 'domain']` -> `allowList[12].domain`. */
+/** `['allowList', 12, 'domain']` -> `allowList[12].domain`; a key that is not a plain word is quoted (`["a\\nb"]`). */
 export function formatPath(path: readonly (string | number)[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : !/^[A-Za-z_$<][\w$<-]*$/.test(p) ? `[${quoteValue(p)}]` : i === 0 ? p : `.${p}`))
+    .join('');
 }

@@ -1,15 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { AllowEntry, AllowIndex, buildAllowEntries } from './allow-entries';
 import { LevelAddressPlan, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, planLevelAddresses } from './address-plan';
-import { configSchema, RawConfig } from './config';
+import { allowEntrySchema, clusterSchema, configSchema, firewallSchema, hubSchema, levelSchema, locationField, nameField, MAX_PORTS_PER_ENTRY, RawAllowEntry, RawLevel, workloadsSchema } from './config';
 import { Cidr, cidrContains, cidrsOverlap, findOverlaps, formatCidr, parseCidr, parseIpv4 } from './ipv4';
 import { ConfigError, ConfigIssue, IssueCollector } from './issues';
+import { networkProblems } from './network-rules';
 import { clusterOptions, ClusterOptions, TerraformOptions, workloadOptions, WorkloadOptions } from './options';
 import { deploymentProblems } from './deployment-rules';
 import { buildFirewallModel, FirewallModel, withFirewall } from './firewall';
 import { firewallProblems } from './firewall-rules';
+import { forwardZoneClashes } from './forward-zones';
 import { registryEndpoints, registryOf } from './registries';
+import { Field } from './schema';
+import { MAX_CONFIG_BYTES, readYaml } from './yaml-source';
 
 /** One network level, with its place in the chain and its planned addresses. */
 export interface LevelModel {
@@ -46,8 +49,6 @@ export interface EgressModel {
   readonly warnings: readonly ConfigIssue[];
 }
 
-const ALIAS_HINT = " (a value starting with '*' must be quoted: \"*.b.com\")";
-
 /** Default config location, relative to the project root. */
 export const DEFAULT_CONFIG_PATH = 'infra/egress.yaml';
 
@@ -64,67 +65,124 @@ export function resolveConfigPath(explicit?: string, env: NodeJS.ProcessEnv = pr
  * @throws ConfigError listing every problem (file, path, value, rule) when the file is invalid
  */
 export function loadConfig(file: string): EgressModel {
-  let text: string;
+  return parseConfig(readConfigText(file), file);
+}
+
+/** Reads the file as UTF-8, refusing anything but a regular file of at most MAX_CONFIG_BYTES (`/dev/zero` never ends). */
+function readConfigText(file: string): string {
+  const refuse = (rule: string): never => {
+    throw new ConfigError([{ file, path: '', rule }]);
+  };
+  let fd: number;
   try {
-    text = readFileSync(file, 'utf8');
+    // Non-blocking: opening a named pipe must not hang waiting for a writer.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    throw new ConfigError([{ file, path: '', rule: `cannot read the config file (${(e as NodeJS.ErrnoException).code ?? String(e)})` }]);
+    return refuse(`cannot read the config file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  return parseConfig(text, file);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return refuse('the config path is not a regular file (a folder, device or pipe)');
+    if (stats.size > MAX_CONFIG_BYTES) return refuse(`the config file has ${stats.size} bytes; at most ${MAX_CONFIG_BYTES} (${MAX_CONFIG_BYTES / 1024 / 1024} MiB) are accepted`);
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
+    if (length > MAX_CONFIG_BYTES) return refuse(`the config file is larger than ${MAX_CONFIG_BYTES} bytes (${MAX_CONFIG_BYTES / 1024 / 1024} MiB)`);
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, length));
+    } catch {
+      return refuse('the config file is not valid UTF-8 text');
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
- * Validates and normalises config text; `file` names it in messages.
+ * The checkable part of an allow-list entry the schema refused (reported there): its
+ * domain and its valid ports, so the domain and port rules still report their problems.
+ */
+function salvageEntry(value: unknown): RawAllowEntry | undefined {
+  const whole = allowEntrySchema(value, [], new IssueCollector(''));
+  if (whole) return whole;
+  if (!isRecord(value) || typeof own(value, 'domain') !== 'string') return undefined;
+  const ports = own(value, 'ports');
+  // A port list refused as a whole (too long) is not checked further: its problem is reported.
+  const usable = Array.isArray(ports) && ports.length <= MAX_PORTS_PER_ENTRY;
+  const valid = usable ? (ports as unknown[]).filter((p): p is number => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535) : [];
+  const tlsInspection = own(value, 'tlsInspection');
+  return { domain: own(value, 'domain') as string, ports: valid.length > 0 ? valid : undefined, purpose: undefined, tlsInspection: typeof tlsInspection === 'boolean' ? tlsInspection : undefined };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const own = (o: Record<string, unknown>, key: string): unknown => (Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined);
+
+/**
+ * Validates and normalises config text; `file` names it in messages. Every stage runs
+ * on whatever the earlier stages found valid, so a single run reports every problem of
+ * the file (YAML, schema, domains, ports, overlaps, reserved ranges, network rules), each
+ * with its line.
  * @throws ConfigError listing every problem when the text is invalid
  */
 export function parseConfig(text: string, file: string): EgressModel {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: true, lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => ({
-        file,
-        line: e.linePos?.[0].line,
-        path: '',
-        rule: `not valid YAML: ${e.message.split('\n')[0]}${/alias/i.test(e.message) ? ALIAS_HINT : ''}`,
-      })),
-    );
-  }
-  const locate = (path: readonly (string | number)[]): number | undefined => {
-    // The line of the key (or list item) itself; a missing key points at its parent.
-    for (let n = path.length; n > 0; n--) {
-      const parent = doc.getIn(path.slice(0, n - 1), true);
-      const last = path[n - 1];
-      const node = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === last)?.key : isSeq(parent) ? parent.get(last as number, true) : undefined;
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
+  const { data, locate } = readYaml(text, file);
   const errors = new IssueCollector(file, locate);
   const warnings = new IssueCollector(file, locate);
 
-  let data: unknown;
-  try {
-    data = doc.toJS();
-  } catch (e) {
-    let line: number | undefined;
-    visit(doc, { Alias: (_, node) => { if (line === undefined && node.range) line = lineCounter.linePos(node.range[0]).line; } });
-    throw new ConfigError([{ file, line, path: '', rule: `not valid YAML: ${(e as Error).message}${ALIAS_HINT}` }]);
-  }
   const raw = configSchema(data, [], errors);
-  if (!raw) throw new ConfigError(errors.issues);
+  // Salvage the parts that are valid on their own, so later stages still check them.
+  const root = isRecord(data) ? data : Object.create(null);
+  const scratch = () => new IssueCollector(file);
+  const valid = <T>(field: Field<T>, value: unknown): T | undefined => (value === undefined || value === null ? undefined : field(value, [], scratch()));
+  const items = <T>(field: Field<T>, value: unknown): Array<T | undefined> => (Array.isArray(value) ? value.map((v) => field(v, [], scratch())) : []);
 
-  const levels = planLevels(raw, errors);
-  const allowEntries = buildAllowEntries(raw.allowList, raw.location, errors, warnings);
-  const cluster = clusterOptions(raw.cluster);
-  checkClusterRanges(cluster, levels, errors);
-  if (!errors.empty) throw new ConfigError(errors.issues);
+  const name = raw?.name ?? valid(nameField, own(root, 'name'));
+  const location = raw?.location ?? valid(locationField, own(root, 'location'));
+  const rawLevels = raw?.levels ?? items(levelSchema, own(root, 'levels'));
+  const rawEntries = raw?.allowList ?? (Array.isArray(own(root, 'allowList')) ? (own(root, 'allowList') as unknown[]).map(salvageEntry) : []);
+  const clusterGiven = own(root, 'cluster');
+  const rawCluster = raw ? raw.cluster : valid(clusterSchema, clusterGiven);
+  const clusterValid = raw !== undefined || clusterGiven === undefined || clusterGiven === null || rawCluster !== undefined;
 
-  const workloads = workloadOptions(raw.workloads);
-  for (const p of deploymentProblems(cluster, workloads, levels.length)) errors.add(p.path, p.rule, p.value);
-  for (const p of firewallProblems(raw, levels, allowEntries, cluster)) errors.add(p.path, p.rule, p.value);
-  if (!errors.empty) throw new ConfigError(errors.issues);
-  const firewall = buildFirewallModel(raw.firewall, raw.hub, levels[0].addresses.addressSpace);
+  const levels = planLevels(rawLevels, errors);
+  // With an invalid location, '{region}' is filled with a stand-in so the rest of each domain is still checked.
+  const allowEntries = buildAllowEntries(rawEntries, location ?? 'region', errors, warnings);
+  const levelsComplete = levels.length > 0 && levels.length === rawLevels.length;
+  const cluster = clusterOptions(clusterValid ? rawCluster : undefined);
+  const rawFirewall = raw ? raw.firewall : valid(firewallSchema, own(root, 'firewall'));
+  const rawHub = raw ? raw.hub : valid(hubSchema, own(root, 'hub'));
+  // Planned once the levels are known (a hub too small or missing is reported below).
+  const firewall: FirewallModel | undefined = levelsComplete ? buildFirewallModel(rawFirewall, rawHub, levels[0].addresses.addressSpace) : undefined;
+  if (clusterValid) {
+    checkClusterRanges(cluster, levels, errors);
+    // The level rules need every level; the cluster's own rules do not. With a refused name or
+    // location (reported already) stand-ins keep the other rules running, and the Azure-name
+    // rules, which would only judge the stand-in, are left out.
+    const ports = [...new Set(allowEntries.flatMap((e) => e.ports))].sort((a, b) => a - b);
+    const standIn = name === undefined || location === undefined;
+    const scope = { name: name ?? 'name', location: location ?? 'westeurope', levels: levelsComplete ? levels : [], cluster, firewall };
+    for (const problem of networkProblems(scope, ports)) {
+      if (standIn && problem.path[0] === 'levels' && problem.path[2] === 'name') continue;
+      errors.add(problem.path, problem.rule, problem.value);
+    }
+  }
+  // The deployment rules (VM size, versions, Envoy sizing) run on whatever workloads block is
+  // valid on its own, so their problems are reported with everything else.
+  const workloadsGiven = own(root, 'workloads');
+  const rawWorkloads = raw ? raw.workloads : valid(workloadsSchema, workloadsGiven);
+  const workloadsValid = raw !== undefined || workloadsGiven === undefined || workloadsGiven === null || rawWorkloads !== undefined;
+  const workloads = workloadOptions(workloadsValid ? rawWorkloads : undefined);
+  if (clusterValid && workloadsValid) {
+    for (const p of deploymentProblems(cluster, workloads, rawLevels.length)) errors.add(p.path, p.rule, p.value);
+  }
+  if (clusterValid && workloadsValid) {
+    const given = { firewall: rawFirewall, hub: rawHub, cluster: rawCluster, workloads: rawWorkloads };
+    for (const p of firewallProblems(given, levelsComplete ? levels : [], allowEntries, cluster)) errors.add(p.path, p.rule, p.value);
+  }
+  for (const clash of forwardZoneClashes(rawWorkloads?.dnsmasq?.forwardZones ?? [], allowEntries)) {
+    errors.add(['workloads', 'dnsmasq', 'forwardZones', clash.index], clash.rule, clash.zone);
+  }
+  if (!raw || !errors.empty) throw new ConfigError(byLine(errors.issues));
   warnUnpullableImages(levels, allowEntries, workloads, raw.location, warnings);
 
   return withFirewall(
@@ -137,10 +195,15 @@ export function parseConfig(text: string, file: string): EgressModel {
       cluster,
       workloads,
       terraform: { backend: raw.terraform?.backend },
-      warnings: warnings.issues,
+      warnings: byLine(warnings.issues),
     },
     firewall,
   );
+}
+
+/** Issues in file order (stable; issues without a line last). */
+function byLine(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
 }
 
 /** Blocks Azure refuses in a VNET address space, or that would collide with Azure's own services. */
@@ -152,10 +215,11 @@ const RESERVED_RANGES: ReadonlyArray<{ cidr: Cidr; why: string }> = [
   ['224.0.0.0/3', 'multicast and reserved'],
 ].map(([c, why]) => ({ cidr: (parseCidr(c) as { ok: true; value: Cidr }).value, why }));
 
-function planLevels(raw: RawConfig, errors: IssueCollector): LevelModel[] {
+function planLevels(rawLevels: ReadonlyArray<RawLevel | undefined>, errors: IssueCollector): LevelModel[] {
   const seen = new Map<string, number>();
   const spaces: Array<{ cidr: Cidr; index: number }> = [];
-  raw.levels.forEach((level, index) => {
+  rawLevels.forEach((level, index) => {
+    if (level === undefined) return;
     const first = seen.get(level.name);
     if (first !== undefined) errors.add(['levels', index, 'name'], `level names must be unique (levels[${first}] has it too)`, level.name);
     else seen.set(level.name, index);
@@ -180,17 +244,19 @@ function planLevels(raw: RawConfig, errors: IssueCollector): LevelModel[] {
     const [first, second] = a.index < b.index ? [a, b] : [b, a];
     errors.add(
       ['levels', second.index, 'addressSpace'],
-      `overlaps levels[${first.index}] (${raw.levels[first.index].name}, ${raw.levels[first.index].addressSpace}): peered VNETs need distinct address spaces`,
-      raw.levels[second.index].addressSpace,
+      `overlaps levels[${first.index}] (${rawLevels[first.index]!.name}, ${rawLevels[first.index]!.addressSpace}): peered VNETs need distinct address spaces`,
+      rawLevels[second.index]!.addressSpace,
     );
   }
-  if (!errors.empty) return [];
+  // Overlaps and duplicate names are reported, but each level can still be planned and checked further.
+  if (spaces.length !== rawLevels.length) return [];
 
-  return raw.levels.map((level, index) => ({
+  const all = rawLevels as readonly RawLevel[];
+  return all.map((level, index) => ({
     name: level.name,
     index,
-    parent: index > 0 ? raw.levels[index - 1].name : undefined,
-    child: index < raw.levels.length - 1 ? raw.levels[index + 1].name : undefined,
+    parent: index > 0 ? all[index - 1].name : undefined,
+    child: index < all.length - 1 ? all[index + 1].name : undefined,
     addresses: planLevelAddresses((parseCidr(level.addressSpace) as { ok: true; value: Cidr }).value),
   }));
 }

@@ -37,9 +37,11 @@ export function object<S extends Shape>(shape: S): Field<FromShape<S>> {
     }
     const input = value as Record<string, unknown>;
     const known = Object.keys(shape);
+    // Own properties only: 'constructor', 'toString' or '__proto__' are unknown keys like any other.
+    const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
     let ok = true;
     for (const key of Object.keys(input)) {
-      if (!(key in shape)) {
+      if (!has(shape, key)) {
         const guess = closest(key, known);
         issues.add([...path, key], `unknown key${guess ? `: did you mean '${guess}'?` : ''} (allowed: ${known.join(', ')})`);
         ok = false;
@@ -48,14 +50,15 @@ export function object<S extends Shape>(shape: S): Field<FromShape<S>> {
     const out: Record<string, unknown> = {};
     for (const key of known) {
       const spec = shape[key];
-      if (input[key] === undefined || input[key] === null) {
+      const given = has(input, key) ? input[key] : undefined;
+      if (given === undefined || given === null) {
         if (!spec.optional) {
           issues.add([...path, key], `is required${spec.hint ? `: ${spec.hint}` : ''}`);
           ok = false;
         }
         continue;
       }
-      const parsed = spec.field(input[key], [...path, key], issues);
+      const parsed = spec.field(given, [...path, key], issues);
       if (parsed === undefined) ok = false;
       else out[key] = parsed;
     }
@@ -68,15 +71,19 @@ export function object<S extends Shape>(shape: S): Field<FromShape<S>> {
   }));
 }
 
-/** A list; `minItems` defaults to 0. */
-export function list<T>(item: Field<T>, minItems = 0, whatFor = 'entry'): Field<T[]> {
+/** A list of `minItems` to `maxItems` items. */
+export function list<T>(item: Field<T>, minItems = 0, whatFor = 'entry', maxItems = Number.MAX_SAFE_INTEGER, whyMax = ''): Field<T[]> {
   return describedAs<Field<T[]>>((value, path, issues) => {
     if (!Array.isArray(value)) {
       issues.add(path, 'must be a list', value);
       return undefined;
     }
     if (value.length < minItems) {
-      issues.add(path, `must have at least ${minItems} ${whatFor}${minItems === 1 ? '' : 's'}`);
+      issues.add(path, `must have at least ${minItems} ${minItems === 1 ? whatFor : plural(whatFor)}`);
+      return undefined;
+    }
+    if (value.length > maxItems) {
+      issues.add(path, `has ${value.length} ${plural(whatFor)}; at most ${maxItems} are accepted${whyMax ? `: ${whyMax}` : ''}`);
       return undefined;
     }
     const out: T[] = [];
@@ -87,8 +94,15 @@ export function list<T>(item: Field<T>, minItems = 0, whatFor = 'entry'): Field<
       else out.push(parsed);
     });
     return ok ? out : undefined;
-  }, () => ({ type: 'array', items: jsonSchemaOf(item as Field<unknown>), ...(minItems > 0 ? { minItems } : {}) }));
+  }, () => ({
+    type: 'array',
+    items: jsonSchemaOf(item as Field<unknown>),
+    ...(minItems > 0 ? { minItems } : {}),
+    ...(maxItems < Number.MAX_SAFE_INTEGER ? { maxItems } : {}),
+  }));
 }
+
+const plural = (word: string) => (word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`);
 
 /** A string, optionally matching `pattern` (with `rule` as the message when it does not). */
 export function string(pattern?: RegExp, rule?: string): Field<string> {

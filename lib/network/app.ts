@@ -1,18 +1,16 @@
 import { App } from 'cdktf';
 import { AllowList, EgressModel } from '../model';
 import { LevelStack } from './level-stack';
-import { validateNetwork } from './validate';
 
 /**
- * Populates a cdktf app from the model: the one AllowList, the synth-time network checks
- * (throwing `ConfigError` before any stack exists), then one stack per level, top first,
- * each depending on its parent's stack (cdktf deploys them top-down; deploying one
- * level alone needs `--ignore-missing-stack-dependencies`).
+ * Populates a cdktf app from the model (whose network rules `parseConfig` has already
+ * checked): the one AllowList, then one stack per level, top first, each depending on
+ * its parent's stack (cdktf deploys them top-down; deploying one level alone needs
+ * `--ignore-missing-stack-dependencies`).
  * Used by `infra/main.ts` (`npx cdktf synth`) and by the CLI.
  */
 export function buildTerraformApp(app: App, model: EgressModel): LevelStack[] {
-  const allowList = new AllowList(app, 'AllowList', { entries: model.allowEntries });
-  validateNetwork(model, allowList.ports);
+  new AllowList(app, 'AllowList', { entries: model.allowEntries });
   const stacks = new Map<string, LevelStack>();
   for (const level of model.levels) {
     const stack = new LevelStack(app, { model, level });

@@ -1,11 +1,12 @@
 import { ConfigError, EgressModel } from '../model';
 import { ManifestSizeError } from '../workloads/common';
 import { synthManifests } from './manifests';
-import { writeOutputTrees } from './outputs';
+import { WriteOptions, writeOutputTrees } from './outputs';
 import { isCdktfGenerated, synthTerraform } from './terraform';
+import { Recovery } from './transaction';
 
 /** Where synth writes. */
-export interface SynthTargets {
+export interface SynthTargets extends WriteOptions {
   /** Terraform output folder. @default 'cdktf.out' */
   readonly cdktfOut?: string;
   /** Kubernetes manifests folder (the GitOps content). @default 'manifests' */
@@ -16,24 +17,31 @@ export interface SynthTargets {
 export interface SynthResult {
   readonly terraformFiles: readonly string[];
   readonly manifestFiles: readonly string[];
+  /** What an earlier, interrupted run left and this run finished or undid first. */
+  readonly recovery: Recovery;
 }
 
 /**
- * Synthesizes both outputs completely in memory first, then replaces the generated
- * files of both folders. Any failure before the final step leaves both folders untouched.
+ * Synthesizes both outputs completely in memory first, then commits both folders as one
+ * change (see `writeOutputTrees`): a failure or a kill at any point leaves either the old
+ * or the new content of both folders, never a mix.
  */
 export function synthAll(model: EgressModel, targets: SynthTargets = {}): SynthResult {
   const cdktfOut = targets.cdktfOut ?? 'cdktf.out';
   const manifestsOut = targets.manifestsOut ?? 'manifests';
   const terraform = synthTerraform(model);
   const manifests = withConfigContext(model, () => synthManifests(model));
-  writeOutputTrees([
-    { root: cdktfOut, files: terraform, alwaysOwned: isCdktfGenerated },
-    { root: manifestsOut, files: manifests },
-  ]);
+  const { recovery } = writeOutputTrees(
+    [
+      { root: cdktfOut, files: terraform, alwaysOwned: isCdktfGenerated },
+      { root: manifestsOut, files: manifests },
+    ],
+    targets,
+  );
   return {
     terraformFiles: [...terraform.keys()].map((f) => `${cdktfOut}/${f}`),
     manifestFiles: [...manifests.keys()].map((f) => `${manifestsOut}/${f}`),
+    recovery,
   };
 }
 

@@ -30,6 +30,48 @@ export interface Artifacts {
   readonly manifests: ReadonlyMap<string, LevelManifests>;
 }
 
+/**
+ * Builds the artifacts from file contents already in memory (paths relative to each
+ * folder, `/`-separated: `stacks/l3/cdk.tf.json`, `l3/envoy.yaml`), exactly as
+ * `loadArtifacts` reads them from disk. Pure.
+ */
+export function artifactsFromFiles(
+  cdktfOut: string,
+  manifestsOut: string,
+  terraform: ReadonlyMap<string, string>,
+  manifests: ReadonlyMap<string, string>,
+  /** Parsed files by path and text, reused across calls (parsed objects are never mutated). @default none */
+  cache?: Map<string, unknown>,
+): Artifacts {
+  const cached = <T>(file: string, text: string, parse: () => T): T => {
+    if (!cache) return parse();
+    const key = `${file}\n${text}`;
+    if (!cache.has(key)) cache.set(key, parse());
+    return cache.get(key) as T;
+  };
+  const errors: Array<{ file: string; message: string }> = [];
+  const stacks: TfStack[] = [];
+  for (const rel of [...terraform.keys()].sort()) {
+    const m = /^stacks\/([^/]+)\/cdk\.tf\.json$/.exec(rel);
+    if (!m) continue;
+    const file = join(cdktfOut, rel);
+    try {
+      stacks.push(cached(file, terraform.get(rel)!, () => parseTfStack(m[1], file, terraform.get(rel)!)));
+    } catch (e) {
+      errors.push({ file, message: `not valid Terraform JSON: ${(e as Error).message}` });
+    }
+  }
+  const byLevel = new Map<string, Map<string, string>>();
+  for (const [rel, text] of manifests) {
+    const m = /^([^/]+)\/([^/]+)$/.exec(rel);
+    if (!m) continue;
+    byLevel.set(m[1], (byLevel.get(m[1]) ?? new Map()).set(m[2], text));
+  }
+  const levels = new Map<string, LevelManifests>();
+  for (const level of [...byLevel.keys()].sort()) levels.set(level, levelFromFiles(level, join(manifestsOut, level), byLevel.get(level)!, cached));
+  return { cdktfOut, manifestsOut, stacks, errors, manifests: levels };
+}
+
 /** Reads both output folders. Never throws for missing or broken files: they become `errors`. */
 export function loadArtifacts(cdktfOut: string, manifestsOut: string): Artifacts {
   const errors: Array<{ file: string; message: string }> = [];
@@ -59,15 +101,20 @@ export function loadArtifacts(cdktfOut: string, manifestsOut: string): Artifacts
 }
 
 function readLevel(level: string, dir: string): LevelManifests {
-  const files = readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+  return levelFromFiles(level, dir, new Map(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')])));
+}
+
+type Cached = <T>(file: string, text: string, parse: () => T) => T;
+
+function levelFromFiles(level: string, dir: string, contents: ReadonlyMap<string, string>, cached: Cached = (_f, _t, parse) => parse()): LevelManifests {
+  const files = [...contents.keys()].filter((f) => /\.ya?ml$/.test(f)).sort();
   const errors: string[] = [];
   let listed: string[] | undefined;
   const kustomization = files.find((f) => f === 'kustomization.yaml' || f === 'kustomization.yml');
   if (kustomization) {
     try {
-      const k = parseYaml(readFileSync(join(dir, kustomization), 'utf8')) as { resources?: unknown };
+      const k = parseYaml(contents.get(kustomization)!) as { resources?: unknown };
       listed = Array.isArray(k?.resources) ? k.resources.map(String) : [];
     } catch (e) {
       errors.push(`${join(dir, kustomization)}: ${(e as Error).message}`);
@@ -81,7 +128,7 @@ function readLevel(level: string, dir: string): LevelManifests {
       unlisted.push(join(dir, f));
       continue;
     }
-    const parsed = parseManifestFile(join(dir, f), readFileSync(join(dir, f), 'utf8'));
+    const parsed = cached(join(dir, f), contents.get(f)!, () => parseManifestFile(join(dir, f), contents.get(f)!));
     objects.push(...parsed.objects);
     errors.push(...parsed.errors);
   }

@@ -1,5 +1,5 @@
 import { Artifacts } from './artifacts';
-import { Intent } from './intent';
+import { DnsIntent, Intent, purposesOf } from './intent';
 import { ALL_RULES, checkContext, Rule } from './rules';
 import { Finding, RuleResult } from './types';
 import { buildWorld } from './world';
@@ -13,6 +13,8 @@ export interface Report {
   readonly levels: readonly string[];
   readonly entries: number;
   readonly probes: number;
+  /** What the config promises for unlisted names at each dnsmasq (checked by `dnsmasq-unlisted`). */
+  readonly dns?: DnsIntent;
   readonly rules: ReadonlyArray<{ readonly id: string; readonly description: string; readonly status: RuleResult['status']; readonly reason?: string; readonly findings: readonly Finding[] }>;
   readonly findings: readonly Finding[];
   readonly errors: number;
@@ -37,6 +39,11 @@ export function runCheck(intent: Intent, artifacts: Artifacts, rules: readonly R
       findings: result.status === 'non-compliant' ? result.findings : [],
     };
   });
+  const withPurpose = (f: Finding): Finding => {
+    const purposes = f.name ? purposesOf(intent, f.name) : [];
+    return purposes.length > 0 ? { ...f, purpose: purposes.join('; ') } : f;
+  };
+  for (const r of results) r.findings = r.findings.map(withPurpose);
   const findings = results.flatMap((r) => r.findings);
   const errors = findings.filter((f) => f.severity === 'error').length;
   return {
@@ -46,6 +53,7 @@ export function runCheck(intent: Intent, artifacts: Artifacts, rules: readonly R
     levels: intent.levels.map((l) => l.name),
     entries: intent.entries.length,
     probes: ctx.probes.length,
+    dns: intent.dns,
     rules: results,
     findings,
     errors,

@@ -1,23 +1,28 @@
-import { entryMatches, Intent } from './intent';
+import { entryMatches, Intent, purposesOf } from './intent';
 import { nodeDns, podDns, routeFrom, Route } from './paths';
 import { formatSource } from './types';
 import { mainEnvoy, World } from './world';
 
 /**
- * `explain <name> [--from <level>]`: the path of one name from a pod and from a node at
- * a level (default: the bottom level), hop by hop, or where and why it stops.
+ * `explain <name> [--from <level>] [--port <n>]`: the path of one name from a pod and
+ * from a node at a level (default: the bottom level), hop by hop, or where and why it
+ * stops; on `port`, or on every port the list gives the name (443 for an unlisted name).
  */
-export function explainName(world: World, rawName: string, from?: string): { text: string; ok: boolean } {
+export function explainName(world: World, rawName: string, from?: string, port?: number): { text: string; ok: boolean } {
   const intent: Intent = world.intent;
   const name = rawName.toLowerCase().replace(/\.$/, '');
   const levelName = from ?? intent.levels[intent.levels.length - 1]?.name;
   const lw = levelName ? world.levels.get(levelName) : undefined;
   if (!lw) return { text: `unknown level '${from}': levels are ${intent.levels.map((l) => l.name).join(', ')}\n`, ok: false };
   const entries = intent.entries.filter((e) => entryMatches(e, name));
-  const ports = entries.length > 0 ? [...new Set(entries.flatMap((e) => e.ports))].sort((a, b) => a - b) : [443];
+  const listedPorts = [...new Set(entries.flatMap((e) => e.ports))].sort((a, b) => a - b);
+  const ports = port !== undefined ? [port] : listedPorts.length > 0 ? listedPorts : [443];
   const lines: string[] = [];
   lines.push(`${name} from level ${lw.level.name}`);
   lines.push(`  allow-list: ${entries.length > 0 ? entries.map((e) => `${e.pattern} (ports ${e.ports.join(', ')})`).join('; ') : 'not allowed'}`);
+  const purposes = purposesOf(intent, name);
+  if (purposes.length > 0) lines.push(`  purpose: ${purposes.join('; ')}`);
+  if (port !== undefined && entries.length > 0 && !listedPorts.includes(port)) lines.push(`  port ${port}: not allowed for this name (the list gives ${listedPorts.join(', ')})`);
   lines.push('');
   lines.push(`Pod at ${lw.level.name}`);
   const dns = podDns(world, lw.level.name, name);
@@ -45,8 +50,9 @@ export function explainName(world: World, rawName: string, from?: string): { tex
     }
     const route = routeFrom(world, lw.level.name, service, name, port);
     lines.push(...routeLines(route, port, dns.kind !== 'proxy'));
-    if (entries.length > 0 && !route.reachesInternet) ok = false;
-    if (entries.length === 0 && route.hops.length > 0) ok = false;
+    const allowedHere = entries.some((e) => e.ports.includes(port));
+    if (allowedHere && !route.reachesInternet) ok = false;
+    if (!allowedHere && route.hops.length > 0) ok = false;
   }
   lines.push('');
   lines.push(`Node at ${lw.level.name}`);

@@ -26,6 +26,6 @@ export function checkArtifacts(model: EgressModel, cdktfOut: string, manifestsOu
 }
 
 /** Reads both folders and explains one name. */
-export function explainArtifacts(model: EgressModel, cdktfOut: string, manifestsOut: string, name: string, from?: string): { text: string; ok: boolean } {
-  return explainName(buildWorld(intentFromModel(model), loadArtifacts(cdktfOut, manifestsOut)), name, from);
+export function explainArtifacts(model: EgressModel, cdktfOut: string, manifestsOut: string, name: string, from?: string, port?: number): { text: string; ok: boolean } {
+  return explainName(buildWorld(intentFromModel(model), loadArtifacts(cdktfOut, manifestsOut)), name, from, port);
 }

@@ -5,7 +5,7 @@ import { chainLabel, chainTarget, listenerLoadErrors, selectChain } from './engi
 import { Endpoint, evaluateNsg } from './engines/nsg';
 import { IntentLevel, levelByName } from './intent';
 import { RewriteRule } from './parse/coredns';
-import { describe } from './parse/kube';
+import { describe, describeData, dnsmasqSource } from './parse/kube';
 import { Layer, Source } from './types';
 import { Component, LevelWorld, mainDnsmasq, mainEnvoy, nsgsOf, ServiceInfo, virtualNetworkRanges, World } from './world';
 import { EnvoyConfig } from './parse/envoy';
@@ -72,7 +72,7 @@ export function podDns(world: World, level: string, name: string): PodDns {
   const out = resolveCoredns(lw.coredns.config, name);
   if (out.applied.length === 0) return { kind: 'not-rewritten' };
   const last = out.applied[out.applied.length - 1];
-  const source = describe(lw.coredns.configMap, `key ${last.key} line ${last.line}: ${last.text}`);
+  const source = describeData(lw.coredns.configMap, last.key, `key ${last.key} line ${last.line}: ${last.text}`, { valueLine: last.line, needle: last.text });
   const svc = serviceOfName(out.name);
   if (!svc) return { kind: 'rewritten', target: out.name, rules: out.applied, source, why: `rewritten to '${out.name}', which is not a cluster Service name` };
   const envoyServices = lw.envoy.flatMap((c) => c.services);
@@ -100,11 +100,12 @@ export function nodeDns(world: World, level: string, name: string, qtype: QueryT
   if (servers.length === 0 || (servers.length === 1 && servers[0] === '168.63.129.16')) return { kind: 'azure-dns' };
   const owner = [...world.levels.values()].find((o) => servers.includes(o.level.dnsIp));
   if (!owner || servers.length !== 1) return { kind: 'custom', servers, source: lw.vnet.source };
-  const dm = mainDnsmasq(owner);
-  if (!dm?.config) return { kind: 'no-config', why: `level ${owner.level.name} has no dnsmasq.conf ConfigMap` };
+  const dm = owner.dnsmasq.find((c) => c.services.some((s) => s.type === 'LoadBalancer' && s.loadBalancerIp === servers[0] && s.ports.some((p) => p.port === 53)));
+  if (!dm) return { kind: 'no-config', why: `no dnsmasq LoadBalancer Service of level ${owner.level.name} answers at ${servers[0]}:53` };
+  if (!dm.config) return { kind: 'no-config', why: `the dnsmasq.conf of level ${owner.level.name} does not parse` };
   const outcome = answerDnsmasq(dm.config, name, qtype);
-  const line = 'line' in outcome && outcome.line ? `line ${outcome.line}` : 'no matching line';
-  return { kind: 'dnsmasq', level: owner.level.name, outcome, source: describe(dm.configMap, `key dnsmasq.conf ${line}`) };
+  const line = 'line' in outcome && outcome.line ? outcome.line : undefined;
+  return { kind: 'dnsmasq', level: owner.level.name, outcome, source: dnsmasqSource(dm.configMap, line, lineText(dm.config, line)) };
 }
 
 // ---------------------------------------------------------------- NSG
@@ -126,6 +127,21 @@ function sourceRange(lw: LevelWorld) {
  * cross-level flows.
  */
 export function nsgStep(world: World, from: string, to: { level: string; ip: string } | { internet: readonly string[] }, port: number, protocol: 'Tcp' | 'Udp'): NsgStep {
+  // Rules ask the same hop for many names: decide it once per world.
+  const memo = nsgMemo.get(world) ?? new Map<string, NsgStep>();
+  nsgMemo.set(world, memo);
+  const key = `${from}|${'internet' in to ? `internet:${to.internet.join(',')}` : `${to.level}:${to.ip}`}|${port}|${protocol}`;
+  let step = memo.get(key);
+  if (!step) {
+    step = decideNsgStep(world, from, to, port, protocol);
+    memo.set(key, step);
+  }
+  return step;
+}
+
+const nsgMemo = new WeakMap<World, Map<string, NsgStep>>();
+
+function decideNsgStep(world: World, from: string, to: { level: string; ip: string } | { internet: readonly string[] }, port: number, protocol: 'Tcp' | 'Udp'): NsgStep {
   const src = lvl(world, from)!;
   const toLabel = 'internet' in to ? 'internet' : `${to.level} ${to.ip}`;
   const decisions: string[] = [];
@@ -187,17 +203,18 @@ export function routeFrom(world: World, level: string, service: ServiceInfo, sni
     const cfg = comp?.config;
     const svcSource = describe(svc.object);
     if (!comp || !cfg) return stop('envoy', comp?.parseError ? `envoy.yaml does not parse: ${comp.parseError}` : 'no Envoy config behind the Service', comp ? describe(comp.configMap) : svcSource);
-    const cmSource = (extra: string) => describe(comp.configMap, `key envoy.yaml, ${extra}`);
+    const cmSource = (extra: string, needle?: string, after?: string) => describeData(comp.configMap, 'envoy.yaml', `key envoy.yaml, ${extra}`, { needle, after });
     const sp = svc.ports.find((x) => x.port === p && x.protocol === 'TCP');
     if (!sp) return stop('service', `Service ${svc.object.namespace}/${svc.object.name} has no TCP port ${p}`, svcSource);
     const targetPort = sp.targetPort ?? p;
     const listener = cfg.listeners.find((l) => l.port === targetPort);
-    if (!listener) return stop('envoy', `no listener on port ${targetPort} (Service port ${p})`, cmSource('listeners'));
+    if (!listener) return stop('envoy', `no listener on port ${targetPort} (Service port ${p})`, cmSource('listeners', 'listeners'));
     const loadErrors = listenerLoadErrors(listener);
-    if (loadErrors.length > 0) return stop('envoy', `Envoy rejects listener ${listener.name}: ${loadErrors[0]}`, cmSource(`listener ${listener.name}`));
+    if (loadErrors.length > 0) return stop('envoy', `Envoy rejects listener ${listener.name}: ${loadErrors[0]}`, cmSource(`listener ${listener.name}`, listener.name));
     const chain = selectChain(listener, targetPort, sni);
-    if (!chain) return stop('envoy', `no filter chain of listener ${listener.name} matches ${sni ?? '(no SNI)'} on port ${targetPort}: Envoy closes the connection`, cmSource(`listener ${listener.name}`));
-    const chainSource = cmSource(`listener ${listener.name}, chain ${chainLabel(chain)}`);
+    if (!chain) return stop('envoy', `no filter chain of listener ${listener.name} matches ${sni ?? '(no SNI)'} on port ${targetPort}: Envoy closes the connection`, cmSource(`listener ${listener.name}`, listener.name));
+    const sniNeedle = sni !== undefined ? chain.serverNames?.find((n) => n === sni.toLowerCase()) ?? chain.serverNames?.find((n) => sni.toLowerCase().endsWith(n.replace(/^\*/, ''))) : undefined;
+    const chainSource = cmSource(`listener ${listener.name}, chain ${chainLabel(chain)}`, sniNeedle ?? chain.name ?? listener.name, chain.name ?? listener.name);
     const target = chainTarget(cfg, chain, sni, targetPort);
     if (target.kind === 'none') return stop('envoy', target.reason, chainSource);
     const hopBase = { level: at.level.name, service: `${svc.object.namespace}/${svc.object.name}`, servicePort: p, listener: listener.name, chain: chainLabel(chain), cluster: target.cluster.name, source: chainSource };
@@ -289,3 +306,9 @@ export function proxyIps(world: World): Set<string> {
 
 export { mainEnvoy, mainDnsmasq, levelByName };
 export type { IntentLevel, DnsmasqConfig };
+
+/** The text of a dnsmasq.conf line, for sources. */
+export function lineText(config: DnsmasqConfig | undefined, line: number | undefined): string | undefined {
+  if (!config || !line) return undefined;
+  return config.records.find((r) => r.line === line)?.text ?? config.hosts.find((h) => h.line === line)?.text ?? config.defaultServerLines.find((s) => s.line === line)?.text;
+}

@@ -1,3 +1,4 @@
+import { NameSet, namesOf } from './accepts';
 import { Intent, nameAllowed } from './intent';
 
 /**
@@ -8,7 +9,7 @@ import { Intent, nameAllowed } from './intent';
  * unanchored regex matches), and one unlisted name.
  */
 
-export type ProbeKind = 'exact' | 'wildcard-one-label' | 'wildcard-two-labels' | 'wildcard-apex' | 'look-alike' | 'exact-subdomain' | 'foreign-suffix' | 'unlisted' | 'search-path';
+export type ProbeKind = 'artifact' | 'forward-zone' | 'exact' | 'wildcard-one-label' | 'wildcard-two-labels' | 'wildcard-apex' | 'look-alike' | 'exact-subdomain' | 'foreign-suffix' | 'unlisted' | 'search-path';
 
 export interface Probe {
   readonly name: string;
@@ -56,4 +57,20 @@ export function searchPathProbes(intent: Intent, namespace: string): Probe[] {
   return bases.flatMap((b) =>
     [`${b}.${namespace}.svc.cluster.local`, `${b}.svc.cluster.local`].map((name) => ({ name, kind: 'search-path' as const, from: b, allowed: nameAllowed(intent, name) })),
   );
+}
+
+/**
+ * Probes built from the artifacts' own names (every server name, rewrite and dnsmasq
+ * literal, with their apexes, subdomains and look-alikes) and from the zones strict
+ * mode forwards: whatever an artifact accepts is asked about, listed or not.
+ */
+export function artifactProbes(intent: Intent, sets: ReadonlyArray<{ readonly names: NameSet; readonly from: string }>, known: ReadonlySet<string>): Probe[] {
+  const out = new Map<string, Probe>();
+  const add = (name: string, kind: ProbeKind, from: string) => {
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(name) || name.length > 253 || known.has(name) || out.has(name)) return;
+    out.set(name, { name, kind, from, allowed: nameAllowed(intent, name) });
+  };
+  for (const s of sets) for (const n of namesOf(s.names)) add(n, 'artifact', s.from);
+  for (const z of intent.dns?.forwardZones ?? []) for (const n of [z, `${PROBE_LABEL}.${z}`]) add(n, 'forward-zone', z);
+  return [...out.values()];
 }

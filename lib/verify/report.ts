@@ -9,6 +9,10 @@ export function formatReport(report: Report): string {
   const lines: string[] = [];
   lines.push(`layered-egress check: ${report.levels.length} level(s) [${report.levels.join(', ')}], ${report.entries} allow-list entries, ${report.probes} probe names`);
   lines.push(`  read ${report.cdktfOut} and ${report.manifestsOut}`);
+  if (report.dns) {
+    const d = report.dns;
+    lines.push(`  unlisted names at every dnsmasq: ${d.strict ? `NXDOMAIN (strict), except ${d.forwardZones.length} declared zone(s) forwarded upstream` : 'forwarded upstream (non-strict)'} (the top level to ${d.upstream}, each level below to its parent's DNS)`);
+  }
   lines.push('');
   const byLevel = new Map<string, Finding[]>();
   for (const f of report.findings) byLevel.set(f.level, [...(byLevel.get(f.level) ?? []), f]);
@@ -21,20 +25,24 @@ export function formatReport(report: Report): string {
     for (const f of fs) byLayer.set(f.layer, [...(byLayer.get(f.layer) ?? []), f]);
     for (const [layer, lf] of byLayer) {
       lines.push(`  [${layer}]`);
-      const groups = new Map<string, { f: Finding; names: string[] }>();
+      const groups = new Map<string, { f: Finding; names: string[]; purposes: string[] }>();
       for (const f of lf) {
         const key = `${f.severity}|${f.rule}|${f.message}|${formatSource(f.source)}`;
-        const g = groups.get(key) ?? { f, names: [] };
+        const g = groups.get(key) ?? { f, names: [], purposes: [] };
         if (f.name) g.names.push(f.port ? `${f.name}:${f.port}` : f.name);
+        if (f.purpose) g.purposes.push(f.purpose);
         groups.set(key, g);
       }
-      for (const { f, names } of groups.values()) {
+      for (const g of groups.values()) {
+        const { f, names } = g;
         const mark = f.severity === 'error' ? 'FAIL' : 'warn';
         lines.push(`    ${mark} ${f.rule}: ${f.message}`);
         if (names.length > 0) {
           const shown = [...new Set(names)];
           lines.push(`         names: ${shown.slice(0, 8).join(', ')}${shown.length > 8 ? ` and ${shown.length - 8} more` : ''}`);
         }
+        const purposes = [...new Set(g.purposes)];
+        if (purposes.length > 0) lines.push(`         purpose: ${purposes.slice(0, 4).join('; ')}${purposes.length > 4 ? ` and ${purposes.length - 4} more` : ''}`);
         lines.push(`         at: ${formatSource(f.source)}`);
       }
     }

@@ -13,6 +13,8 @@ export interface Source {
   readonly file: string;
   /** The object, e.g. `ConfigMap egress/envoy-config key envoy.yaml, listener egress-443, chain 0`. */
   readonly object: string;
+  /** 1-based line in `file` a reviewer jumps to (for manifests: the line inside the YAML file, not inside the embedded config). */
+  readonly line?: number;
 }
 
 /** One violation (or warning). */
@@ -28,6 +30,8 @@ export interface Finding {
   readonly message: string;
   /** File and object responsible; undefined when the object is missing altogether. */
   readonly source?: Source;
+  /** The config's `purpose` of the entries that allow `name`, joined with '; ' (only for listed names). */
+  readonly purpose?: string;
 }
 
 /** What a rule returns. */
@@ -45,5 +49,5 @@ export function resultOf(findings: readonly Finding[]): RuleResult {
 
 /** Formats a source for messages. */
 export function formatSource(source: Source | undefined): string {
-  return source ? `${source.file} (${source.object})` : '(missing)';
+  return source ? `${source.file}${source.line ? `:${source.line}` : ''} (${source.object})` : '(missing)';
 }

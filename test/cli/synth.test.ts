@@ -35,7 +35,11 @@ describe('layered-egress synth', () => {
 
   test('writes Terraform JSON per level and a manifests folder per level with a kustomization', () => {
     expect(first.code).toBe(EXIT.ok);
-    expect(first.err).toBe('');
+    // The only output on stderr: the two public-suffix wildcard warnings of the shipped list.
+    expect(first.err.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(/^warning: .*egress\.yaml:57: allowList\[13\]\.domain "\*\.servicebus\.windows\.net": .*private section/),
+      expect.stringMatching(/^warning: .*egress\.yaml:85: allowList\[23\]\.domain "\*\.blob\.core\.windows\.net": .*private section/),
+    ]);
     for (const level of ['l4', 'l3', 'l2']) {
       expect(baseline.cdktf.has(`stacks/${level}/cdk.tf.json`)).toBe(true);
       const files = [...baseline.manifests.keys()].filter((f) => f.startsWith(`${level}/`)).map((f) => f.slice(level.length + 1));
@@ -51,6 +55,27 @@ describe('layered-egress synth', () => {
     expect(result.code).toBe(EXIT.invalidConfig);
     expect(result.err).toContain(`allowList[${DEFAULT_CONFIG.match(/- domain:/g)!.length}].domain ${JSON.stringify(value)}: `);
     expect(result.err).toContain('Nothing was written.');
+    expect(result.trees()).toEqual(baseline);
+  });
+
+  // Each input class of the closed parser, through the CLI: exit 2, file and line (and the path or column), nothing written.
+  const entries = DEFAULT_CONFIG.match(/- domain:/g)!.length;
+  const lastLine = DEFAULT_CONFIG.split('\n').length;
+  test.each([
+    ['an unknown tag', `${DEFAULT_CONFIG}  - domain: !include other.yaml\n`, new RegExp(`egress\\.yaml:${lastLine}:13: not valid YAML: Unresolved tag: !include`)],
+    ['a __proto__ key', `${DEFAULT_CONFIG}__proto__:\n  allowList: []\n`, new RegExp(`egress\\.yaml:${lastLine}: __proto__: unknown key`)],
+    ['a constructor key in an entry', `${DEFAULT_CONFIG}    constructor: 1\n`, new RegExp(`egress\\.yaml:${lastLine}: allowList\\[${entries - 1}\\]\\.constructor: unknown key`)],
+    ['a second document', `${DEFAULT_CONFIG}---\nname: x\n`, new RegExp(`egress\\.yaml:${lastLine}:1: a config file holds exactly one YAML document`)],
+    ['a duplicate key', DEFAULT_CONFIG.replace('location: westeurope', 'location: westeurope\nlocation: westus'), /egress\.yaml:\d+:1: not valid YAML: duplicate key 'location'/],
+    ['punycode look-alike', `${DEFAULT_CONFIG}  - domain: xn--80ak6aa92e.com\n`, new RegExp(`egress\\.yaml:${lastLine}: allowList\\[${entries}\\]\\.domain "xn--80ak6aa92e\\.com": label 'аррӏе' is a look-alike`)],
+    ['a public-suffix wildcard', `${DEFAULT_CONFIG}  - domain: "*.co.uk"\n`, new RegExp(`egress\\.yaml:${lastLine}: allowList\\[${entries}\\]\\.domain "\\*\\.co\\.uk": 'co\\.uk' is a public suffix`)],
+    ['an entry listing every port', `${DEFAULT_CONFIG}  - domain: all.example.org\n    ports: [${Array.from({ length: 65535 }, (_, i) => i + 1).filter((p) => p !== 53).join(', ')}]\n`, /allowList\[\d+\]\.ports: has 65534 ports; at most 16 are accepted/],
+  ])('%s: exit 2, located, outputs untouched', (_, text, message) => {
+    const result = synthIn(dir, text);
+    expect(result.code).toBe(EXIT.invalidConfig);
+    expect(result.err).toMatch(message);
+    expect(result.err).toMatch(/\nNothing was written\.\n$/);
+    expect(result.err).not.toMatch(/\n\s+at /);
     expect(result.trees()).toEqual(baseline);
   });
 

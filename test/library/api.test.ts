@@ -35,15 +35,18 @@ describe('parseConfig (an object)', () => {
 
   test('refuses with the file pass\'s messages, every problem at once, naming the source and no line', () => {
     const bad = { ...object, allowlist: [], allowList: [{ domain: 'a.com\nserver=/#/6.6.6.6' }, { domain: '*b.com' }, { domain: 'c.com', ports: [53] }] };
-    expect(problemsOf(() => parseConfig(bad, 'platform.json'))).toEqual([
-      "  - platform.json: allowlist: unknown key: did you mean 'allowList'? (allowed: name, location, levels, allowList, terraform, cluster, workloads, firewall, hub)",
-    ]);
-    const { allowlist: _typo, ...typoFixed } = bad;
-    expect(problemsOf(() => parseConfig(typoFixed, 'platform.json'))).toEqual([
+    const entryProblems = [
       '  - platform.json: allowList[0].domain "a.com\\nserver=/#/6.6.6.6": a domain must not contain control characters (a newline could become a new directive in a config file)',
       expect.stringMatching(/^ {2}- platform\.json: allowList\[1\]\.domain "\*b\.com": '\*' must be a whole leftmost label/),
       '  - platform.json: allowList[2].ports[0] 53: port 53 is reserved for the DNS of each level and cannot be proxied',
+    ];
+    // The unknown key does not hide the entries' problems: every stage reports at once.
+    expect(problemsOf(() => parseConfig(bad, 'platform.json'))).toEqual([
+      ...entryProblems,
+      "  - platform.json: allowlist: unknown key: did you mean 'allowList'? (allowed: name, location, levels, allowList, terraform, cluster, workloads, firewall, hub)",
     ]);
+    const { allowlist: _typo, ...typoFixed } = bad;
+    expect(problemsOf(() => parseConfig(typoFixed, 'platform.json'))).toEqual(entryProblems);
   });
 
   test('names a default source, treats undefined properties as absent, refuses what is not plain data', () => {

@@ -15,9 +15,10 @@ const lines = (text: string) => issues(text).map(formatIssue);
 const allowListWarnings = (model: { warnings: readonly ConfigIssue[] }) => model.warnings.filter((w) => w.path.startsWith('allowList')).map(formatIssue);
 
 describe('config file structure', () => {
-  test('the shipped default config loads without warnings', () => {
+  test('the shipped default config loads; its only warnings are the two Azure wildcards directly under a private public suffix', () => {
     const model = loadConfig('infra/egress.yaml');
-    expect(model.warnings).toEqual([]);
+    expect(model.warnings.map((w) => `${w.path} ${w.value}`)).toEqual(['allowList[13].domain *.servicebus.windows.net', 'allowList[23].domain *.blob.core.windows.net']);
+    expect(model.warnings.every((w) => w.rule.includes('is a public suffix (Public Suffix List, private section)'))).toBe(true);
     expect(model.levels.map((l) => l.name)).toEqual(['l4', 'l3', 'l2']);
   });
 
@@ -50,11 +51,13 @@ describe('config file structure', () => {
 
   test('YAML syntax errors are reported with a line, and an unquoted * gets a hint', () => {
     const [issue] = issues(BASE.replace('mcr.microsoft.com', '*.data.mcr.microsoft.com'));
-    expect(formatIssue(issue)).toMatch(/^egress\.yaml:9: not valid YAML: .*a value starting with '\*' must be quoted/);
+    expect(formatIssue(issue)).toMatch(/^egress\.yaml:9:13: not valid YAML: .*a value starting with '\*' must be quoted/);
   });
 
-  test('duplicate keys are an error', () => {
-    expect(lines(BASE.replace('location: westeurope', 'location: westeurope\nlocation: northeurope'))[0]).toMatch(/not valid YAML: Map keys must be unique/);
+  test('duplicate keys are an error naming the key, with line and column', () => {
+    expect(lines(BASE.replace('location: westeurope', 'location: westeurope\nlocation: northeurope'))).toEqual([
+      "egress.yaml:3:1: not valid YAML: duplicate key 'location': each key may appear once in a mapping (the later one would silently win)",
+    ]);
   });
 
   test('every problem in the file is reported at once', () => {
@@ -70,7 +73,10 @@ allowList:
       `egress.yaml:1: name "Edge!": must be 2-24 characters of a-z, 0-9 and '-', starting with a letter (it prefixes Azure resource names)`,
       `egress.yaml:2: location "West Europe": must be an Azure region name such as 'westeurope' (lowercase letters and digits)`,
       'egress.yaml:3: levels: must have at least 1 level',
+      `egress.yaml:5: allowList[0].domain "graph.microsoft.com/": a domain must not contain '/' or '\\' (a path or a trailing slash)`,
+      `egress.yaml:6: allowList[1].domain "*contoso.com": '*' must be a whole leftmost label followed by '.' ('*.b.com'): '*b.com' would also match look-alikes such as 'evilb.com'`,
       'egress.yaml:7: allowList[1].ports[1] 70000: must be a whole number from 1 to 65535',
+      'egress.yaml:7: allowList[1].ports[0] 53: port 53 is reserved for the DNS of each level and cannot be proxied',
     ]);
   });
 });
@@ -126,6 +132,7 @@ describe('allow-list entries', () => {
 
   test('port 53 is refused, other ports are checked', () => {
     expect(lines(withEntries('  - domain: a.example.org\n    ports: [443, 53]\n  - domain: b.example.org\n    ports: [0]\n  - domain: c.example.org\n    ports: []\n'))).toEqual([
+      'egress.yaml:10: allowList[0].ports[1] 53: port 53 is reserved for the DNS of each level and cannot be proxied',
       'egress.yaml:12: allowList[1].ports[0] 0: must be a whole number from 1 to 65535',
       'egress.yaml:14: allowList[2].ports: must have at least 1 port',
     ]);

@@ -4,7 +4,8 @@ import { parseDomain } from '../../lib/model/domain';
 /** Shape every accepted pattern must have: nothing else can reach a renderer. */
 const SAFE_PATTERN = /^(\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
 
-const labelArb = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])?$/);
+// '--' in the third and fourth places marks a reserved label (RFC 5891 4.2.3.1: 'xn--' is punycode): not an ordinary valid label.
+const labelArb = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])?$/).filter((l) => l.slice(2, 4) !== '--');
 const validDomainArb = fc
   .tuple(fc.boolean(), fc.array(labelArb, { minLength: 1, maxLength: 4 }), fc.stringMatching(/^[a-z]{2,6}$/))
   .map(([wild, labels, tld]) => `${wild ? '*.' : ''}${[...labels, tld].join('.')}`);

@@ -76,7 +76,7 @@ describe('parseDomain: every rule, with its exact message', () => {
     ['*.com', "'*.' must be followed by at least two labels ('*.b.com'): a wildcard over a whole top-level domain allows too much"],
     [`${'a.'.repeat(126)}com`, 'a domain must be at most 253 characters (this one has 255)'],
     ['ｅｘａｍｐｌｅ.com', "label 'ｅｘａｍｐｌｅ' is a look-alike of the ASCII name 'example': write the ASCII name"],
-    ['ex\u0430mple.com', "label 'exаmple' mixes Latin and Cyrillic letters: a look-alike (homograph) of another name"],
+    ['ex\u0430mple.com', `label 'exаmple' is a look-alike (homograph) by Unicode's confusable and mixed-script data (UTS #39): illegal mixture: Latin + Cyrillic "а" {430}`],
     ['a\u200db.com', "label 'a\u200db' contains a character that is neither a letter nor a digit (punctuation, symbol or invisible character)"],
     ['evil\uff0fx.com', "label 'evil\uff0fx' contains a character that is neither a letter nor a digit (punctuation, symbol or invisible character)"],
     ['a\u3002b.com', "label 'a\u3002b' contains a character that is neither a letter nor a digit (punctuation, symbol or invisible character)"],

@@ -4,13 +4,18 @@ import { join } from 'node:path';
 import { App } from 'cdktf';
 import { main } from '../../lib/cli/main';
 import { formatIssue, LevelModel } from '../../lib/model';
+import { addressPlanProblems, MAX_SURGE_NODES } from '../../lib/model/network-rules';
 import { buildTerraformApp } from '../../lib/network/app';
+import { MAX_SURGE_NODES as CLUSTER_MAX_SURGE } from '../../lib/network/cluster';
 import { azureNameProblem, namedResources } from '../../lib/network/names';
-import { addressPlanProblems } from '../../lib/network/validate';
 import { BASE, configIssues, defaultModel, model } from './fixtures';
 
-/** Issues of synthesizing `text`, formatted the way the CLI prints them. */
-const synthIssues = (text: string): string[] => configIssues(() => buildTerraformApp(new App(), model(text))).map(formatIssue);
+/** Issues of loading `text` (the network rules run in the model's pass), formatted the way the CLI prints them. */
+const synthIssues = (text: string): string[] => configIssues(() => model(text)).map(formatIssue);
+
+test('the surge the node checks count is the surge the cluster construct asks AKS for', () => {
+  expect(MAX_SURGE_NODES).toBe(CLUSTER_MAX_SURGE);
+});
 const withCluster = (yaml: string) => `${BASE}cluster:\n${yaml.replace(/^/gm, '  ')}\n`;
 
 describe('checked when the config is loaded (lib/model)', () => {
@@ -28,7 +33,7 @@ describe('checked when the config is loaded (lib/model)', () => {
   });
 });
 
-describe('checked at synth (lib/network/validate)', () => {
+describe('network rules, checked when the config is loaded (lib/model/network-rules)', () => {
   test('the default config passes', () => {
     expect(() => buildTerraformApp(new App(), defaultModel())).not.toThrow();
   });
@@ -36,59 +41,66 @@ describe('checked at synth (lib/network/validate)', () => {
   test('node subnet too small for flat Azure CNI', () => {
     const text = withCluster('networkPlugin: azure\nnodeCount: 10').replace('172.18.0.0/16', '172.18.0.0/22');
     expect(synthIssues(text)).toEqual([
-      "egress.yaml: levels[1].addressSpace \"172.18.0.0/22\": the node subnet 172.18.0.0/24 has 251 usable addresses but the system pool needs 341 (with networkPlugin 'azure' every node takes 1 + maxPods addresses: (10 nodes + 1 upgrade surge) x (1 + 30) = 341): give the level a larger addressSpace (the node subnet is its first quarter), or lower cluster.nodeCount, lower cluster.maxPods or use networkPlugin 'azure-overlay'",
+      "egress.yaml:7: levels[1].addressSpace \"172.18.0.0/22\": the node subnet 172.18.0.0/24 has 251 usable addresses but the system pool needs 341 (with networkPlugin 'azure' every node takes 1 + maxPods addresses: (10 nodes + 1 upgrade surge) x (1 + 30) = 341): give the level a larger addressSpace (the node subnet is its first quarter), or lower cluster.nodeCount, lower cluster.maxPods or use networkPlugin 'azure-overlay'",
     ]);
   });
 
   test('node subnet too small for the node count (overlay)', () => {
     const text = withCluster('nodeCount: 251\npodCidr: 10.128.0.0/9').replace('172.18.0.0/16', '172.18.0.0/22');
     expect(synthIssues(text)).toEqual([
-      'egress.yaml: levels[1].addressSpace "172.18.0.0/22": the node subnet 172.18.0.0/24 has 251 usable addresses but the system pool needs 252 (251 nodes + 1 upgrade surge = 252): give the level a larger addressSpace (the node subnet is its first quarter), or lower cluster.nodeCount',
+      'egress.yaml:7: levels[1].addressSpace "172.18.0.0/22": the node subnet 172.18.0.0/24 has 251 usable addresses but the system pool needs 252 (251 nodes + 1 upgrade surge = 252): give the level a larger addressSpace (the node subnet is its first quarter), or lower cluster.nodeCount',
     ]);
   });
 
   test('pod CIDR too small for one /24 per node', () => {
     expect(synthIssues(withCluster('podCidr: 10.244.0.0/23'))).toEqual([
-      'egress.yaml: cluster.podCidr "10.244.0.0/23": holds 2 /24 block(s) but every node gets one: 3 nodes + 1 upgrade surge need 4; use a larger pod range',
+      'egress.yaml:11: cluster.podCidr "10.244.0.0/23": holds 2 /24 block(s) but every node gets one: 3 nodes + 1 upgrade surge need 4; use a larger pod range',
     ]);
   });
 
   test('ranges AKS refuses', () => {
     const text = withCluster('serviceCidr: 172.30.0.0/16\ndnsServiceIp: 172.30.0.10').replace('172.18.0.0/16', '172.31.0.0/16');
     expect(synthIssues(text)).toEqual([
-      'egress.yaml: cluster.serviceCidr "172.30.0.0/16": overlaps 172.30.0.0/16, which AKS refuses for cluster ranges',
-      'egress.yaml: levels[1].addressSpace "172.31.0.0/16": overlaps 172.31.0.0/16, which AKS refuses for a cluster\'s virtual network',
+      'egress.yaml:7: levels[1].addressSpace "172.31.0.0/16": overlaps 172.31.0.0/16, which AKS refuses for a cluster\'s virtual network',
+      'egress.yaml:11: cluster.serviceCidr "172.30.0.0/16": overlaps 172.30.0.0/16, which AKS refuses for cluster ranges',
     ]);
   });
 
   test('network policy the plugin cannot run', () => {
     expect(synthIssues(withCluster('networkPlugin: kubenet\nnetworkPolicy: cilium'))).toEqual([
-      "egress.yaml: cluster.networkPolicy \"cilium\": 'cilium' does not run with networkPlugin 'kubenet' (AKS supports only 'calico' there); choose 'calico' or networkPlugin 'azure-overlay'",
+      "egress.yaml:12: cluster.networkPolicy \"cilium\": 'cilium' does not run with networkPlugin 'kubenet' (AKS supports only 'calico' there); choose 'calico' or networkPlugin 'azure-overlay'",
     ]);
   });
 
-  test('authorized IP ranges on a private cluster (one level: below the top, privateCluster is refused earlier)', () => {
+  test('with several levels, the refused private cluster and the ranges are reported together', () => {
+    const issues = synthIssues(withCluster('privateCluster: true\napiServerAuthorizedIpRanges: [203.0.113.0/24]'));
+    expect(issues).toHaveLength(2);
+    expect(issues.join('\n')).toMatch(/cluster\.privateCluster/);
+    expect(issues.join('\n')).toMatch(/cluster\.apiServerAuthorizedIpRanges .*applies to a public API server only/);
+  });
+
+  test('authorized IP ranges on a private cluster (one level: below the top, privateCluster is refused)', () => {
     const oneLevel = withCluster('privateCluster: true\napiServerAuthorizedIpRanges: [203.0.113.0/24]').replace(/  - name: l3\n    addressSpace: 172.18.0.0\/16\n/, '');
     expect(synthIssues(oneLevel)).toEqual([
-      'egress.yaml: cluster.apiServerAuthorizedIpRanges ["203.0.113.0/24"]: applies to a public API server only: remove it or set privateCluster: false',
+      'egress.yaml:10: cluster.apiServerAuthorizedIpRanges ["203.0.113.0/24"]: applies to a public API server only: remove it or set privateCluster: false',
     ]);
   });
 
   test('user-defined routing without a firewall', () => {
     expect(synthIssues(withCluster('outboundType: userDefinedRouting'))).toEqual([
-      "egress.yaml: cluster.outboundType \"userDefinedRouting\": 'userDefinedRouting' needs a default route to a firewall on the top level's node subnet: add a 'firewall:' section (which sets it), or use 'loadBalancer'",
+      "egress.yaml:11: cluster.outboundType \"userDefinedRouting\": 'userDefinedRouting' needs a default route to a firewall on the top level's node subnet: add a 'firewall:' section (which sets it), or use 'loadBalancer'",
     ]);
   });
 
   test('kubenet node limit', () => {
     expect(synthIssues(withCluster('networkPlugin: kubenet\nnodeCount: 400\npodCidr: 10.128.0.0/9'))).toEqual([
-      'egress.yaml: cluster.nodeCount 400: kubenet supports at most 400 nodes including the 1 added during upgrades',
+      'egress.yaml:12: cluster.nodeCount 400: kubenet supports at most 400 nodes including the 1 added during upgrades',
     ]);
   });
 
   test('too few pods per pool', () => {
     expect(synthIssues(withCluster('nodeCount: 2\nmaxPods: 10'))).toEqual([
-      'egress.yaml: cluster.maxPods 10: maxPods x nodeCount is 20; AKS needs room for at least 30 pods in the system pool',
+      'egress.yaml:12: cluster.maxPods 10: maxPods x nodeCount is 20; AKS needs room for at least 30 pods in the system pool',
     ]);
   });
 

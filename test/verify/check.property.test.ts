@@ -1,6 +1,6 @@
 /**
  * Property-based end-to-end tests: random valid configs (1 to 6 levels, random address
- * plans, random exact and wildcard entries and ports) synthesize in-process and pass
+ * plans, random exact and wildcard entries and ports, strict or not) synthesize in-process and pass
  * `check`; random hostile strings in the config never reach any artifact.
  *
  * Address spaces are /16-/22 blocks of 172.16-172.29 (AKS refuses 172.30.0.0/16 and 172.31.0.0/16).
@@ -19,7 +19,8 @@ import { DOCKER_HUB_HOSTS } from '../../lib/model/registries';
 
 const RUNS = Number(process.env.VERIFY_PROPERTY_RUNS ?? (process.env.CI === 'true' ? 200 : 60));
 
-const label = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
+// hyphens included: renderers escape them in regexes, and the verifier must read that back
+const label = fc.stringMatching(/^[a-z][a-z0-9]{0,4}(-[a-z0-9]{1,2})?$/);
 const tld = fc.constantFrom('com', 'net', 'io', 'org', 'dev');
 const domain = fc.tuple(fc.array(label, { minLength: 1, maxLength: 3 }), tld).map(([ls, t]) => [...ls, t].join('.'));
 const ports = fc.uniqueArray(fc.constantFrom(443, 8084, 8443, 9000, 8883, 80), { minLength: 1, maxLength: 3 });
@@ -45,7 +46,18 @@ const levels = fc
  */
 const IMAGE_ENTRIES = [...DOCKER_HUB_HOSTS, 'registry.k8s.io', '*.pkg.dev'].map((d) => ({ domain: d }));
 
-const config = fc.record({ levels, allowList: fc.array(entry, { minLength: 1, maxLength: 8 }), location: fc.constantFrom('westeurope', 'eastus2', 'northeurope') });
+// forward zones that also hold listed names (an exact name inside a zone, a zone inside a wildcard) included
+const dnsmasq = fc.record({ strict: fc.boolean(), forwardZones: fc.uniqueArray(fc.oneof(fc.constantFrom('privatelink.blob.core.windows.net', 'corp.internal'), domain), { maxLength: 3 }) });
+/**
+ * A forward zone equal to an exact entry, or strictly below a wildcard entry, would make
+ * dnsmasq forward listed names upstream; the config refuses it
+ * (test/model/forward-zones.test.ts), so such configs are left out here.
+ */
+const zoneClashes = (c: { allowList: Array<{ domain: string }>; dnsmasq: { forwardZones: string[] } }) =>
+  c.dnsmasq.forwardZones.some((z) => c.allowList.some((e) => (e.domain.startsWith('*.') ? z.endsWith(`.${e.domain.slice(2)}`) : z === e.domain)));
+const config = fc
+  .record({ levels, allowList: fc.array(entry, { minLength: 1, maxLength: 8 }), location: fc.constantFrom('westeurope', 'eastus2', 'northeurope'), dnsmasq })
+  .filter((c) => !zoneClashes({ ...c, allowList: [...c.allowList, ...IMAGE_ENTRIES] }));
 
 function synthAndCheck(text: string) {
   const model = parseConfig(text, 'property.yaml');
@@ -63,7 +75,7 @@ function synthAndCheck(text: string) {
 test(`random valid configs synthesize and pass check (${RUNS} runs)`, () => {
   fc.assert(
     fc.property(config, (c) => {
-      const text = stringify({ name: 'prop', location: c.location, levels: c.levels, allowList: [...c.allowList, ...IMAGE_ENTRIES] });
+      const text = stringify({ name: 'prop', location: c.location, levels: c.levels, allowList: [...c.allowList, ...IMAGE_ENTRIES], workloads: { dnsmasq: c.dnsmasq } });
       const { report } = synthAndCheck(text);
       if (!report.ok) {
         const lines = report.findings.filter((f) => f.severity === 'error').slice(0, 5).map((f) => `${f.rule} ${f.level} ${f.name ?? ''}: ${f.message}`);

@@ -171,6 +171,7 @@ export function fixture(): Fixture {
         { pattern: '*.w.com', kind: 'wildcard', domain: 'w.com', ports: [443] },
         { pattern: 'a.b.com', kind: 'exact', domain: 'a.b.com', ports: [443] },
       ],
+      dns: { strict: false, upstream: '168.63.129.16', forwardZones: [] },
     },
     terraform: { up: stack('up'), down: stack('down') },
     manifests: { up: manifests('up'), down: manifests('down') },

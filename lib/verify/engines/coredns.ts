@@ -43,8 +43,70 @@ function apply(rule: RewriteRule, name: string): string | undefined {
   }
 }
 
+/**
+ * The first matching rule is what decides when every rule stops; exact rules and the
+ * `^(?:[^.]+\.)+b\.com\.$` wildcard shape are looked up by name instead of tried one
+ * by one (allow-lists of thousands of entries), the other rules are tried in order.
+ */
+interface RuleIndex {
+  readonly allStop: boolean;
+  readonly exact: ReadonlyMap<string, number>;
+  readonly below: ReadonlyMap<string, number>;
+  readonly others: readonly number[];
+}
+
+const WILDCARD_SHAPE = /^\^\(\?:\[\^\.\]\+\\\.\)\+((?:[a-z0-9-]|\\[.-])+)\\\.\$$/;
+const indexMemo = new WeakMap<CorednsCustom, RuleIndex>();
+
+function ruleIndex(config: CorednsCustom): RuleIndex {
+  let index = indexMemo.get(config);
+  if (index) return index;
+  const exact = new Map<string, number>();
+  const below = new Map<string, number>();
+  const others: number[] = [];
+  config.rules.forEach((rule, i) => {
+    const shape = rule.match === 'regex' && rule.regex && rule.regex.flags === '' ? WILDCARD_SHAPE.exec(rule.from) : null;
+    if (rule.match === 'exact') {
+      const key = fqdn(rule.from.toLowerCase());
+      if (!exact.has(key)) exact.set(key, i);
+    } else if (shape) {
+      const key = `${shape[1].replace(/\\([.-])/g, '$1')}.`;
+      if (!below.has(key)) below.set(key, i);
+    } else others.push(i);
+  });
+  index = { allStop: config.rules.every((r) => r.mode === 'stop'), exact, below, others };
+  indexMemo.set(config, index);
+  return index;
+}
+
 /** The name CoreDNS resolves after the rewrite rules, for a query of `rawName`. */
 export function resolveCoredns(config: CorednsCustom, rawName: string): CorednsOutcome {
+  let name = fqdn(rawName.toLowerCase());
+  const index = ruleIndex(config);
+  if (index.allStop) {
+    let best = index.exact.get(name) ?? Infinity;
+    // the wildcard shape needs at least one whole label before the suffix
+    for (let dot = name.indexOf('.'); dot !== -1 && dot < name.length - 1; dot = name.indexOf('.', dot + 1)) {
+      if (dot === 0) continue;
+      const hit = index.below.get(name.slice(dot + 1));
+      if (hit !== undefined && hit < best) best = hit;
+    }
+    for (const i of index.others) {
+      if (i >= best) break;
+      if (apply(config.rules[i], name) !== undefined) {
+        best = i;
+        break;
+      }
+    }
+    if (best === Infinity) return { name, applied: [] };
+    const rule = config.rules[best];
+    return { name: apply(rule, name)!, applied: [rule] };
+  }
+  return resolveCorednsInOrder(config, rawName);
+}
+
+/** The same answer, trying every rule in declaration order (the definition the index must agree with). */
+export function resolveCorednsInOrder(config: CorednsCustom, rawName: string): CorednsOutcome {
   let name = fqdn(rawName.toLowerCase());
   const applied: RewriteRule[] = [];
   for (const rule of config.rules) {

@@ -31,33 +31,81 @@ export function domainMatch(domain: DnsmasqDomain, name: string): number {
   return name === domain.text || name.endsWith(`.${domain.text}`) ? domain.text.length : -1;
 }
 
-function hostRecord(config: DnsmasqConfig, name: string): DnsmasqHost | undefined {
-  return config.hosts.find((h) => h.names.includes(name));
+/**
+ * The config by name, so one query costs the labels of the name, not the length of the
+ * config: host records by name, every suffix that has local data below it, plain
+ * patterns by domain, `*.`-wildcards by the domain after the dot; raw `*b.com`
+ * wildcards are few and tried one by one.
+ */
+interface ConfigIndex {
+  readonly hosts: ReadonlyMap<string, DnsmasqHost>;
+  readonly hasDataBelow: ReadonlySet<string>;
+  readonly plain: ReadonlyMap<string, DnsmasqRecord[]>;
+  readonly dotWildcards: ReadonlyMap<string, DnsmasqRecord[]>;
+  readonly rawWildcards: readonly DnsmasqRecord[];
+}
+
+const indexMemo = new WeakMap<DnsmasqConfig, ConfigIndex>();
+
+function indexOf(config: DnsmasqConfig): ConfigIndex {
+  let index = indexMemo.get(config);
+  if (index) return index;
+  const hosts = new Map<string, DnsmasqHost>();
+  const hasDataBelow = new Set<string>();
+  for (const h of config.hosts) {
+    for (const n of h.names) {
+      if (!hosts.has(n)) hosts.set(n, h);
+      for (let dot = n.indexOf('.'); dot !== -1; dot = n.indexOf('.', dot + 1)) hasDataBelow.add(n.slice(dot + 1));
+    }
+  }
+  const plain = new Map<string, DnsmasqRecord[]>();
+  const dotWildcards = new Map<string, DnsmasqRecord[]>();
+  const rawWildcards: DnsmasqRecord[] = [];
+  // Plain `server=<ip>` upstreams (or resolv.conf ones) live in the root group with `/#/`.
+  const upstreams: DnsmasqRecord[] = config.defaultServers.map((u) => ({ domain: { text: '#', wildcard: false }, action: { kind: 'forward', upstream: u }, line: 0, text: `server=${u}` }));
+  if (upstreams.length === 0 && !config.noResolv) upstreams.push({ domain: { text: '#', wildcard: false }, action: { kind: 'forward', upstream: '/etc/resolv.conf' }, line: 0, text: 'resolv.conf' });
+  const add = (map: Map<string, DnsmasqRecord[]>, key: string, r: DnsmasqRecord) => map.set(key, [...(map.get(key) ?? []), r]);
+  for (const r of [...config.records, ...upstreams]) {
+    if (!r.domain.wildcard) add(plain, r.domain.text, r);
+    else if (r.domain.text.startsWith('.')) add(dotWildcards, r.domain.text.slice(1), r);
+    else rawWildcards.push(r);
+  }
+  index = { hosts, hasDataBelow, plain, dotWildcards, rawWildcards };
+  indexMemo.set(config, index);
+  return index;
 }
 
 /** Answers `name` for `qtype` as dnsmasq would. */
 export function answerDnsmasq(config: DnsmasqConfig, rawName: string, qtype: QueryType): DnsmasqOutcome {
   const name = rawName.toLowerCase().replace(/\.$/, '');
-  const host = hostRecord(config, name);
+  const index = indexOf(config);
+  const host = index.hosts.get(name);
   if (host) {
     if (qtype === 'A' && host.ipv4.length > 0) return { kind: 'answer', ips: host.ipv4, line: host.line };
     if (qtype === 'AAAA' && host.ipv6.length > 0) return { kind: 'answer', ips: host.ipv6, line: host.line };
   }
   // A name that exists in local data (or has names below it there) gets NODATA, not NXDOMAIN.
-  const hasLocalData = host !== undefined || config.hosts.some((h) => h.names.some((n) => n.endsWith(`.${name}`)));
+  const hasLocalData = host !== undefined || index.hasDataBelow.has(name);
 
+  // Every pattern that matches, grouped by pattern: the name and each of its suffixes, '#', the wildcards.
   const groups = new Map<string, { spec: number; wildcard: boolean; records: DnsmasqRecord[] }>();
-  // Plain `server=<ip>` upstreams (or resolv.conf ones) live in the root group with `/#/`.
-  const upstreams: DnsmasqRecord[] = config.defaultServers.map((u) => ({ domain: { text: '#', wildcard: false }, action: { kind: 'forward', upstream: u }, line: 0, text: `server=${u}` }));
-  if (upstreams.length === 0 && !config.noResolv) upstreams.push({ domain: { text: '#', wildcard: false }, action: { kind: 'forward', upstream: '/etc/resolv.conf' }, line: 0, text: 'resolv.conf' });
-  for (const r of [...config.records, ...upstreams]) {
-    const spec = domainMatch(r.domain, name);
-    if (spec < 0) continue;
-    const key = `${r.domain.wildcard ? '*' : ''}${r.domain.text}`;
-    const g = groups.get(key) ?? { spec, wildcard: r.domain.wildcard, records: [] };
-    g.records.push(r);
-    groups.set(key, g);
+  const addGroup = (records: readonly DnsmasqRecord[] | undefined) => {
+    for (const r of records ?? []) {
+      const spec = domainMatch(r.domain, name);
+      if (spec < 0) continue;
+      const key = `${r.domain.wildcard ? '*' : ''}${r.domain.text}`;
+      const g = groups.get(key) ?? { spec, wildcard: r.domain.wildcard, records: [] };
+      g.records.push(r);
+      groups.set(key, g);
+    }
+  };
+  addGroup(index.plain.get(name));
+  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) {
+    addGroup(index.plain.get(name.slice(dot + 1)));
+    addGroup(index.dotWildcards.get(name.slice(dot + 1)));
   }
+  addGroup(index.plain.get('#'));
+  addGroup(index.rawWildcards);
   const ordered = [...groups.values()].sort((a, b) => b.spec - a.spec || Number(a.wildcard) - Number(b.wildcard));
   const lineOf = (r: DnsmasqRecord) => (r.line > 0 ? r.line : undefined);
   for (const g of ordered) {

@@ -10,8 +10,19 @@ import { EnvoyChain, EnvoyCluster, EnvoyConfig, EnvoyListener } from '../parse/e
  * connection is closed. Duplicate criteria make Envoy reject the whole listener.
  */
 
-/** Why Envoy would refuse to load a listener. */
+const loadErrorsMemo = new WeakMap<EnvoyListener, string[]>();
+
+/** Why Envoy would refuse to load a listener (computed once per parsed listener). */
 export function listenerLoadErrors(listener: EnvoyListener): string[] {
+  let errors = loadErrorsMemo.get(listener);
+  if (!errors) {
+    errors = computeLoadErrors(listener);
+    loadErrorsMemo.set(listener, errors);
+  }
+  return errors;
+}
+
+function computeLoadErrors(listener: EnvoyListener): string[] {
   const errors: string[] = [];
   const seen = new Map<string, number>();
   for (const chain of listener.chains) {
@@ -59,7 +70,7 @@ export function selectChain(listener: EnvoyListener, localPort: number, serverNa
   // 3. server names
   const transport = listener.tlsInspector ? 'tls' : 'raw_buffer';
   const effectiveSni = listener.tlsInspector ? sni : undefined;
-  candidates = byServerName(candidates, effectiveSni);
+  candidates = byServerName(listener, candidates, effectiveSni);
   // 4. transport protocol
   const byTransport = candidates.filter((c) => c.transportProtocol === transport);
   candidates = byTransport.length > 0 ? byTransport : candidates.filter((c) => c.transportProtocol === undefined);
@@ -67,14 +78,29 @@ export function selectChain(listener: EnvoyListener, localPort: number, serverNa
   return listener.defaultChain;
 }
 
-function byServerName(chains: readonly EnvoyChain[], sni: string | undefined): EnvoyChain[] {
+/** Chains of a listener by server name (`.b.com` stored as `*.b.com`, as Envoy does), built once. */
+const namesMemo = new WeakMap<EnvoyListener, Map<string, EnvoyChain[]>>();
+
+function chainsByName(listener: EnvoyListener): Map<string, EnvoyChain[]> {
+  let index = namesMemo.get(listener);
+  if (!index) {
+    index = new Map();
+    for (const c of listener.chains) {
+      for (const n of new Set((c.serverNames ?? []).map((x) => (x.startsWith('.') ? `*${x}` : x)))) index.set(n, [...(index.get(n) ?? []), c]);
+    }
+    namesMemo.set(listener, index);
+  }
+  return index;
+}
+
+function byServerName(listener: EnvoyListener, chains: readonly EnvoyChain[], sni: string | undefined): EnvoyChain[] {
   if (sni !== undefined && sni !== '') {
-    const norm = (n: string) => (n.startsWith('.') ? `*${n}` : n);
-    const exact = chains.filter((c) => c.serverNames?.some((n) => norm(n) === sni));
+    const index = chainsByName(listener);
+    const among = (hit: readonly EnvoyChain[] | undefined) => (hit ?? []).filter((c) => chains.includes(c));
+    const exact = among(index.get(sni));
     if (exact.length > 0) return exact;
     for (let dot = sni.indexOf('.'); dot !== -1; dot = sni.indexOf('.', dot + 1)) {
-      const wildcard = `*${sni.slice(dot)}`;
-      const hit = chains.filter((c) => c.serverNames?.some((n) => norm(n) === wildcard));
+      const hit = among(index.get(`*${sni.slice(dot)}`));
       if (hit.length > 0) return hit;
     }
   }

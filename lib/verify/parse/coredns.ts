@@ -2,7 +2,7 @@
  * The AKS `coredns-custom` ConfigMap read as CoreDNS would import it: keys ending
  * `.override` are plugin lines inside the default `.:53` block, imported in file-name
  * order (`import custom/*.override`); keys ending `.server` are whole server blocks.
- * Only the `rewrite name` forms are modelled (see docs/semantics.md);
+ * Only the `rewrite name` forms are modelled (docs/semantics.md; CoreDNS rewrite plugin README);
  * everything else that could change an answer is reported, not guessed.
  */
 
@@ -27,6 +27,8 @@ export interface CorednsCustom {
   readonly rules: readonly RewriteRule[];
   /** Lines that may change answers but are not modelled (hosts, template, forward, rewrite of other fields ...). */
   readonly unmodelled: ReadonlyArray<{ readonly key: string; readonly line: number; readonly text: string; readonly why: string }>;
+  /** Server blocks of `.server` keys: they answer their zones outside the modelled rewrites. */
+  readonly servers: ReadonlyArray<{ readonly key: string; readonly line: number; readonly zones: readonly string[]; readonly text: string }>;
   /** Keys that break CoreDNS (a `.server` key redefining `.:53`, bad regexes ...). */
   readonly problems: ReadonlyArray<{ readonly key: string; readonly line?: number; readonly message: string }>;
 }
@@ -86,6 +88,7 @@ export function parseCorednsCustom(data: Readonly<Record<string, string>>): Core
   const rules: RewriteRule[] = [];
   const unmodelled: Array<{ key: string; line: number; text: string; why: string }> = [];
   const problems: Array<{ key: string; line?: number; message: string }> = [];
+  const servers: Array<{ key: string; line: number; zones: string[]; text: string }> = [];
   const keys = Object.keys(data).sort();
   for (const key of keys) {
     const value = String(data[key] ?? '');
@@ -93,6 +96,7 @@ export function parseCorednsCustom(data: Readonly<Record<string, string>>): Core
       if (/(^|\s)\.(:53)?\s*\{/m.test(value) || /(^|\s)\.:53\b/m.test(value)) {
         problems.push({ key, message: `${key} defines the root zone '.:53', which the default Corefile already serves: CoreDNS fails to start` });
       }
+      servers.push(...serverBlocks(key, value));
       continue;
     }
     if (!key.endsWith('.override')) continue;
@@ -110,7 +114,30 @@ export function parseCorednsCustom(data: Readonly<Record<string, string>>): Core
       } else rules.push(parsed);
     }
   }
-  return { rules, unmodelled, problems };
+  return { rules, unmodelled, problems, servers };
+}
+
+/** The zones of every top-level server block (`zone[:port] ... {`) in a `.server` key. */
+function serverBlocks(key: string, text: string): Array<{ key: string; line: number; zones: string[]; text: string }> {
+  const out: Array<{ key: string; line: number; zones: string[]; text: string }> = [];
+  let depth = 0;
+  text.split('\n').forEach((raw, i) => {
+    const stripped = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (!stripped) return;
+    if (depth === 0 && stripped.endsWith('{')) {
+      const zones = stripped
+        .slice(0, -1)
+        .trim()
+        .split(/[\s,]+/)
+        .filter((z) => z.length > 0)
+        .map((z) => z.replace(/^[a-z]+:\/\//i, '').replace(/:\d+$/, '').toLowerCase())
+        .map((z) => (z === '.' ? '.' : z.replace(/\.$/, '')));
+      out.push({ key, line: i + 1, zones: zones.length > 0 ? zones : ['.'], text: stripped });
+    }
+    depth += (stripped.match(/\{/g)?.length ?? 0) - (stripped.match(/\}/g)?.length ?? 0);
+  });
+  if (out.length === 0 && text.trim()) out.push({ key, line: 1, zones: ['.'], text: text.trim().split('\n')[0] });
+  return out;
 }
 
 function parseRewrite(key: string, ll: { line: number; tokens: string[]; text: string }): RewriteRule | { problem: string; unmodelled?: boolean } {

@@ -44,6 +44,8 @@ export interface DnsmasqConfig {
   readonly hosts: readonly DnsmasqHost[];
   /** Plain `server=<ip>` upstreams. */
   readonly defaultServers: readonly string[];
+  /** Where each default upstream was set. */
+  readonly defaultServerLines: ReadonlyArray<{ readonly upstream: string; readonly line: number; readonly text: string }>;
   readonly noResolv: boolean;
   readonly port?: number;
   readonly unmodelled: ReadonlyArray<{ readonly line: number; readonly text: string; readonly why: string }>;
@@ -79,6 +81,7 @@ export function parseDnsmasqConf(text: string): DnsmasqConfig {
   const records: DnsmasqRecord[] = [];
   const hosts: DnsmasqHost[] = [];
   const defaultServers: string[] = [];
+  const defaultServerLines: Array<{ upstream: string; line: number; text: string }> = [];
   const unmodelled: Array<{ line: number; text: string; why: string }> = [];
   let noResolv = false;
   let port: number | undefined;
@@ -108,7 +111,10 @@ export function parseDnsmasqConf(text: string): DnsmasqConfig {
       case 'local':
       case 'server': {
         if (!spec) {
-          if (key === 'server' && value) defaultServers.push(value);
+          if (key === 'server' && value) {
+            defaultServers.push(value);
+            defaultServerLines.push({ upstream: value, line, text: t });
+          }
           else unmodelled.push({ line, text: t, why: `${key}= without /domain/` });
           return;
         }
@@ -131,11 +137,12 @@ export function parseDnsmasqConf(text: string): DnsmasqConfig {
         return;
       case 'resolv-file':
         defaultServers.push(`resolv-file:${value}`);
+        defaultServerLines.push({ upstream: `resolv-file:${value}`, line, text: t });
         return;
       default:
         if (IGNORED.has(key)) return;
         unmodelled.push({ line, text: t, why: `option '${key}' is not modelled` });
     }
   });
-  return { records, hosts, defaultServers, noResolv, port, unmodelled };
+  return { records, hosts, defaultServers, defaultServerLines, noResolv, port, unmodelled };
 }

@@ -14,6 +14,8 @@ export interface TfBlock {
   readonly type: string;
   readonly name: string;
   readonly body: Readonly<Record<string, unknown>>;
+  /** 1-based line of the block's key in the file, when the file is pretty-printed. */
+  readonly line?: number;
 }
 
 /** One parsed `cdk.tf.json`. */
@@ -33,17 +35,28 @@ export function addressOf(block: TfBlock): string {
 export function parseTfStack(stack: string, file: string, text: string): TfStack {
   const json = JSON.parse(text) as Record<string, unknown>;
   const blocks: TfBlock[] = [];
+  const lines = text.split('\n');
   for (const mode of ['resource', 'data'] as const) {
     const section = (json[mode] ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
     for (const type of Object.keys(section).sort()) {
       for (const name of Object.keys(section[type]).sort()) {
-        blocks.push({ stack, file, mode, type, name, body: section[type][name] });
+        blocks.push({ stack, file, mode, type, name, body: section[type][name], line: blockLine(lines, mode, type, name) });
       }
     }
   }
   const outputs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries((json.output ?? {}) as Record<string, { value?: unknown }>)) outputs[k] = v?.value;
   return { stack, file, blocks, outputs };
+}
+
+/** The line of `"name": {` after `"type": {` after `"mode": {` (one line per key, as cdktf and JSON.stringify indent). */
+function blockLine(lines: readonly string[], mode: string, type: string, name: string): number | undefined {
+  let i = lines.findIndex((l) => l.trimStart().startsWith(`"${mode}":`));
+  if (i < 0 || lines.length < 3) return undefined;
+  i = lines.findIndex((l, j) => j > i && l.trimStart().startsWith(`${JSON.stringify(type)}:`));
+  if (i < 0) return undefined;
+  const at = lines.findIndex((l, j) => j > i && l.trimStart().startsWith(`${JSON.stringify(name)}:`));
+  return at < 0 ? undefined : at + 1;
 }
 
 /** A reference to an attribute of a block, after following cross-stack outputs. */

@@ -1,5 +1,6 @@
 import { answerDnsmasq } from '../engines/dnsmasq';
-import { describe } from '../parse/kube';
+import { dnsmasqSource } from '../parse/kube';
+import { lineText } from '../paths';
 import { resultOf } from '../types';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
 
@@ -28,7 +29,7 @@ export const dnsmasqAaaaLeak: Rule = {
             if (a.kind !== 'forward' && a.kind !== 'answer') continue;
             const what = qtype === 'AAAA' ? 'AAAA' : 'HTTPS/TXT';
             const why = a.kind === 'forward' ? `forwarded upstream (${a.upstream}): the real address leaks past the proxy; add local=` : `answered ${a.ips.join(', ')}`;
-            out.push(finding(ID, 'dnsmasq', lw.level.name, `${what} query for an allowed name is ${why}`, { name: probe.name, source: describe(dm.configMap, `key dnsmasq.conf${'line' in a && a.line ? ` line ${a.line}` : ''}`) }));
+            out.push(finding(ID, 'dnsmasq', lw.level.name, `${what} query for an allowed name is ${why}`, { name: probe.name, source: dnsmasqSource(dm.configMap, 'line' in a ? a.line : undefined, lineText(dm.config, 'line' in a ? a.line : undefined)) }));
           }
         }
       }

@@ -1,6 +1,6 @@
 import { answerDnsmasq } from '../engines/dnsmasq';
-import { describe } from '../parse/kube';
-import { proxyIps } from '../paths';
+import { dnsmasqSource } from '../parse/kube';
+import { lineText, proxyIps } from '../paths';
 import { resultOf } from '../types';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
 
@@ -26,7 +26,7 @@ export const dnsmasqDenied: Rule = {
             out.push(
               finding(ID, 'dnsmasq', lw.level.name, `name outside the allow-list (${probe.kind}${probe.from ? ` of ${probe.from}` : ''}) is answered ${a.ips.join(', ')} (${qtype})`, {
                 name: probe.name,
-                source: describe(dm.configMap, `key dnsmasq.conf line ${a.line}`),
+                source: dnsmasqSource(dm.configMap, a.line, lineText(dm.config, a.line)),
               }),
             );
           }

@@ -2,7 +2,7 @@ import { podDns, routeFrom } from '../paths';
 import { Finding, resultOf } from '../types';
 import { mainEnvoy } from '../world';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
-import { entryMatches } from '../intent';
+import { portsForName } from '../intent';
 
 const ID = 'envoy-allowed-routes';
 
@@ -22,7 +22,7 @@ export const envoyAllowedRoutes: Rule = {
       const envoy = mainEnvoy(lw);
       const lb = envoy?.services.find((s) => s.type === 'LoadBalancer') ?? envoy?.services[0];
       for (const probe of ctx.probes.filter((p) => p.allowed)) {
-        const ports = [...new Set(ctx.intent.entries.filter((e) => entryMatches(e, probe.name)).flatMap((e) => e.ports))];
+        const ports = portsForName(ctx.intent, probe.name);
         const dns = podDns(ctx.world, lw.level.name, probe.name);
         const service = dns.kind === 'proxy' ? dns.service : lb;
         if (!service) {

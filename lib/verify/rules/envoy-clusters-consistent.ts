@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { chainLabel } from '../engines/envoy';
-import { describe } from '../parse/kube';
+import { describeData } from '../parse/kube';
 import { resultOf } from '../types';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
 
@@ -23,7 +23,7 @@ export const envoyClustersConsistent: Rule = {
       for (const c of lw.envoy) {
         if (!c.config) continue;
         any = true;
-        const at = (extra: string) => describe(c.configMap, `key envoy.yaml, ${extra}`);
+        const at = (extra: string) => describeData(c.configMap, 'envoy.yaml', `key envoy.yaml, ${extra}`, { needle: /^(?:listener|cluster) ([^,]+)/.exec(extra)?.[1] ?? extra });
         const clusters = new Map(c.config.clusters.map((cl) => [cl.name, cl]));
         for (const cl of c.config.clusters) {
           if (cl.loadAssignmentName !== undefined && cl.loadAssignmentName !== cl.name) {

@@ -1,5 +1,5 @@
 import { chainLabel, listenerLoadErrors } from '../engines/envoy';
-import { describe } from '../parse/kube';
+import { describe, describeData } from '../parse/kube';
 import { resultOf } from '../types';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
 
@@ -23,7 +23,7 @@ export const envoyListenerValid: Rule = {
       const level = lw.level.name;
       for (const c of lw.envoy) {
         any = true;
-        const at = (extra: string) => describe(c.configMap, `key envoy.yaml, ${extra}`);
+        const at = (extra: string) => describeData(c.configMap, 'envoy.yaml', `key envoy.yaml, ${extra}`, { needle: /^(?:listener|cluster) ([^,]+)/.exec(extra)?.[1] ?? extra });
         if (!c.config) {
           out.push(finding(ID, 'envoy', level, `envoy.yaml does not parse: ${c.parseError}`, { source: describe(c.configMap) }));
           continue;

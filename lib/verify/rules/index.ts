@@ -5,6 +5,10 @@ import { corednsSyntax } from './coredns-syntax';
 import { dnsmasqAaaaLeak } from './dnsmasq-aaaa-leak';
 import { dnsmasqAllowed } from './dnsmasq-allowed';
 import { dnsmasqDenied } from './dnsmasq-denied';
+import { dnsmasqUnlisted } from './dnsmasq-unlisted';
+import { dnsmasqUpstreams } from './dnsmasq-upstreams';
+import { corednsNamesListed, dnsmasqNamesListed, envoyNamesListed } from './names-listed';
+import { nsgRulesListed } from './nsg-rules-listed';
 import { envoyAllowedRoutes } from './envoy-allowed-routes';
 import { envoyClustersConsistent } from './envoy-clusters-consistent';
 import { envoyDeniedRoutes } from './envoy-denied-routes';
@@ -27,10 +31,15 @@ export const ALL_RULES: readonly Rule[] = [
   corednsAllowed,
   corednsDenied,
   corednsSyntax,
+  corednsNamesListed,
   dnsmasqAllowed,
   dnsmasqDenied,
   dnsmasqAaaaLeak,
+  dnsmasqNamesListed,
+  dnsmasqUpstreams,
+  dnsmasqUnlisted,
   envoyListenerValid,
+  envoyNamesListed,
   envoyClustersConsistent,
   envoyAllowedRoutes,
   envoyDeniedRoutes,
@@ -40,6 +49,7 @@ export const ALL_RULES: readonly Rule[] = [
   nsgDnsHops,
   nsgLowerInternet,
   nsgRulesValid,
+  nsgRulesListed,
   peeringAdjacent,
   imagesReachable,
 ];

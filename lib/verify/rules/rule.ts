@@ -1,5 +1,6 @@
 import { Intent } from '../intent';
-import { Probe, probesFor } from '../probes';
+import { Accepted, acceptedPatterns, formatNameSet, mentionedNames } from '../accepts';
+import { artifactProbes, Probe, probesFor } from '../probes';
 import { Finding, Layer, RuleResult, Source } from '../types';
 import { LevelWorld, World } from '../world';
 
@@ -19,11 +20,18 @@ export interface Rule {
 export interface CheckContext {
   readonly world: World;
   readonly intent: Intent;
+  /** Probe names: derived from the allow-list, then from the artifacts' own names. */
   readonly probes: readonly Probe[];
+  /** Everything the artifacts accept, line by line. */
+  readonly accepted: readonly Accepted[];
 }
 
 export function checkContext(world: World): CheckContext {
-  return { world, intent: world.intent, probes: probesFor(world.intent) };
+  const listed = probesFor(world.intent);
+  const accepted = acceptedPatterns(world);
+  const sets = [...accepted.map((a) => ({ names: a.names, from: `${a.engine} ${a.level} ${formatNameSet(a.names)}` })), ...mentionedNames(world)];
+  const probes = [...listed, ...artifactProbes(world.intent, sets, new Set(listed.map((p) => p.name)))];
+  return { world, intent: world.intent, probes, accepted };
 }
 
 /** Levels in config order (top first). */

@@ -1,14 +1,19 @@
 /**
- * Synth-time checks of what the Terraform side is about to write, beyond the config
- * loader's own (which already refuses overlapping address spaces and service or pod
- * ranges that overlap a level). Every problem becomes a `ConfigIssue` naming the config
- * path to change, so the CLI prints it and exits 2 before anything is written.
+ * Network rules every config must pass before anything is synthesized: AKS's forbidden
+ * ranges and option combinations, the planned subnets and load balancer IPs, node and pod
+ * address demand, the Azure names built from `name` and the level names, and the NSG
+ * plan of each level. They run in the model's validation pass (`parseConfig`), so the
+ * CLI, `npx cdktf synth`, `npx cdk8s synth` and library users all get them, with lines,
+ * together with every other problem of the file.
  */
-import { Cidr, cidrContains, cidrLast, cidrSize, cidrsOverlap, ConfigError, ConfigIssue, EgressModel, formatCidr, LevelModel, parseCidr, parseIpv4 } from '../model';
-import { ClusterOptions } from '../model/options';
-import { MAX_SURGE_NODES } from './cluster';
-import { levelNames, namedResources, azureNameProblem } from './names';
-import { nsgRuleProblems, planNsgRules } from './nsg-plan';
+import { levelNames, namedResources, azureNameProblem } from '../network/names';
+import { nsgRuleProblems, planNsgRules } from '../network/nsg-plan';
+import { Cidr, cidrContains, cidrLast, cidrSize, cidrsOverlap, formatCidr, parseCidr, parseIpv4 } from './ipv4';
+import type { EgressModel, LevelModel } from './load';
+import type { ClusterOptions } from './options';
+
+/** Nodes AKS adds during an upgrade (the cluster construct's `maxSurge`; a test keeps the two equal). */
+export const MAX_SURGE_NODES = 1;
 
 /** Addresses Azure keeps in every subnet: the first four and the last (virtual-networks-faq). */
 export const AZURE_RESERVED_PER_SUBNET = 5;
@@ -23,50 +28,52 @@ export const OVERLAY_MAX_NAME_LENGTH = 63;
 
 const cidr = (text: string): Cidr => (parseCidr(text) as { ok: true; value: Cidr }).value;
 
-/**
- * Runs every network check.
- * @param ports the allow-list ports (`AllowList.ports`), for the NSG plan
- * @throws ConfigError listing every problem
- */
-export function validateNetwork(model: EgressModel, ports: readonly number[]): void {
-  const issues = networkIssues(model, ports);
-  if (issues.length > 0) throw new ConfigError(issues);
+/** One problem, with the path of the config value to change. */
+export interface NetworkProblem {
+  readonly path: ReadonlyArray<string | number>;
+  readonly rule: string;
+  readonly value?: unknown;
 }
 
-/** Every problem found, in config order; empty when the network can be written. */
-export function networkIssues(model: EgressModel, ports: readonly number[]): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const add = (path: string, rule: string, value?: unknown) => issues.push({ file: model.file, path, value, rule });
+/**
+ * Every network problem of a model, in config order; empty when the network can be written.
+ * @param ports every port of the allow-list, for the NSG plan
+ */
+export function networkProblems(model: Pick<EgressModel, 'name' | 'location' | 'levels' | 'cluster' | 'firewall'>, ports: readonly number[]): NetworkProblem[] {
+  const issues: NetworkProblem[] = [];
+  const add = (path: ReadonlyArray<string | number>, rule: string, value?: unknown) => issues.push({ path, rule, value });
   const { cluster } = model;
 
-  for (const problem of clusterOptionProblems(cluster, model.firewall !== undefined)) add(`cluster.${problem.key}`, problem.rule, cluster[problem.key]);
+  for (const problem of clusterOptionProblems(cluster, model.firewall !== undefined)) add(['cluster', problem.key], problem.rule, cluster[problem.key]);
   for (const [key, value] of [['serviceCidr', cluster.serviceCidr], ...(cluster.networkPlugin === 'azure' ? [] : [['podCidr', cluster.podCidr]])] as const) {
     const forbidden = forbiddenRange(value);
-    if (forbidden) add(`cluster.${key}`, `overlaps ${forbidden}, which AKS refuses for cluster ranges`, value);
+    if (forbidden) add(['cluster', key], `overlaps ${forbidden}, which AKS refuses for cluster ranges`, value);
   }
   const podProblem = podCidrProblem(cluster);
-  if (podProblem) add('cluster.podCidr', podProblem, cluster.podCidr);
+  if (podProblem) add(['cluster', 'podCidr'], podProblem, cluster.podCidr);
 
   model.levels.forEach((level, i) => {
-    const at = `levels[${i}]`;
     const forbidden = forbiddenRange(level.addresses.addressSpace);
-    if (forbidden) add(`${at}.addressSpace`, `overlaps ${forbidden}, which AKS refuses for a cluster's virtual network`, level.addresses.addressSpace);
-    for (const problem of addressPlanProblems(level)) add(`${at}.addressSpace`, problem, level.addresses.addressSpace);
+    if (forbidden) add(['levels', i, 'addressSpace'], `overlaps ${forbidden}, which AKS refuses for a cluster's virtual network`, level.addresses.addressSpace);
+    for (const problem of addressPlanProblems(level)) add(['levels', i, 'addressSpace'], problem, level.addresses.addressSpace);
     const size = nodeSubnetProblem(level, cluster);
-    if (size) add(`${at}.addressSpace`, size, level.addresses.addressSpace);
+    if (size) add(['levels', i, 'addressSpace'], size, level.addresses.addressSpace);
     for (const named of namedResources(model, level)) {
       const problem = azureNameProblem(named.kind, named.name);
-      if (problem) add(`${at}.name`, `${problem} (built from 'name' and the level name)`, level.name);
+      if (problem) add(['levels', i, 'name'], `${problem} (built from 'name' and the level name)`, level.name);
     }
     if (cluster.networkPlugin === 'azure-overlay') {
       const n = levelNames(model, level);
       for (const name of [n.resourceGroup, n.virtualNetwork, level.addresses.nodeSubnet.name]) {
         if (name.length > OVERLAY_MAX_NAME_LENGTH) {
-          add(`${at}.name`, `'${name}' is ${name.length} characters; Azure CNI Overlay turns it into a node label (at most ${OVERLAY_MAX_NAME_LENGTH})`, level.name);
+          add(['levels', i, 'name'], `'${name}' is ${name.length} characters; Azure CNI Overlay turns it into a node label (at most ${OVERLAY_MAX_NAME_LENGTH})`, level.name);
         }
       }
     }
-    for (const problem of nsgRuleProblems(planNsgRules(model, level, ports))) add(at, `NSG of level '${level.name}': ${problem}`);
+    // Without a valid entry (reported already) the plan would only repeat that its Envoy rules have no ports.
+    if (ports.length > 0) {
+      for (const problem of nsgRuleProblems(planNsgRules(model, level, ports))) add(['levels', i], `NSG of level '${level.name}': ${problem}`);
+    }
   });
   return issues;
 }
