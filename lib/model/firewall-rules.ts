@@ -52,6 +52,13 @@ export function firewallProblems(
   if (firewall?.placement === 'hub' && !raw.hub) {
     add(['firewall', 'placement'], 'hub', "needs a 'hub:' section with the hub VNET's addressSpace (for example 10.0.0.0/22 if nothing else uses it)");
   }
+  if (firewall?.placement === 'hub') {
+    add(
+      ['firewall', 'placement'],
+      'hub',
+      "the hub-spoke topology is validated but not generated yet (no hub stack, spoke peerings or hop rules are written): use placement 'top' for now",
+    );
+  }
   if (raw.hub && firewall?.placement !== 'hub') {
     add(['hub'], undefined, "applies only with firewall.placement 'hub': remove it, or set firewall.placement: hub");
   }
