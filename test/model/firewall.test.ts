@@ -159,12 +159,12 @@ describe('placement hub (validated, not generated yet)', () => {
   });
 
   test('the firewall would take the hub\'s first /26', () => {
-    expect(buildFirewallModel({ placement: 'hub' }, { addressSpace: '10.100.0.0/22' }, '172.16.0.0/16')).toMatchObject({
+    expect(buildFirewallModel({ placement: 'hub', sku: undefined, threatIntel: undefined, idps: undefined, publicIps: undefined, tls: undefined }, { addressSpace: '10.100.0.0/22' }, '172.16.0.0/16')).toMatchObject({
       placement: 'hub',
       hub: { addressSpace: '10.100.0.0/22' },
       addresses: { subnet: { cidr: '10.100.0.0/26' }, privateIp: '10.100.0.4' },
     });
-    expect(buildFirewallModel({ placement: 'hub' }, undefined, '172.16.0.0/16')).toBeUndefined();
+    expect(buildFirewallModel({ placement: 'hub', sku: undefined, threatIntel: undefined, idps: undefined, publicIps: undefined, tls: undefined }, undefined, '172.16.0.0/16')).toBeUndefined();
   });
 
   test('hub is required with placement hub and refused otherwise', () => {
