@@ -18,7 +18,7 @@ export interface PlannedSubnet {
  * |---|---|
  * | 0 | `nodes`: the AKS node subnet (a /18 of a /16) |
  * | 1 | `egress-ilb`: the first /24 holds the internal load balancers |
- * | 2, 3 | free for the user's own subnets |
+ * | 2, 3 | free for the user's own subnets; with `firewall.placement: top` the top level's `AzureFirewallSubnet` takes the first /26 of quarter 3 (`planTopFirewall`) |
  *
  * In `egress-ilb`, Azure reserves the first four addresses and the last one; the Envoy
  * load balancer takes `.4`, the DNS load balancer `.5`.
