@@ -133,3 +133,17 @@ test('without a firewall, the default config has no firewall resource and the to
   expect(resources(plain.l4, 'azurerm_kubernetes_cluster')[0].network_profile.outbound_type).toBe('loadBalancer');
   expect(resources(plain.l4, 'azurerm_virtual_network')[0].dns_servers).toBeUndefined();
 });
+
+test('a single-level private cluster behind the firewall: private API server, userDefinedRouting, resolved through the DNS proxy in its own VNET', () => {
+  const single = BASE.replace(/  - name: l3\n    addressSpace: 172\.18\.0\.0\/16\n/, '');
+  const stack = synthStacks(model(`${single}cluster:\n  privateCluster: true\nfirewall:\n  placement: top\n`)).json.l4;
+  const cluster = one(stack, 'azurerm_kubernetes_cluster');
+  expect(cluster.private_cluster_enabled).toBe(true);
+  expect(cluster.network_profile.outbound_type).toBe('userDefinedRouting');
+  expect(one(stack, 'azurerm_virtual_network').dns_servers).toEqual(['172.16.192.4']);
+  expect(one(stack, 'azurerm_route').next_hop_in_ip_address).toBe('172.16.192.4');
+});
+
+test('privateCluster with several levels stays refused with a firewall (a lower level resolves through its parent\'s dnsmasq)', () => {
+  expect(() => model(`${BASE}cluster:\n  privateCluster: true\nfirewall:\n  placement: top\n`)).toThrow(/privateCluster true: a private API server cannot provision below the top level/);
+});
