@@ -30,7 +30,8 @@ export type { BackendConfig } from './model/config';
 
 // The allow-list construct (cdktf and cdk8s alike).
 export { AllowList } from './model/allow-list';
-export type { AllowListProps } from './model/allow-list';
+export { AllowListError } from './model/allow-list';
+export type { AllowListEntryInput, AllowListProps } from './model/allow-list';
 
 // Terraform (cdktf).
 export { EgressNetwork } from './network/egress-network';
@@ -67,5 +68,6 @@ export type { DnsmasqConfInput } from './render/dnsmasq-conf';
 export { check, explain } from './verify/api';
 export type { Explanation, ExplainOptions, VerifyOptions } from './verify/api';
 export type { Report } from './verify/check';
+export type { DnsIntent } from './verify/intent';
 export type { Finding, Layer, Source } from './verify/types';
 export { formatReport, reportJson } from './verify/report';
