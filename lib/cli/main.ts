@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { runDiagramCommand } from '../diagram/command';
 import { ConfigError, formatIssue, loadConfig } from '..';
 import { resolveConfigPath } from '../model';
+import { formatChanges } from '../synth/changes';
 import { OutputError } from '../synth/errors';
 import { synthAll } from '../synth/synth';
 import { CHECK_HELP, EXPLAIN_HELP, runCheckCommand, runExplainCommand } from '../verify/cli';
@@ -28,7 +29,8 @@ Options:
   --config <path>  Config file (default: $EGRESS_CONFIG, else infra/egress.yaml)
   --cdktf-out <dir>      Terraform output folder (default: cdktf.out)
   --manifests-out <dir>  Manifests output folder (default: manifests)
-  --json           check: print the report as JSON
+  --json           check, synth, plan: print JSON (the report, the change set, the plan)
+  --quiet          synth: print nothing but warnings and errors
   --from <level>   explain: start at this level
   --port <n>       explain: only this port
   --out <file.svg> diagram: where to write the SVG (the .dot goes next to it)
@@ -37,7 +39,7 @@ Options:
 
 Exit codes: 0 done, 1 failed (check: violations found), 2 invalid config (nothing written), 64 usage error.`;
 
-const SYNTH_HELP = `Usage: layered-egress synth [--config path] [--cdktf-out dir] [--manifests-out dir]
+const SYNTH_HELP = `Usage: layered-egress synth [--config path] [--cdktf-out dir] [--manifests-out dir] [--quiet | --json]
 
 Writes Terraform JSON (cdktf.out/stacks/<level>/cdk.tf.json) and Kubernetes YAML
 (manifests/<level>/) from the config, as one transaction over both folders
@@ -73,19 +75,21 @@ interface Args {
   help: boolean;
   version: boolean;
   json: boolean;
+  quiet: boolean;
   positional: string[];
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { options: new Map(), help: false, version: false, json: false, positional: [] };
+  const args: Args = { options: new Map(), help: false, version: false, json: false, quiet: false, positional: [] };
   const valued = new Set(['--config', '--cdktf-out', '--manifests-out', '--from', '--port', '--out']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') args.help = true;
     else if (arg === '-V' || arg === '--version') args.version = true;
     else if (arg === '--json') args.json = true;
+    else if (arg === '--quiet' || arg === '-q') args.quiet = true;
     else if (valued.has(arg)) {
       const value = argv[++i];
       if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
@@ -134,6 +138,10 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
     return EXIT.usage;
   }
 
+  if (args.quiet && args.json) {
+    err.write(`layered-egress: --quiet and --json exclude each other\n\n${SYNTH_HELP}\n`);
+    return EXIT.usage;
+  }
   const configPath = resolveConfigPath(args.options.get('--config'));
   try {
     const model = loadConfig(configPath);
@@ -141,10 +149,15 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
     const result = synthAll(model, { cdktfOut: args.options.get('--cdktf-out'), manifestsOut: args.options.get('--manifests-out') });
     for (const folder of result.recovery.rolledForward) err.write(`note: finished the commit of an interrupted earlier synth in ${folder}\n`);
     for (const folder of result.recovery.rolledBack) err.write(`note: removed the uncommitted staging of an interrupted earlier synth in ${folder}\n`);
-    out.write(
-      `Synthesized ${model.levels.length} level(s) from ${configPath}: ` +
-        `${result.terraformFiles.length} Terraform file(s), ${result.manifestFiles.length} manifest file(s).\n`,
-    );
+    for (const removed of result.removedLevels) err.write(`warning: ${removed.message}\n`);
+    if (args.json) {
+      out.write(`${JSON.stringify({ config: configPath, ...result.changes, removedLevels: result.removedLevels }, null, 2)}\n`);
+    } else if (!args.quiet) {
+      out.write(
+        `Synthesized ${model.levels.length} level(s) from ${configPath}: ` +
+          `${result.terraformFiles.length} Terraform file(s), ${result.manifestFiles.length} manifest file(s).\n${formatChanges(result.changes)}`,
+      );
+    }
     return EXIT.ok;
   } catch (e) {
     if (e instanceof ConfigError) {
