@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runDiagramCommand } from '../diagram/command';
+import { runPlanCommand } from '../plan/command';
 import { ConfigError, formatIssue, loadConfig } from '..';
 import { resolveConfigPath } from '../model';
 import { formatChanges } from '../synth/changes';
@@ -22,6 +23,9 @@ Commands:
   explain <name>   The path of one name hop by hop, or where and why it stops.
                    --from <level> picks the level (default: the bottom one),
                    --port <n> the port.
+  plan             Print the address plan: per level the address space, node and
+                   load-balancer subnets, Envoy and DNS IPs, free blocks (Markdown
+                   table; --json for JSON).
   diagram          Draw the topology of the config: an SVG (--out, default topology.svg)
                    and its Graphviz DOT source next to it (.dot).
 
@@ -58,7 +62,18 @@ Writes the SVG (default topology.svg) and its Graphviz DOT source next to it (.d
 
 Exit codes: 0 written, 1 failed, 2 invalid config (nothing written), 64 usage error.`;
 
-const VERB_HELP: Readonly<Record<string, string>> = { synth: SYNTH_HELP, check: CHECK_HELP, explain: EXPLAIN_HELP, diagram: DIAGRAM_HELP };
+const PLAN_HELP = `Usage: layered-egress plan [--config path] [--json]
+
+Prints the address plan of the config, top level first: each level's address space, its
+node subnet and load-balancer subnet, the Envoy and DNS load-balancer IPs, and the blocks
+of the space left free for your own subnets. A Markdown table by default (the README's
+table is this output for infra/egress.yaml); --json prints
+{"config", "levels": [{"level", "addressSpace", "nodeSubnet", "loadBalancerSubnet",
+"envoyIp", "dnsIp", "free": [...]}]}. Writes no file.
+
+Exit codes: 0 printed, 2 invalid config, 64 usage error.`;
+
+const VERB_HELP: Readonly<Record<string, string>> = { plan: PLAN_HELP, synth: SYNTH_HELP, check: CHECK_HELP, explain: EXPLAIN_HELP, diagram: DIAGRAM_HELP };
 
 /** The package version, from the nearest package.json above this file (source and compiled layouts). */
 function version(): string {
@@ -132,6 +147,7 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
     }
     return runExplainCommand({ ...options, name: args.positional[0], from: args.options.get('--from'), port: args.options.get('--port') }, out, err);
   }
+  if (args.command === 'plan') return runPlanCommand({ config: args.options.get('--config'), json: args.json }, out, err);
   if (args.command === 'diagram') return runDiagramCommand({ config: args.options.get('--config'), out: args.options.get('--out') }, out, err);
   if (args.command !== 'synth') {
     err.write(`layered-egress: unknown command '${args.command}'\n\n${USAGE}\n`);

@@ -151,6 +151,8 @@ export function addressPlanIssues(level: Pick<LevelModel, 'name' | 'addresses' |
   const lbs = cidr(a.loadBalancerSubnet.cidr);
   const lbKey: AddressKey = given.loadBalancerSubnet !== undefined ? 'loadBalancerSubnet' : 'addressSpace';
   for (const [what, text, own] of [['Envoy', a.envoyIp, 'envoyIp'], ['DNS', a.dnsIp, 'dnsIp']] as const) {
+    // A planned IP in a subnet refused as too small would only repeat that problem.
+    if (given[own] === undefined && lbs.prefix > MAX_SUBNET_PREFIX) continue;
     const key: AddressKey = given[own] !== undefined ? own : lbKey;
     const planned = given[own] !== undefined ? `the ${what} IP` : `the planned ${what} IP`;
     const ip = parseIpv4(text) as number;

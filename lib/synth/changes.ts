@@ -109,9 +109,9 @@ export function removedLevelWarnings(changes: SynthChanges, options: { cdktfOut:
 export function formatChanges(changes: SynthChanges): string {
   const { levels, files } = changes;
   if (files.added.length + files.changed.length + files.removed.length === 0) return 'No changes: the outputs already match the config.\n';
-  const list = (values: readonly string[]) => (values.length > 0 ? values.join(', ') : '-');
+  const kinds = (['added', 'changed', 'removed', 'unchanged'] as const).filter((k) => levels[k].length > 0).map((k) => `${k} ${levels[k].join(', ')}`);
   const lines = [
-    `Levels: added ${list(levels.added)}; changed ${list(levels.changed)}; removed ${list(levels.removed)}; unchanged ${list(levels.unchanged)}.`,
+    ...(kinds.length > 0 ? [`Levels: ${kinds.join('; ')}.`] : []),
     `Files: ${files.added.length} added, ${files.changed.length} changed, ${files.removed.length} removed.`,
     ...files.added.map((f) => `  + ${f}`),
     ...files.changed.map((f) => `  ~ ${f}`),
