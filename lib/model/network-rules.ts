@@ -182,6 +182,8 @@ export function nodeSubnetDemand(cluster: Pick<ClusterOptions, 'nodeCount' | 'ma
 /** Why the level's node subnet is too small for the pool, or undefined. */
 export function nodeSubnetProblem(level: Pick<LevelModel, 'addresses' | 'addressOverrides'>, cluster: Pick<ClusterOptions, 'nodeCount' | 'maxPods' | 'networkPlugin'>): string | undefined {
   const subnet = level.addresses.nodeSubnet;
+  // Below Azure's smallest subnet the size rule has said it already.
+  if (cidr(subnet.cidr).prefix > MAX_SUBNET_PREFIX) return undefined;
   const usable = cidrSize(cidr(subnet.cidr)) - AZURE_RESERVED_PER_SUBNET;
   const needed = nodeSubnetDemand(cluster);
   if (needed <= usable) return undefined;
