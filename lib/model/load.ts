@@ -7,6 +7,7 @@ import { ConfigError, ConfigIssue, IssueCollector } from './issues';
 import { networkProblems } from './network-rules';
 import { clusterOptions, ClusterOptions, TerraformOptions, workloadOptions, WorkloadOptions } from './options';
 import { deploymentProblems } from './deployment-rules';
+import { forwardZoneClashes } from './forward-zones';
 import { registryEndpoints, registryOf } from './registries';
 import { Field } from './schema';
 import { MAX_CONFIG_BYTES, readYaml } from './yaml-source';
@@ -162,6 +163,9 @@ export function parseConfig(text: string, file: string): EgressModel {
   const workloads = workloadOptions(workloadsValid ? rawWorkloads : undefined);
   if (clusterValid && workloadsValid) {
     for (const p of deploymentProblems(cluster, workloads, rawLevels.length)) errors.add(p.path, p.rule, p.value);
+  }
+  for (const clash of forwardZoneClashes(rawWorkloads?.dnsmasq?.forwardZones ?? [], allowEntries)) {
+    errors.add(['workloads', 'dnsmasq', 'forwardZones', clash.index], clash.rule, clash.zone);
   }
   if (!raw || !errors.empty) throw new ConfigError(byLine(errors.issues));
   warnUnpullableImages(levels, allowEntries, workloads, raw.location, warnings);

@@ -49,9 +49,9 @@ const IMAGE_ENTRIES = [...DOCKER_HUB_HOSTS, 'registry.k8s.io', '*.pkg.dev'].map(
 // forward zones that also hold listed names (an exact name inside a zone, a zone inside a wildcard) included
 const dnsmasq = fc.record({ strict: fc.boolean(), forwardZones: fc.uniqueArray(fc.oneof(fc.constantFrom('privatelink.blob.core.windows.net', 'corp.internal'), domain), { maxLength: 3 }) });
 /**
- * A forward zone equal to an exact entry, or strictly below a wildcard entry, makes the
- * renderer forward listed names upstream (its server= line is at least as specific as
- * the entry's lines), which `check` rightly reports: such configs are left out here.
+ * A forward zone equal to an exact entry, or strictly below a wildcard entry, would make
+ * dnsmasq forward listed names upstream; the config refuses it
+ * (test/model/forward-zones.test.ts), so such configs are left out here.
  */
 const zoneClashes = (c: { allowList: Array<{ domain: string }>; dnsmasq: { forwardZones: string[] } }) =>
   c.dnsmasq.forwardZones.some((z) => c.allowList.some((e) => (e.domain.startsWith('*.') ? z.endsWith(`.${e.domain.slice(2)}`) : z === e.domain)));

@@ -27,7 +27,7 @@ const dirs = () => ['--cdktf-out', s.cdktfOut, '--manifests-out', s.manifestsOut
 test('check exits 0 on the default output and says why', () => {
   const r = run(['check', ...dirs()]);
   expect(r.out).toMatch(/^OK: every allowed name resolves to the proxy/m);
-  expect(r.out).toMatch(/unlisted names at every dnsmasq: forwarded to 168\.63\.129\.16 \(non-strict\)/);
+  expect(r.out).toMatch(/unlisted names at every dnsmasq: NXDOMAIN \(strict\), except \d+ declared zone\(s\) forwarded upstream \(the top level to 168\.63\.129\.16, each level below to its parent's DNS\)/);
   expect(r.code).toBe(0);
 });
 

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { main } from '../../lib/cli/main';
 import { cleanup, copyOf, Synthesized, synthFresh } from './verify-helpers';
 
@@ -40,8 +40,12 @@ const at = (file: string, line: number) => new RegExp(`at: \\S*manifests/${file.
 test('evil.com in the Envoy server names of l2, l3 and the top wildcard chain, and an exact CoreDNS rewrite at l2: exit 1, each file and line named', () => {
   const s = copyOf(base);
   try {
-    const envoyLines = ['l2', 'l3'].map((level) => [level, editRaw(s, `${level}/envoy.yaml`, (t) => t.replace('"server_names":["', '"server_names":["evil.com","'), '"evil.com"')] as const);
-    const topLine = editRaw(s, 'l4/envoy.yaml', (t) => t.replace('"name":"wildcards_443","filter_chain_match":{"server_names":["', '"name":"wildcards_443","filter_chain_match":{"server_names":["evil.com","'), '"evil.com"');
+    // The bootstrap is block YAML inside the ConfigMap: add a list item under the first
+    // `server_names:` of the named chain, as a reviewer's hand edit would.
+    const addServerName = (chain: string) => (t: string) =>
+      t.replace(new RegExp(`(- name: ${chain}\\n( +)filter_chain_match:\\n +server_names:\\n)( +)`), '$1$3- evil.com\n$3');
+    const envoyLines = ['l2', 'l3'].map((level) => [level, editRaw(s, `${level}/envoy.yaml`, addServerName('allowed_443'), '- evil.com')] as const);
+    const topLine = editRaw(s, 'l4/envoy.yaml', addServerName('wildcards_443'), '- evil.com');
     const corednsLine = editRaw(
       s,
       'l2/coredns.yaml',
@@ -70,11 +74,11 @@ test('evil.com in the Envoy server names of l2, l3 and the top wildcard chain, a
 test('a catch-all address=/#/<IP> in a dnsmasq.conf: exit 1, file and line named', () => {
   const s = copyOf(base);
   try {
-    const line = editRaw(s, 'l3/dnsmasq.yaml', (t) => t.replace(/^( +)(server=168\.63\.129\.16)$/m, '$1$2\n$1address=/#/203.0.113.7'), 'address=/#/203.0.113.7');
+    const line = editRaw(s, 'l3/dnsmasq.yaml', (t) => t.replace(/^( +)(address=\/#\/)$/m, '$1$2\n$1address=/#/203.0.113.7'), 'address=/#/203.0.113.7');
     const r = check(s);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(new RegExp(`FAIL dnsmasq-names-listed: every name \\(address=/#/ catch-all\\) is answered 203\\.0\\.113\\.7: the verifier cannot bound it to the allow-list\\n[^\\n]*\\n?\\s+${at('l3/dnsmasq.yaml', line).source}`));
-    expect(r.out).toMatch(/FAIL dnsmasq-unlisted: non-strict mode: unlisted name .* must be forwarded to 168\.63\.129\.16, dnsmasq answers 203\.0\.113\.7 \(a local literal\)/);
+    expect(r.out).toMatch(/FAIL dnsmasq-unlisted: strict mode: unlisted name .* must be NXDOMAIN, dnsmasq answers 203\.0\.113\.7 \(a local literal\)/);
   } finally {
     cleanup(s);
   }
@@ -105,7 +109,7 @@ test('Envoy config embedded as block YAML: the line of the added server name its
     const path = join(s.manifestsOut, 'l3', 'envoy.yaml');
     const docs = parseAllDocuments(readFileSync(path, 'utf8')).map((d) => d.toJS());
     const cm = docs.find((d) => d?.kind === 'ConfigMap' && typeof d.data?.['envoy.yaml'] === 'string');
-    const boot = JSON.parse(cm.data['envoy.yaml']);
+    const boot = parse(cm.data['envoy.yaml']);
     boot.static_resources.listeners[0].filter_chains[0].filter_chain_match.server_names.push('evil.com');
     cm.data['envoy.yaml'] = stringify(boot);
     const text = docs.map((d) => stringify(d, { blockQuote: 'literal' })).join('---\n');

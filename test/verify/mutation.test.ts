@@ -14,6 +14,7 @@
  */
 import { stringify } from 'yaml';
 import { EgressModel, loadConfig, parseConfig } from '../../lib/model';
+import { DOCKER_HUB_HOSTS } from '../../lib/model/registries';
 import { buildWorld, Intent, intentFromModel } from '../../lib/verify';
 import { fingerprint, nameUniverse, portUniverse } from './mutation/oracle';
 import { Mutation, mutate, rng } from './mutation/mutators';
@@ -35,7 +36,7 @@ function randomConfig(seed: number): EgressModel {
     entries.push({ domain: r() < 0.5 ? `*.${domain}` : domain, ...(ports ? { ports } : {}), purpose: `random ${i}` });
   }
   // the registries of the default images, so lower levels can pull them
-  for (const d of ['registry-1.docker.io', 'auth.docker.io', 'production.cloudflare.docker.com', 'registry.k8s.io', '*.pkg.dev']) entries.push({ domain: d });
+  for (const d of [...DOCKER_HUB_HOSTS, 'registry.k8s.io', '*.pkg.dev']) entries.push({ domain: d });
   const strict = true;
   return parseConfig(
     stringify({

@@ -5,7 +5,7 @@
  * `depends` (whether it changes anything depends on the rest of the config; only the
  * oracle decides). The test checks the oracle against every `changes`/`preserves` label.
  */
-import { parseAllDocuments, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { Intent } from '../../../lib/verify';
 import { Tree } from './tree';
 
@@ -80,7 +80,7 @@ function editConfigMap(ctx: Ctx, files: { manifests: Map<string, string> }, key:
 
 function editEnvoy(ctx: Ctx, files: { manifests: Map<string, string> }, edit: (boot: any, level: string) => { label: Label; description: string } | undefined): Edit {
   return editConfigMap(ctx, files, 'envoy.yaml', (value, level) => {
-    const boot = JSON.parse(value);
+    const boot = parse(value);
     const result = edit(boot, level);
     return result ? { ...result, value: JSON.stringify(boot) } : undefined;
   });

@@ -9,7 +9,7 @@
  * token of both trees (Envoy server names and endpoints, each CoreDNS and dnsmasq line),
  * independently of lib/verify's probe and accept-set code.
  */
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { Intent, World } from '../../../lib/verify';
 import { answerDnsmasq } from '../../../lib/verify/engines/dnsmasq';
 import { listenerLoadErrors } from '../../../lib/verify/engines/envoy';
@@ -77,7 +77,7 @@ function fileTokens(text: string): { hosts: string[]; words: string[] } {
             }
           };
           try {
-            walk(JSON.parse(value));
+            walk(parse(value));
           } catch {
             hosts.push(...hostTokens(value));
           }
