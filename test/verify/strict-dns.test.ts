@@ -4,12 +4,13 @@
  * stay NXDOMAIN: the name's local= is more specific than the zone).
  */
 import { parseConfig } from '../../lib/model';
+import { DOCKER_HUB_HOSTS } from '../../lib/model/registries';
 import { intentFromModel } from '../../lib/verify';
 import { checkTree, synthTree, Tree } from './mutation/tree';
 import { BASE } from '../support/configs';
 
 const model = parseConfig(
-  `${BASE}  - domain: acct.blob.core.windows.net\n  - domain: "*.pkg.dev"\n  - domain: registry.k8s.io\n  - domain: registry-1.docker.io\n  - domain: auth.docker.io\n  - domain: production.cloudflare.docker.com\n` +
+  `${BASE}  - domain: acct.blob.core.windows.net\n  - domain: "*.pkg.dev"\n  - domain: registry.k8s.io\n${DOCKER_HUB_HOSTS.map((h) => `  - domain: ${h}\n`).join('')}` +
     `workloads:\n  dnsmasq:\n    strict: true\n    forwardZones: [blob.core.windows.net, corp.internal]\n`,
   'strict.yaml',
 );
