@@ -51,6 +51,16 @@ Writes Terraform JSON (cdktf.out/stacks/<level>/cdk.tf.json) and Kubernetes YAML
 the next run finishes or undoes it. Replaces only the files it wrote before; never
 follows a symbolic link; one run at a time.
 
+Then says what changed against the outputs as they were: levels and files added,
+changed and removed. A level that is gone leaves its Terraform state and Azure
+resources behind: a warning (stderr) says where the state is and what to run to
+destroy them (\`npx cdktf destroy <level>\` with the config that still has the level).
+
+  --quiet  print nothing on stdout (warnings and errors still go to stderr)
+  --json   print the change set as one JSON object on stdout (docs/outputs.md):
+           {"config", "levels": {"added", "changed", "removed", "unchanged"},
+            "files": {"added", "changed", "removed"}, "removedLevels": [...]}
+
 Exit codes: 0 written, 1 failed (the message says whether anything changed),
 2 invalid config (nothing written), 64 usage error.`;
 

@@ -99,6 +99,17 @@ describe('synth says what changed', () => {
     }
   });
 
+  test('synth --help documents --quiet, --json and the removed-level warning', () => {
+    const out = (() => {
+      const o = capture();
+      expect(main(['synth', '--help'], o, capture())).toBe(EXIT.ok);
+      return o.text();
+    })();
+    expect(out).toMatch(/--quiet {2}print nothing on stdout/);
+    expect(out).toMatch(/--json {3}print the change set as one JSON object/);
+    expect(out).toContain('npx cdktf destroy <level>');
+  });
+
   test('--quiet with --json is a usage error', () => {
     expect(synth(dir, DEFAULT_CONFIG, ['--quiet', '--json']).code).toBe(EXIT.usage);
   });

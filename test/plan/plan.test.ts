@@ -34,6 +34,11 @@ describe('layered-egress plan', () => {
     expect(out).toContain('| l4 | 172.16.0.0/16 | 172.16.0.0/18 | 172.16.64.0/24 | 172.16.64.4 | 172.16.64.5 | 172.16.65.0/24, ');
   });
 
+  test('plan --help says what it prints, and the overview lists the verb', async () => {
+    expect((await run(['plan', '--help'])).out).toMatch(/^Usage: layered-egress plan \[--config path\] \[--json\]\n[\s\S]*Writes no file\./);
+    expect((await run(['--help'])).out).toMatch(/\n {2}plan {13}Print the address plan/);
+  });
+
   test('--json gives every level with its subnets, IPs and free blocks', async () => {
     const { code, out } = await run(['plan', '--config', 'infra/egress.yaml', '--json']);
     expect(code).toBe(EXIT.ok);
