@@ -24,7 +24,7 @@ export { parseConfigObject as parseConfig } from './model/parse-config';
 export { ConfigError, formatIssue } from './model/issues';
 export type { ConfigIssue } from './model/issues';
 export type { AllowEntry } from './model/allow-entries';
-export type { LevelAddressPlan, PlannedSubnet } from './model/address-plan';
+export type { AddressOverrides, LevelAddressPlan, PlannedSubnet } from './model/address-plan';
 export type { ClusterOptions, ContainerResources, TerraformOptions, WorkloadOptions } from './model/options';
 export type { BackendConfig } from './model/config';
 

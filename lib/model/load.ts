@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { AllowEntry, AllowIndex, buildAllowEntries } from './allow-entries';
-import { LevelAddressPlan, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, planLevelAddresses } from './address-plan';
+import { AddressOverrides, LevelAddressPlan, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, MAX_SUBNET_PREFIX, planLevelAddresses } from './address-plan';
 import { allowEntrySchema, clusterSchema, configSchema, levelSchema, locationField, nameField, MAX_PORTS_PER_ENTRY, RawAllowEntry, RawLevel, workloadsSchema } from './config';
 import { Cidr, cidrContains, cidrsOverlap, findOverlaps, formatCidr, parseCidr, parseIpv4 } from './ipv4';
 import { ConfigError, ConfigIssue, IssueCollector } from './issues';
@@ -22,6 +22,8 @@ export interface LevelModel {
   /** The level below, which uses this level's proxy and DNS; undefined at the bottom. */
   readonly child?: string;
   readonly addresses: LevelAddressPlan;
+  /** The parts of `addresses` the config sets itself (`levels[].nodeSubnet` ...); undefined when all are planned. */
+  readonly addressOverrides?: AddressOverrides;
 }
 
 /** Everything the renderers and constructs need, validated and normalised once. */
@@ -208,7 +210,7 @@ function planLevels(rawLevels: ReadonlyArray<RawLevel | undefined>, errors: Issu
     if (cidr.prefix < MIN_LEVEL_PREFIX || cidr.prefix > MAX_LEVEL_PREFIX) {
       errors.add(
         ['levels', index, 'addressSpace'],
-        `must be a /${MIN_LEVEL_PREFIX} to /${MAX_LEVEL_PREFIX}: the plan puts the nodes in the first quarter and the load balancers in a /24 of the second`,
+        `must be a /${MIN_LEVEL_PREFIX} to /${MAX_LEVEL_PREFIX}: the smallest holds two /${MAX_SUBNET_PREFIX} subnets (Azure's smallest), one for the AKS nodes and one for the load balancers`,
         level.addressSpace,
       );
       return;
@@ -232,13 +234,24 @@ function planLevels(rawLevels: ReadonlyArray<RawLevel | undefined>, errors: Issu
   if (spaces.length !== rawLevels.length) return [];
 
   const all = rawLevels as readonly RawLevel[];
-  return all.map((level, index) => ({
-    name: level.name,
-    index,
-    parent: index > 0 ? all[index - 1].name : undefined,
-    child: index < all.length - 1 ? all[index + 1].name : undefined,
-    addresses: planLevelAddresses((parseCidr(level.addressSpace) as { ok: true; value: Cidr }).value),
-  }));
+  return all.map((level, index) => {
+    const overrides = addressOverridesOf(level);
+    return {
+      name: level.name,
+      index,
+      parent: index > 0 ? all[index - 1].name : undefined,
+      child: index < all.length - 1 ? all[index + 1].name : undefined,
+      addresses: planLevelAddresses((parseCidr(level.addressSpace) as { ok: true; value: Cidr }).value, overrides),
+      ...(overrides ? { addressOverrides: overrides } : {}),
+    };
+  });
+}
+
+/** The address keys a level sets itself, or undefined when it sets none. */
+function addressOverridesOf(level: RawLevel): AddressOverrides | undefined {
+  const { nodeSubnet, loadBalancerSubnet, envoyIp, dnsIp } = level;
+  const given = Object.entries({ nodeSubnet, loadBalancerSubnet, envoyIp, dnsIp }).filter(([, v]) => v !== undefined);
+  return given.length > 0 ? (Object.fromEntries(given) as AddressOverrides) : undefined;
 }
 
 /** AKS's service and pod ranges live outside the VNET but must not shadow any level's addresses. */
