@@ -24,14 +24,15 @@ export { parseConfigObject as parseConfig } from './model/parse-config';
 export { ConfigError, formatIssue } from './model/issues';
 export type { ConfigIssue } from './model/issues';
 export type { AllowEntry } from './model/allow-entries';
-export type { LevelAddressPlan, PlannedSubnet } from './model/address-plan';
+export type { AddressOverrides, LevelAddressPlan, PlannedSubnet } from './model/address-plan';
 export type { ClusterOptions, ContainerResources, TerraformOptions, WorkloadOptions } from './model/options';
 export type { BackendConfig } from './model/config';
 export type { FirewallAddressPlan, FirewallModel, FirewallOptions, HubModel } from './model/firewall';
 
 // The allow-list construct (cdktf and cdk8s alike).
 export { AllowList } from './model/allow-list';
-export type { AllowListProps } from './model/allow-list';
+export { AllowListError } from './model/allow-list';
+export type { AllowListEntryInput, AllowListProps } from './model/allow-list';
 
 // Terraform (cdktf).
 export { EgressNetwork } from './network/egress-network';
@@ -68,5 +69,6 @@ export type { DnsmasqConfInput } from './render/dnsmasq-conf';
 export { check, explain } from './verify/api';
 export type { Explanation, ExplainOptions, VerifyOptions } from './verify/api';
 export type { Report } from './verify/check';
+export type { DnsIntent } from './verify/intent';
 export type { Finding, Layer, Source } from './verify/types';
 export { formatReport, reportJson } from './verify/report';

@@ -2,8 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runDiagramCommand } from '../diagram/command';
+import { runPlanCommand } from '../plan/command';
 import { ConfigError, formatIssue, loadConfig } from '..';
 import { resolveConfigPath } from '../model';
+import { formatChanges } from '../synth/changes';
 import { OutputError } from '../synth/errors';
 import { synthAll } from '../synth/synth';
 import { CHECK_HELP, EXPLAIN_HELP, runCheckCommand, runExplainCommand } from '../verify/cli';
@@ -21,6 +23,9 @@ Commands:
   explain <name>   The path of one name hop by hop, or where and why it stops.
                    --from <level> picks the level (default: the bottom one),
                    --port <n> the port.
+  plan             Print the address plan: per level the address space, node and
+                   load-balancer subnets, Envoy and DNS IPs, free blocks (Markdown
+                   table; --json for JSON).
   diagram          Draw the topology of the config: an SVG (--out, default topology.svg)
                    and its Graphviz DOT source next to it (.dot).
 
@@ -28,7 +33,8 @@ Options:
   --config <path>  Config file (default: $EGRESS_CONFIG, else infra/egress.yaml)
   --cdktf-out <dir>      Terraform output folder (default: cdktf.out)
   --manifests-out <dir>  Manifests output folder (default: manifests)
-  --json           check: print the report as JSON
+  --json           check, synth, plan: print JSON (the report, the change set, the plan)
+  --quiet          synth: print nothing but warnings and errors
   --from <level>   explain: start at this level
   --port <n>       explain: only this port
   --out <file.svg> diagram: where to write the SVG (the .dot goes next to it)
@@ -37,13 +43,23 @@ Options:
 
 Exit codes: 0 done, 1 failed (check: violations found), 2 invalid config (nothing written), 64 usage error.`;
 
-const SYNTH_HELP = `Usage: layered-egress synth [--config path] [--cdktf-out dir] [--manifests-out dir]
+const SYNTH_HELP = `Usage: layered-egress synth [--config path] [--cdktf-out dir] [--manifests-out dir] [--quiet | --json]
 
 Writes Terraform JSON (cdktf.out/stacks/<level>/cdk.tf.json) and Kubernetes YAML
 (manifests/<level>/) from the config, as one transaction over both folders
 (docs/outputs.md): an interrupted or failed run leaves the previous outputs whole, and
 the next run finishes or undoes it. Replaces only the files it wrote before; never
 follows a symbolic link; one run at a time.
+
+Then says what changed against the outputs as they were: levels and files added,
+changed and removed. A level that is gone leaves its Terraform state and Azure
+resources behind: a warning (stderr) says where the state is and what to run to
+destroy them (\`npx cdktf destroy <level>\` with the config that still has the level).
+
+  --quiet  print nothing on stdout (warnings and errors still go to stderr)
+  --json   print the change set as one JSON object on stdout (docs/outputs.md):
+           {"config", "levels": {"added", "changed", "removed", "unchanged"},
+            "files": {"added", "changed", "removed"}, "removedLevels": [...]}
 
 Exit codes: 0 written, 1 failed (the message says whether anything changed),
 2 invalid config (nothing written), 64 usage error.`;
@@ -56,7 +72,18 @@ Writes the SVG (default topology.svg) and its Graphviz DOT source next to it (.d
 
 Exit codes: 0 written, 1 failed, 2 invalid config (nothing written), 64 usage error.`;
 
-const VERB_HELP: Readonly<Record<string, string>> = { synth: SYNTH_HELP, check: CHECK_HELP, explain: EXPLAIN_HELP, diagram: DIAGRAM_HELP };
+const PLAN_HELP = `Usage: layered-egress plan [--config path] [--json]
+
+Prints the address plan of the config, top level first: each level's address space, its
+node subnet and load-balancer subnet, the Envoy and DNS load-balancer IPs, and the blocks
+of the space left free for your own subnets. A Markdown table by default (the README's
+table is this output for infra/egress.yaml); --json prints
+{"config", "levels": [{"level", "addressSpace", "nodeSubnet", "loadBalancerSubnet",
+"envoyIp", "dnsIp", "free": [...]}]}. Writes no file.
+
+Exit codes: 0 printed, 2 invalid config, 64 usage error.`;
+
+const VERB_HELP: Readonly<Record<string, string>> = { plan: PLAN_HELP, synth: SYNTH_HELP, check: CHECK_HELP, explain: EXPLAIN_HELP, diagram: DIAGRAM_HELP };
 
 /** The package version, from the nearest package.json above this file (source and compiled layouts). */
 function version(): string {
@@ -73,19 +100,21 @@ interface Args {
   help: boolean;
   version: boolean;
   json: boolean;
+  quiet: boolean;
   positional: string[];
 }
 
 class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { options: new Map(), help: false, version: false, json: false, positional: [] };
+  const args: Args = { options: new Map(), help: false, version: false, json: false, quiet: false, positional: [] };
   const valued = new Set(['--config', '--cdktf-out', '--manifests-out', '--from', '--port', '--out']);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') args.help = true;
     else if (arg === '-V' || arg === '--version') args.version = true;
     else if (arg === '--json') args.json = true;
+    else if (arg === '--quiet' || arg === '-q') args.quiet = true;
     else if (valued.has(arg)) {
       const value = argv[++i];
       if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
@@ -128,12 +157,17 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
     }
     return runExplainCommand({ ...options, name: args.positional[0], from: args.options.get('--from'), port: args.options.get('--port') }, out, err);
   }
+  if (args.command === 'plan') return runPlanCommand({ config: args.options.get('--config'), json: args.json }, out, err);
   if (args.command === 'diagram') return runDiagramCommand({ config: args.options.get('--config'), out: args.options.get('--out') }, out, err);
   if (args.command !== 'synth') {
     err.write(`layered-egress: unknown command '${args.command}'\n\n${USAGE}\n`);
     return EXIT.usage;
   }
 
+  if (args.quiet && args.json) {
+    err.write(`layered-egress: --quiet and --json exclude each other\n\n${SYNTH_HELP}\n`);
+    return EXIT.usage;
+  }
   const configPath = resolveConfigPath(args.options.get('--config'));
   try {
     const model = loadConfig(configPath);
@@ -141,10 +175,15 @@ export function main(argv: readonly string[], out: NodeJS.WritableStream = proce
     const result = synthAll(model, { cdktfOut: args.options.get('--cdktf-out'), manifestsOut: args.options.get('--manifests-out') });
     for (const folder of result.recovery.rolledForward) err.write(`note: finished the commit of an interrupted earlier synth in ${folder}\n`);
     for (const folder of result.recovery.rolledBack) err.write(`note: removed the uncommitted staging of an interrupted earlier synth in ${folder}\n`);
-    out.write(
-      `Synthesized ${model.levels.length} level(s) from ${configPath}: ` +
-        `${result.terraformFiles.length} Terraform file(s), ${result.manifestFiles.length} manifest file(s).\n`,
-    );
+    for (const removed of result.removedLevels) err.write(`warning: ${removed.message}\n`);
+    if (args.json) {
+      out.write(`${JSON.stringify({ config: configPath, ...result.changes, removedLevels: result.removedLevels }, null, 2)}\n`);
+    } else if (!args.quiet) {
+      out.write(
+        `Synthesized ${model.levels.length} level(s) from ${configPath}: ` +
+          `${result.terraformFiles.length} Terraform file(s), ${result.manifestFiles.length} manifest file(s).\n${formatChanges(result.changes)}`,
+      );
+    }
     return EXIT.ok;
   } catch (e) {
     if (e instanceof ConfigError) {

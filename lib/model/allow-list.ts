@@ -26,7 +26,13 @@ export interface AllowListProps {
 
 /** Thrown by the {@link AllowList} constructor for entries the config file would refuse; names each entry, value and rule. */
 export class AllowListError extends Error {
-  constructor(readonly problems: readonly string[]) {
+  /**
+   * @param problems one line per problem: the entry's path, its value and the rule it breaks
+   */
+  constructor(
+    /** One line per problem: the entry's path, its value and the rule it breaks. */
+    readonly problems: readonly string[],
+  ) {
     super(`${problems.length} invalid allow-list entr${problems.length === 1 ? 'y' : 'ies'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'AllowListError';
   }

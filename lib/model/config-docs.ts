@@ -11,7 +11,13 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
   location: "Azure region such as 'westeurope'. Also replaces '{region}' in allow-list domains.",
   levels: 'The network levels, the top (internet-facing) level first, then each level below it. At least one.',
   'levels[].name': "Level name, unique: 1-16 characters of a-z, 0-9 and '-'. Names the Terraform stack and the manifests/ folder.",
-  'levels[].addressSpace': 'IPv4 CIDR of the level, written as its network address, overlapping no other level and no reserved range.',
+  'levels[].addressSpace': 'IPv4 CIDR of the level, /8 to /28, written as its network address, overlapping no other level and no reserved range.',
+  'levels[].nodeSubnet':
+    'The AKS node subnet, inside addressSpace, at most a /29 (Azure\'s smallest), large enough for nodeCount + 1 upgrade surge. Absent: planned (first quarter of the space, first half below a /22).',
+  'levels[].loadBalancerSubnet':
+    'The subnet of the Envoy and DNS internal load balancers, inside addressSpace, at most a /29, overlapping no other subnet. Absent: planned (a /24 in the second quarter, smaller below a /22).',
+  'levels[].envoyIp': "Static IP of the level's Envoy internal load balancer: inside loadBalancerSubnet, not one of Azure's reserved addresses (the first four and the last). Absent: the subnet's .4.",
+  'levels[].dnsIp': "Static IP of the level's DNS (dnsmasq) internal load balancer: inside loadBalancerSubnet, not reserved, not envoyIp. Absent: the subnet's .5.",
   allowList: 'The internet domains every level may reach. At least one entry.',
   'allowList[].domain':
     "'a.b.com': that name only. '*.b.com' (quoted): every name below b.com, not b.com itself; list both for the apex too. " +

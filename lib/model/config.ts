@@ -54,6 +54,10 @@ export const locationField = string(LOCATION_PATTERN, "must be an Azure region n
 export const levelSchema = object({
   name: required(string(LEVEL_NAME_PATTERN, "must be 1-16 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'")),
   addressSpace: required(cidrField, 'the IPv4 CIDR of this level, for example 172.16.0.0/16'),
+  nodeSubnet: optional(cidrField),
+  loadBalancerSubnet: optional(cidrField),
+  envoyIp: optional(ipField),
+  dnsIp: optional(ipField),
 });
 
 export const backendSchema = object({

@@ -12,6 +12,7 @@ import type { DeploymentProblem } from './deployment-rules';
 import { buildFirewallModel, FIREWALL_MAX_PORT, FIREWALL_SUBNET_PREFIX } from './firewall';
 import { Cidr, cidrsOverlap, formatCidr, parseCidr } from './ipv4';
 import type { ClusterOptions } from './options';
+import type { LevelAddressPlan } from './address-plan';
 
 /** The one port Azure Firewall reads as HTTPS in an application rule here; every other allow-list port becomes a network rule. */
 export const FIREWALL_HTTPS_PORT = 443;
@@ -41,7 +42,7 @@ const cidr = (text: string): Cidr => (parseCidr(text) as { ok: true; value: Cidr
 /** Every problem, in config order; empty when the firewall options can deploy. `entries` are the normalised allow-list. */
 export function firewallProblems(
   raw: Pick<RawConfig, 'firewall' | 'hub' | 'cluster' | 'workloads'>,
-  levels: ReadonlyArray<{ readonly name: string; readonly addresses: { readonly addressSpace: string } }>,
+  levels: ReadonlyArray<{ readonly name: string; readonly addresses: LevelAddressPlan }>,
   entries: readonly AllowEntry[],
   cluster: Pick<ClusterOptions, 'serviceCidr' | 'podCidr' | 'networkPlugin'>,
 ): DeploymentProblem[] {
@@ -76,7 +77,11 @@ export function firewallProblems(
       add(['cluster', 'outboundType'], 'loadBalancer', "with a firewall the top level's nodes leave through it ('userDefinedRouting', 0.0.0.0/0 to the firewall): remove outboundType");
     }
     const plannable = levels.length > 0 && hubIssues.length === 0 && (firewall.placement === 'top' || raw.hub !== undefined);
-    const dnsProxy = plannable ? buildFirewallModel(firewall, raw.hub, levels[0].addresses.addressSpace)?.addresses.privateIp : undefined;
+    const planned = plannable ? buildFirewallModel(firewall, raw.hub, levels[0].addresses) : undefined;
+    if (plannable && firewall.placement === 'top' && !planned) {
+      add(['levels', 0, 'addressSpace'], levels[0].addresses.addressSpace, `has no free /${FIREWALL_SUBNET_PREFIX} for AzureFirewallSubnet next to the planned node and load balancer subnets (Azure requires at least a /${FIREWALL_SUBNET_PREFIX}): give the top level a larger address space`);
+    }
+    const dnsProxy = planned?.addresses.privateIp;
     const envoyDns = raw.workloads?.envoy?.upstreamDns;
     if (dnsProxy && envoyDns && (envoyDns.length !== 1 || envoyDns[0] !== dnsProxy)) {
       add(['workloads', 'envoy', 'upstreamDns'], envoyDns, `with a firewall the top Envoy resolves through the firewall's DNS proxy (${dnsProxy}), so both see the same answers (network rules with FQDNs need it): remove upstreamDns or set it to [${dnsProxy}]`);

@@ -4,8 +4,8 @@
  * has no firewall and nothing the rest of the project writes changes.
  */
 import type { RawFirewall, RawHub } from './config';
-import { Cidr, formatCidr, formatIpv4, parseCidr, subnetAt } from './ipv4';
-import type { PlannedSubnet } from './address-plan';
+import { Cidr, cidrsOverlap, formatCidr, formatIpv4, parseCidr, subnetAt } from './ipv4';
+import { LevelAddressPlan, PlannedSubnet, QUARTER_LAYOUT_MAX_PREFIX } from './address-plan';
 import type { ClusterOptions, WorkloadOptions } from './options';
 
 /** Name Azure requires for the firewall's subnet ("Azure Firewall FAQ"). */
@@ -78,14 +78,23 @@ export function planFirewallAddresses(block: Cidr): FirewallAddressPlan {
 }
 
 /**
- * Placement `top`: the firewall takes the first /26 of the top level's LAST quarter,
- * which the address plan otherwise leaves free for the user's own subnets (the first
- * quarter holds the nodes, the second the load balancers). The caller has checked the
- * level's prefix (/8 to /22: a quarter holds at least a /24).
+ * Placement `top`: the firewall takes a /26 of the top level's address space that the
+ * plan leaves free: the first /26 of the last quarter when the space is laid out in
+ * quarters (/8 to /22: the first quarter holds the nodes, the second the load
+ * balancers), else the first /26 that overlaps neither planned subnet. Undefined when
+ * no /26 is free (the checks report it).
  */
-export function planTopFirewall(topSpace: Cidr): FirewallAddressPlan {
-  const lastQuarter = subnetAt(topSpace, topSpace.prefix + 2, 3);
-  return planFirewallAddresses(lastQuarter);
+export function planTopFirewall(top: LevelAddressPlan): FirewallAddressPlan | undefined {
+  const cidr = (text: string) => (parseCidr(text) as { ok: true; value: Cidr }).value;
+  const space = cidr(top.addressSpace);
+  if (space.prefix > FIREWALL_SUBNET_PREFIX) return undefined;
+  const taken = [cidr(top.nodeSubnet.cidr), cidr(top.loadBalancerSubnet.cidr)];
+  const free = (c: Cidr) => !taken.some((t) => cidrsOverlap(t, c));
+  const candidates: Cidr[] = [];
+  if (space.prefix <= QUARTER_LAYOUT_MAX_PREFIX) candidates.push(subnetAt(subnetAt(space, space.prefix + 2, 3), FIREWALL_SUBNET_PREFIX, 0));
+  for (let i = 0; i < 2 ** (FIREWALL_SUBNET_PREFIX - space.prefix); i++) candidates.push(subnetAt(space, FIREWALL_SUBNET_PREFIX, i));
+  const found = candidates.find(free);
+  return found ? planFirewallAddresses(found) : undefined;
 }
 
 /** Placement `hub`: the firewall takes the first /26 of the hub's address space. */
@@ -97,7 +106,7 @@ export function planHubFirewall(hubSpace: Cidr): FirewallAddressPlan {
  * The firewall model; undefined without a `firewall:` section, and for placement `hub`
  * without a hub that holds a /26 (the checks report that).
  */
-export function buildFirewallModel(raw: RawFirewall | undefined, hub: RawHub | undefined, topSpace: string): FirewallModel | undefined {
+export function buildFirewallModel(raw: RawFirewall | undefined, hub: RawHub | undefined, top: LevelAddressPlan): FirewallModel | undefined {
   if (!raw) return undefined;
   const options = firewallOptions(raw);
   const cidr = (text: string) => (parseCidr(text) as { ok: true; value: Cidr }).value;
@@ -107,7 +116,8 @@ export function buildFirewallModel(raw: RawFirewall | undefined, hub: RawHub | u
     if (space.prefix > FIREWALL_SUBNET_PREFIX) return undefined;
     return { ...options, addresses: planHubFirewall(space), hub: { addressSpace: formatCidr(space) } };
   }
-  return { ...options, addresses: planTopFirewall(cidr(topSpace)) };
+  const addresses = planTopFirewall(top);
+  return addresses ? { ...options, addresses } : undefined;
 }
 
 /**

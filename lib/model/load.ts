@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { AllowEntry, AllowIndex, buildAllowEntries } from './allow-entries';
-import { LevelAddressPlan, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, planLevelAddresses } from './address-plan';
+import { AddressOverrides, LevelAddressPlan, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, MAX_SUBNET_PREFIX, planLevelAddresses } from './address-plan';
 import { allowEntrySchema, clusterSchema, configSchema, firewallSchema, hubSchema, levelSchema, locationField, nameField, MAX_PORTS_PER_ENTRY, RawAllowEntry, RawLevel, workloadsSchema } from './config';
 import { Cidr, cidrContains, cidrsOverlap, findOverlaps, formatCidr, parseCidr, parseIpv4 } from './ipv4';
 import { ConfigError, ConfigIssue, IssueCollector } from './issues';
@@ -24,6 +24,8 @@ export interface LevelModel {
   /** The level below, which uses this level's proxy and DNS; undefined at the bottom. */
   readonly child?: string;
   readonly addresses: LevelAddressPlan;
+  /** The parts of `addresses` the config sets itself (`levels[].nodeSubnet` ...); undefined when all are planned. */
+  readonly addressOverrides?: AddressOverrides;
 }
 
 /** Everything the renderers and constructs need, validated and normalised once. */
@@ -152,7 +154,7 @@ export function parseConfig(text: string, file: string): EgressModel {
   const rawFirewall = raw ? raw.firewall : valid(firewallSchema, own(root, 'firewall'));
   const rawHub = raw ? raw.hub : valid(hubSchema, own(root, 'hub'));
   // Planned once the levels are known (a hub too small or missing is reported below).
-  const firewall: FirewallModel | undefined = levelsComplete ? buildFirewallModel(rawFirewall, rawHub, levels[0].addresses.addressSpace) : undefined;
+  const firewall: FirewallModel | undefined = levelsComplete ? buildFirewallModel(rawFirewall, rawHub, levels[0].addresses) : undefined;
   if (clusterValid) {
     checkClusterRanges(cluster, levels, errors);
     // The level rules need every level; the cluster's own rules do not. With a refused name or
@@ -228,7 +230,7 @@ function planLevels(rawLevels: ReadonlyArray<RawLevel | undefined>, errors: Issu
     if (cidr.prefix < MIN_LEVEL_PREFIX || cidr.prefix > MAX_LEVEL_PREFIX) {
       errors.add(
         ['levels', index, 'addressSpace'],
-        `must be a /${MIN_LEVEL_PREFIX} to /${MAX_LEVEL_PREFIX}: the plan puts the nodes in the first quarter and the load balancers in a /24 of the second`,
+        `must be a /${MIN_LEVEL_PREFIX} to /${MAX_LEVEL_PREFIX}: the smallest holds two /${MAX_SUBNET_PREFIX} subnets (Azure's smallest), one for the AKS nodes and one for the load balancers`,
         level.addressSpace,
       );
       return;
@@ -252,13 +254,24 @@ function planLevels(rawLevels: ReadonlyArray<RawLevel | undefined>, errors: Issu
   if (spaces.length !== rawLevels.length) return [];
 
   const all = rawLevels as readonly RawLevel[];
-  return all.map((level, index) => ({
-    name: level.name,
-    index,
-    parent: index > 0 ? all[index - 1].name : undefined,
-    child: index < all.length - 1 ? all[index + 1].name : undefined,
-    addresses: planLevelAddresses((parseCidr(level.addressSpace) as { ok: true; value: Cidr }).value),
-  }));
+  return all.map((level, index) => {
+    const overrides = addressOverridesOf(level);
+    return {
+      name: level.name,
+      index,
+      parent: index > 0 ? all[index - 1].name : undefined,
+      child: index < all.length - 1 ? all[index + 1].name : undefined,
+      addresses: planLevelAddresses((parseCidr(level.addressSpace) as { ok: true; value: Cidr }).value, overrides),
+      ...(overrides ? { addressOverrides: overrides } : {}),
+    };
+  });
+}
+
+/** The address keys a level sets itself, or undefined when it sets none. */
+function addressOverridesOf(level: RawLevel): AddressOverrides | undefined {
+  const { nodeSubnet, loadBalancerSubnet, envoyIp, dnsIp } = level;
+  const given = Object.entries({ nodeSubnet, loadBalancerSubnet, envoyIp, dnsIp }).filter(([, v]) => v !== undefined);
+  return given.length > 0 ? (Object.fromEntries(given) as AddressOverrides) : undefined;
 }
 
 /** AKS's service and pod ranges live outside the VNET but must not shadow any level's addresses. */

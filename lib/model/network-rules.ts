@@ -8,9 +8,10 @@
  */
 import { levelNames, namedResources, azureNameProblem } from '../network/names';
 import { nsgRuleProblems, planNsgRules } from '../network/nsg-plan';
-import { Cidr, cidrContains, cidrLast, cidrSize, cidrsOverlap, formatCidr, parseCidr, parseIpv4 } from './ipv4';
+import { Cidr, cidrContains, cidrLast, cidrSize, cidrsOverlap, parseCidr, parseIpv4 } from './ipv4';
 import type { EgressModel, LevelModel } from './load';
 import type { ClusterOptions } from './options';
+import { AddressOverrides, AZURE_RESERVED_AT_START, MAX_SUBNET_PREFIX, plannedSubnets, QUARTER_LAYOUT_MAX_PREFIX } from './address-plan';
 
 /** Nodes AKS adds during an upgrade (the cluster construct's `maxSurge`; a test keeps the two equal). */
 export const MAX_SURGE_NODES = 1;
@@ -55,9 +56,11 @@ export function networkProblems(model: Pick<EgressModel, 'name' | 'location' | '
   model.levels.forEach((level, i) => {
     const forbidden = forbiddenRange(level.addresses.addressSpace);
     if (forbidden) add(['levels', i, 'addressSpace'], `overlaps ${forbidden}, which AKS refuses for a cluster's virtual network`, level.addresses.addressSpace);
-    for (const problem of addressPlanProblems(level)) add(['levels', i, 'addressSpace'], problem, level.addresses.addressSpace);
+    const valueOf = (key: AddressKey) => (key === 'addressSpace' ? level.addresses.addressSpace : level.addressOverrides?.[key]);
+    for (const problem of addressPlanIssues(level)) add(['levels', i, problem.key], problem.rule, valueOf(problem.key));
     const size = nodeSubnetProblem(level, cluster);
-    if (size) add(['levels', i, 'addressSpace'], size, level.addresses.addressSpace);
+    const sizeKey: AddressKey = level.addressOverrides?.nodeSubnet !== undefined ? 'nodeSubnet' : 'addressSpace';
+    if (size) add(['levels', i, sizeKey], size, valueOf(sizeKey));
     for (const named of namedResources(model, level)) {
       const problem = azureNameProblem(named.kind, named.name);
       if (problem) add(['levels', i, 'name'], `${problem} (built from 'name' and the level name)`, level.name);
@@ -108,32 +111,69 @@ function forbiddenRange(text: string): string | undefined {
   return AKS_FORBIDDEN_RANGES.find((f) => cidrsOverlap(cidr(f), block));
 }
 
+/** The config key a part of the address plan comes from: its own override, else the address space it was planned in. */
+export type AddressKey = 'addressSpace' | keyof AddressOverrides;
+
 /**
- * Problems of a level's planned subnets and load balancer IPs: subnets outside the
- * address space or overlapping each other, IPs outside the load balancer subnet, on one
- * of Azure's reserved addresses, or equal to each other.
+ * Problems of a level's planned subnets and load balancer IPs, each with the config key to
+ * change (the override that set the value, else `addressSpace`): a subnet smaller than
+ * Azure's smallest, outside the address space or overlapping another, IPs outside the
+ * load balancer subnet, on one of Azure's reserved addresses, or equal to each other.
  */
-export function addressPlanProblems(level: Pick<LevelModel, 'name' | 'addresses'>): string[] {
+export function addressPlanIssues(level: Pick<LevelModel, 'name' | 'addresses' | 'addressOverrides'>): Array<{ key: AddressKey; rule: string }> {
   const a = level.addresses;
+  const given = level.addressOverrides ?? {};
+  const issues: Array<{ key: AddressKey; rule: string }> = [];
   const space = cidr(a.addressSpace);
-  const nodes = cidr(a.nodeSubnet.cidr);
+  const keyOf: Record<string, AddressKey> = {
+    [a.nodeSubnet.name]: given.nodeSubnet !== undefined ? 'nodeSubnet' : 'addressSpace',
+    [a.loadBalancerSubnet.name]: given.loadBalancerSubnet !== undefined ? 'loadBalancerSubnet' : 'addressSpace',
+  };
+  const subnets = plannedSubnets(a).map((s) => ({ ...s, block: cidr(s.cidr), key: keyOf[s.name] ?? 'addressSpace' }));
+  for (const subnet of subnets) {
+    const what = subnet.key === 'addressSpace' ? `the planned subnet '${subnet.name}' (${subnet.cidr})` : `the subnet '${subnet.name}' (${subnet.cidr})`;
+    if (subnet.block.prefix > MAX_SUBNET_PREFIX) issues.push({ key: subnet.key, rule: `${what} is smaller than a /${MAX_SUBNET_PREFIX}, Azure's smallest subnet` });
+    if (!cidrContains(space, subnet.block.network) || !cidrContains(space, cidrLast(subnet.block))) {
+      issues.push({ key: subnet.key, rule: `${what} lies outside the level's address space${subnet.key === 'addressSpace' ? '' : ` ${a.addressSpace}`}` });
+    }
+  }
+  subnets.forEach((first, i) =>
+    subnets.slice(i + 1).forEach((second) => {
+      if (!cidrsOverlap(first.block, second.block)) return;
+      // Blame a value the user wrote: the later one, when both are theirs.
+      const key = second.key !== 'addressSpace' ? second.key : first.key;
+      issues.push({
+        key,
+        rule:
+          key === 'addressSpace'
+            ? `the planned subnets '${first.name}' and '${second.name}' overlap`
+            : `the subnets '${first.name}' (${first.cidr}) and '${second.name}' (${second.cidr}) overlap`,
+      });
+    }),
+  );
   const lbs = cidr(a.loadBalancerSubnet.cidr);
-  const problems: string[] = [];
-  for (const [name, subnet] of [[a.nodeSubnet.name, nodes], [a.loadBalancerSubnet.name, lbs]] as const) {
-    if (!cidrContains(space, subnet.network) || !cidrContains(space, cidrLast(subnet))) {
-      problems.push(`the planned subnet '${name}' (${formatCidr(subnet)}) lies outside the level's address space`);
-    }
-  }
-  if (cidrsOverlap(nodes, lbs)) problems.push(`the planned subnets '${a.nodeSubnet.name}' and '${a.loadBalancerSubnet.name}' overlap`);
-  for (const [what, text] of [['Envoy', a.envoyIp], ['DNS', a.dnsIp]] as const) {
+  const lbKey: AddressKey = given.loadBalancerSubnet !== undefined ? 'loadBalancerSubnet' : 'addressSpace';
+  for (const [what, text, own] of [['Envoy', a.envoyIp, 'envoyIp'], ['DNS', a.dnsIp, 'dnsIp']] as const) {
+    // A planned IP in a subnet refused as too small would only repeat that problem.
+    if (given[own] === undefined && lbs.prefix > MAX_SUBNET_PREFIX) continue;
+    const key: AddressKey = given[own] !== undefined ? own : lbKey;
+    const planned = given[own] !== undefined ? `the ${what} IP` : `the planned ${what} IP`;
     const ip = parseIpv4(text) as number;
-    if (!cidrContains(lbs, ip)) problems.push(`the planned ${what} IP ${text} lies outside the load balancer subnet ${a.loadBalancerSubnet.cidr}`);
-    else if (ip - lbs.network < 4 || ip === cidrLast(lbs)) {
-      problems.push(`the planned ${what} IP ${text} is one of Azure's reserved addresses of ${a.loadBalancerSubnet.cidr} (the first four and the last)`);
+    if (!cidrContains(lbs, ip)) issues.push({ key, rule: `${planned} ${text} lies outside the load balancer subnet ${a.loadBalancerSubnet.cidr}` });
+    else if (ip - lbs.network < AZURE_RESERVED_AT_START || ip === cidrLast(lbs)) {
+      issues.push({ key, rule: `${planned} ${text} is one of Azure's reserved addresses of ${a.loadBalancerSubnet.cidr} (the first four and the last)` });
     }
   }
-  if (a.envoyIp === a.dnsIp) problems.push(`the planned Envoy and DNS IPs are both ${a.envoyIp}`);
-  return problems;
+  if (a.envoyIp === a.dnsIp) {
+    const key: AddressKey = given.dnsIp !== undefined ? 'dnsIp' : given.envoyIp !== undefined ? 'envoyIp' : lbKey;
+    issues.push({ key, rule: `${key === 'addressSpace' || key === 'loadBalancerSubnet' ? 'the planned ' : 'the '}Envoy and DNS IPs are both ${a.envoyIp}` });
+  }
+  return issues;
+}
+
+/** {@link addressPlanIssues} without the keys. */
+export function addressPlanProblems(level: Pick<LevelModel, 'name' | 'addresses' | 'addressOverrides'>): string[] {
+  return addressPlanIssues(level).map((i) => i.rule);
 }
 
 /** Addresses the node subnet needs: nodes plus upgrade surge, and with flat Azure CNI every node's maxPods too. */
@@ -143,8 +183,10 @@ export function nodeSubnetDemand(cluster: Pick<ClusterOptions, 'nodeCount' | 'ma
 }
 
 /** Why the level's node subnet is too small for the pool, or undefined. */
-export function nodeSubnetProblem(level: Pick<LevelModel, 'addresses'>, cluster: Pick<ClusterOptions, 'nodeCount' | 'maxPods' | 'networkPlugin'>): string | undefined {
+export function nodeSubnetProblem(level: Pick<LevelModel, 'addresses' | 'addressOverrides'>, cluster: Pick<ClusterOptions, 'nodeCount' | 'maxPods' | 'networkPlugin'>): string | undefined {
   const subnet = level.addresses.nodeSubnet;
+  // Below Azure's smallest subnet the size rule has said it already.
+  if (cidr(subnet.cidr).prefix > MAX_SUBNET_PREFIX) return undefined;
   const usable = cidrSize(cidr(subnet.cidr)) - AZURE_RESERVED_PER_SUBNET;
   const needed = nodeSubnetDemand(cluster);
   if (needed <= usable) return undefined;
@@ -152,7 +194,11 @@ export function nodeSubnetProblem(level: Pick<LevelModel, 'addresses'>, cluster:
     cluster.networkPlugin === 'azure'
       ? `with networkPlugin 'azure' every node takes 1 + maxPods addresses: (${cluster.nodeCount} nodes + ${MAX_SURGE_NODES} upgrade surge) x (1 + ${cluster.maxPods}) = ${needed}`
       : `${cluster.nodeCount} nodes + ${MAX_SURGE_NODES} upgrade surge = ${needed}`;
-  return `the node subnet ${subnet.cidr} has ${usable} usable addresses but the system pool needs ${needed} (${formula}): give the level a larger addressSpace (the node subnet is its first quarter), or lower cluster.nodeCount${cluster.networkPlugin === 'azure' ? ", lower cluster.maxPods or use networkPlugin 'azure-overlay'" : ''}`;
+  const larger =
+    level.addressOverrides?.nodeSubnet !== undefined
+      ? 'give levels[].nodeSubnet a larger block'
+      : `give the level a larger addressSpace (the node subnet is its first ${cidr(level.addresses.addressSpace).prefix <= QUARTER_LAYOUT_MAX_PREFIX ? 'quarter' : 'half'}) or set levels[].nodeSubnet`;
+  return `the node subnet ${subnet.cidr} has ${usable} usable addresses but the system pool needs ${needed} (${formula}): ${larger}, or lower cluster.nodeCount${cluster.networkPlugin === 'azure' ? ", lower cluster.maxPods or use networkPlugin 'azure-overlay'" : ''}`;
 }
 
 /** Overlay and kubenet give every node a /24 of the pod CIDR. */

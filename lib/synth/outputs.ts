@@ -32,10 +32,27 @@ export interface WriteOptions extends CommitHooks {
   readonly lockWaitMs?: number;
 }
 
+/**
+ * How one tree's committed generated files differ from the new ones, relative `/` paths,
+ * sorted. The ownership record itself is not listed.
+ */
+export interface TreeChanges {
+  /** Generated now, absent before. */
+  readonly added: readonly string[];
+  /** Present before and now, with other content. */
+  readonly changed: readonly string[];
+  /** Generated before (in the ownership record), no longer generated: deleted. */
+  readonly removed: readonly string[];
+  /** Present before and now, byte for byte the same. */
+  readonly unchanged: readonly string[];
+}
+
 /** What {@link writeOutputTrees} did besides writing. */
 export interface WriteResult {
   /** An earlier, interrupted run that this run finished or undid first. */
   readonly recovery: Recovery;
+  /** Per tree, in the order given: what the commit added, changed and removed. */
+  readonly changes: readonly TreeChanges[];
 }
 
 /**
@@ -69,9 +86,12 @@ export function writeOutputTrees(trees: readonly OutputTree[], options: WriteOpt
       const cause = isFsError(e) ? describeFsError(e) : e instanceof Error ? e.message : String(e);
       throw new OutputError(`an interrupted earlier synth could not be finished (${cause}); its journal or staging folder is still in place: fix the cause and run synth again`, true);
     }
-    const plans = trees.map((tree, i) => planTree(tree, roots[i]));
-    commitFolders(plans, options);
-    return { recovery };
+    const planned = trees.map((tree, i) => planTree(tree, roots[i]));
+    commitFolders(
+      planned.map((p) => p.plan),
+      options,
+    );
+    return { recovery, changes: planned.map((p) => p.changes) };
   } catch (e) {
     if (e instanceof OutputError) throw e;
     // Commit errors after the commit point arrive as OutputError; anything raw happened before it.
@@ -136,8 +156,12 @@ function nearestExisting(path: string): string {
   }
 }
 
-/** Checks every path of one tree and works out what to write and delete. Changes nothing. */
-function planTree(tree: OutputTree, root: string): FolderPlan {
+/**
+ * Checks every path of one tree and works out what to write and delete, and how that
+ * differs from what the folder holds (after recovery, so: the last committed state).
+ * Each existing target is read once, here. Changes nothing.
+ */
+function planTree(tree: OutputTree, root: string): { plan: FolderPlan; changes: TreeChanges } {
   const owned = readOwnershipRecord(root);
   const rootDevice = lstatSync(root).dev;
   const checkFolder = (folder: string, folderDevice: number) => {
@@ -150,14 +174,21 @@ function planTree(tree: OutputTree, root: string): FolderPlan {
       throw new OutputError(describeFsError(e as NodeJS.ErrnoException, 'write in'), false);
     }
   };
-  for (const rel of tree.files.keys()) {
+  const added: string[] = [];
+  const changed: string[] = [];
+  const unchanged: string[] = [];
+  for (const [rel, content] of tree.files) {
     if (!isSafeRelative(rel) || TOOL_FILES.includes(rel.split('/')[0])) throw new OutputLayoutError(`refusing to generate '${rel}': not a plain path below ${root}`);
     const target = inspectTarget(root, rel);
     checkFolder(target.nearestFolder, target.nearestFolderStats.dev);
     const path = join(root, rel);
-    if (target.exists && !owned.has(rel) && !tree.alwaysOwned?.(rel) && readFileSync(path, 'utf8') !== tree.files.get(rel)) {
-      throw new ForeignFileError(path, OWNERSHIP_RECORD);
+    if (!target.exists) {
+      added.push(rel);
+      continue;
     }
+    const same = readFileSync(path, 'utf8') === content;
+    if (!same && !owned.has(rel) && !tree.alwaysOwned?.(rel)) throw new ForeignFileError(path, OWNERSHIP_RECORD);
+    (same ? unchanged : changed).push(rel);
   }
   const deletes: string[] = [];
   for (const rel of owned) {
@@ -171,7 +202,8 @@ function planTree(tree: OutputTree, root: string): FolderPlan {
   checkFolder(record.nearestFolder, record.nearestFolderStats.dev);
   const writes = new Map(tree.files);
   writes.set(OWNERSHIP_RECORD, ownershipRecordText(tree.files.keys()));
-  return { root, writes, deletes };
+  const sorted = (list: string[]) => [...list].sort();
+  return { plan: { root, writes, deletes }, changes: { added: sorted(added), changed: sorted(changed), removed: sorted(deletes), unchanged: sorted(unchanged) } };
 }
 
 /**

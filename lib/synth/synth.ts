@@ -1,5 +1,6 @@
 import { ConfigError, EgressModel } from '../model';
 import { ManifestSizeError } from '../workloads/common';
+import { manifestLevelOf, removedLevelWarnings, RemovedLevelWarning, summarizeChanges, SynthChanges, terraformLevelOf } from './changes';
 import { synthManifests } from './manifests';
 import { WriteOptions, writeOutputTrees } from './outputs';
 import { isCdktfGenerated, synthTerraform } from './terraform';
@@ -19,6 +20,10 @@ export interface SynthResult {
   readonly manifestFiles: readonly string[];
   /** What an earlier, interrupted run left and this run finished or undid first. */
   readonly recovery: Recovery;
+  /** Levels and files added, changed and removed, against the outputs' committed state before this run. */
+  readonly changes: SynthChanges;
+  /** One per removed level: its Terraform state and Azure resources remain, and how to delete them. */
+  readonly removedLevels: readonly RemovedLevelWarning[];
 }
 
 /**
@@ -31,14 +36,20 @@ export function synthAll(model: EgressModel, targets: SynthTargets = {}): SynthR
   const manifestsOut = targets.manifestsOut ?? 'manifests';
   const terraform = synthTerraform(model);
   const manifests = withConfigContext(model, () => synthManifests(model));
-  const { recovery } = writeOutputTrees(
+  const { recovery, changes: [terraformChanges, manifestChanges] } = writeOutputTrees(
     [
       { root: cdktfOut, files: terraform, alwaysOwned: isCdktfGenerated },
       { root: manifestsOut, files: manifests },
     ],
     targets,
   );
+  const changes = summarizeChanges([
+    { folder: cdktfOut, changes: terraformChanges, levelOf: terraformLevelOf },
+    { folder: manifestsOut, changes: manifestChanges, levelOf: manifestLevelOf },
+  ]);
   return {
+    changes,
+    removedLevels: removedLevelWarnings(changes, { cdktfOut, configName: model.name, backend: model.terraform.backend }),
     terraformFiles: [...terraform.keys()].map((f) => `${cdktfOut}/${f}`),
     manifestFiles: [...manifests.keys()].map((f) => `${manifestsOut}/${f}`),
     recovery,

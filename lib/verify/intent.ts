@@ -32,11 +32,12 @@ export interface IntentEntry {
  * non-strict: every such name goes to `upstream`. Never a local address.
  */
 export interface DnsIntent {
+  /** `workloads.dnsmasq.strict`: NXDOMAIN for unlisted names outside the forwarded zones. */
   readonly strict: boolean;
   /**
    * The upstream resolver the config declares (`workloads.dnsmasq.upstreamDns`): where the
    * TOP level's dnsmasq forwards. A lower level's dnsmasq forwards to its parent's DNS IP
-   * instead (no level below the top talks to Azure DNS): see {@link dnsUpstreamAt}.
+   * instead (no level below the top talks to Azure DNS).
    */
   readonly upstream: string;
   /** Zones forwarded to `upstream` in strict mode (lowercase, no trailing dot). */

@@ -85,7 +85,7 @@ describe('levels', () => {
   test.each([
     ['  - name: l4\n    addressSpace: 172.16.1.0/16', 'egress.yaml:5: levels[0].addressSpace "172.16.1.0/16": host bits are set: the network address of this block is 172.16.0.0/16'],
     ['  - name: l4\n    addressSpace: 172.16.0.0', 'egress.yaml:5: levels[0].addressSpace "172.16.0.0": must be an IPv4 CIDR such as 172.16.0.0/16'],
-    ['  - name: l4\n    addressSpace: 172.16.0.0/24', 'egress.yaml:5: levels[0].addressSpace "172.16.0.0/24": must be a /8 to /22: the plan puts the nodes in the first quarter and the load balancers in a /24 of the second'],
+    ['  - name: l4\n    addressSpace: 172.16.0.0/29', `egress.yaml:5: levels[0].addressSpace "172.16.0.0/29": must be a /8 to /28: the smallest holds two /29 subnets (Azure's smallest), one for the AKS nodes and one for the load balancers`],
     ['  - name: l4\n    addressSpace: 169.254.0.0/16', 'egress.yaml:5: levels[0].addressSpace "169.254.0.0/16": overlaps 169.254.0.0/16, link-local (Azure metadata and DNS live there)'],
     ['  - name: L4\n    addressSpace: 172.16.0.0/16', `egress.yaml:4: levels[0].name "L4": must be 1-16 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'`],
     ['  - name: l3\n    addressSpace: 172.16.0.0/16', 'egress.yaml:6: levels[1].name "l3": level names must be unique (levels[0] has it too)'],

@@ -159,12 +159,12 @@ describe('placement hub (validated, not generated yet)', () => {
   });
 
   test('the firewall would take the hub\'s first /26', () => {
-    expect(buildFirewallModel({ placement: 'hub', sku: undefined, threatIntel: undefined, idps: undefined, publicIps: undefined, tls: undefined }, { addressSpace: '10.100.0.0/22' }, '172.16.0.0/16')).toMatchObject({
+    expect(buildFirewallModel({ placement: 'hub', sku: undefined, threatIntel: undefined, idps: undefined, publicIps: undefined, tls: undefined }, { addressSpace: '10.100.0.0/22' }, loadConfig('infra/egress.yaml').levels[0].addresses)).toMatchObject({
       placement: 'hub',
       hub: { addressSpace: '10.100.0.0/22' },
       addresses: { subnet: { cidr: '10.100.0.0/26' }, privateIp: '10.100.0.4' },
     });
-    expect(buildFirewallModel({ placement: 'hub', sku: undefined, threatIntel: undefined, idps: undefined, publicIps: undefined, tls: undefined }, undefined, '172.16.0.0/16')).toBeUndefined();
+    expect(buildFirewallModel({ placement: 'hub', sku: undefined, threatIntel: undefined, idps: undefined, publicIps: undefined, tls: undefined }, undefined, loadConfig('infra/egress.yaml').levels[0].addresses)).toBeUndefined();
   });
 
   test('hub is required with placement hub and refused otherwise', () => {
@@ -184,5 +184,19 @@ describe('placement hub (validated, not generated yet)', () => {
     ]);
     expect(issues(withFirewall('placement: hub', hub('10.100.0.0/27')))).toEqual([expect.stringMatching(/hub\.addressSpace "10\.100\.0\.0\/27": must be a \/8 to \/26/)]);
     expect(issues(withFirewall('placement: hub', hub('172.31.0.0/24')))).toEqual([expect.stringMatching(/hub\.addressSpace "172\.31\.0\.0\/24": overlaps 172\.31\.0\.0\/16, a range AKS refuses/)]);
+  });
+});
+
+describe('the firewall subnet in smaller or hand-planned top levels', () => {
+  test('a /24 top level: the first /26 the planned subnets leave free', () => {
+    const m = parseConfig(withFirewall('placement: top', '', BASE.replace('172.16.0.0/16', '10.8.4.0/24')), 'egress.yaml');
+    expect(m.firewall?.addresses).toEqual({ subnet: { name: 'AzureFirewallSubnet', cidr: '10.8.4.192/26' }, privateIp: '10.8.4.196' });
+    expect([m.levels[0].addresses.nodeSubnet.cidr, m.levels[0].addresses.loadBalancerSubnet.cidr]).toEqual(['10.8.4.0/25', '10.8.4.128/26']);
+  });
+
+  test('a top level with no free /26 is refused, naming the level', () => {
+    expect(issues(withFirewall('placement: top', '', BASE.replace('172.16.0.0/16', '10.8.4.0/25')))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^egress\.yaml:5: levels\[0\]\.addressSpace "10\.8\.4\.0\/25": has no free \/26 for AzureFirewallSubnet/)]),
+    );
   });
 });

@@ -41,14 +41,14 @@ describe('network rules, checked when the config is loaded (lib/model/network-ru
   test('node subnet too small for flat Azure CNI', () => {
     const text = withCluster('networkPlugin: azure\nnodeCount: 10').replace('172.18.0.0/16', '172.18.0.0/22');
     expect(synthIssues(text)).toEqual([
-      "egress.yaml:7: levels[1].addressSpace \"172.18.0.0/22\": the node subnet 172.18.0.0/24 has 251 usable addresses but the system pool needs 341 (with networkPlugin 'azure' every node takes 1 + maxPods addresses: (10 nodes + 1 upgrade surge) x (1 + 30) = 341): give the level a larger addressSpace (the node subnet is its first quarter), or lower cluster.nodeCount, lower cluster.maxPods or use networkPlugin 'azure-overlay'",
+      "egress.yaml:7: levels[1].addressSpace \"172.18.0.0/22\": the node subnet 172.18.0.0/24 has 251 usable addresses but the system pool needs 341 (with networkPlugin 'azure' every node takes 1 + maxPods addresses: (10 nodes + 1 upgrade surge) x (1 + 30) = 341): give the level a larger addressSpace (the node subnet is its first quarter) or set levels[].nodeSubnet, or lower cluster.nodeCount, lower cluster.maxPods or use networkPlugin 'azure-overlay'",
     ]);
   });
 
   test('node subnet too small for the node count (overlay)', () => {
     const text = withCluster('nodeCount: 251\npodCidr: 10.128.0.0/9').replace('172.18.0.0/16', '172.18.0.0/22');
     expect(synthIssues(text)).toEqual([
-      'egress.yaml:7: levels[1].addressSpace "172.18.0.0/22": the node subnet 172.18.0.0/24 has 251 usable addresses but the system pool needs 252 (251 nodes + 1 upgrade surge = 252): give the level a larger addressSpace (the node subnet is its first quarter), or lower cluster.nodeCount',
+      'egress.yaml:7: levels[1].addressSpace "172.18.0.0/22": the node subnet 172.18.0.0/24 has 251 usable addresses but the system pool needs 252 (251 nodes + 1 upgrade surge = 252): give the level a larger addressSpace (the node subnet is its first quarter) or set levels[].nodeSubnet, or lower cluster.nodeCount',
     ]);
   });
 
