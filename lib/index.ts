@@ -8,7 +8,9 @@
  * - {@link AllowList}: the one allow-list every construct of a tree reads;
  * - the per-level constructs they are made of ({@link LevelStack}, {@link EnvoyChart},
  *   {@link CorednsChart}, {@link DnsmasqChart}, {@link NetworkPolicyChart},
- *   {@link NamespaceChart}); their props are subject to change;
+ *   {@link NamespaceChart}), each usable alone with narrow props (the level's name and
+ *   planned addresses, its parent's and child's, the workload options; the allow-list
+ *   comes from the tree's {@link AllowList});
  * - the renderers ({@link renderEnvoyBootstrap}, {@link renderCorednsOverride},
  *   {@link renderDnsmasqConf}) and {@link check} / {@link explain} for plain data.
  *
@@ -30,7 +32,7 @@ export type { BackendConfig } from './model/config';
 
 // The allow-list construct (cdktf and cdk8s alike).
 export { AllowList } from './model/allow-list';
-export type { AllowListProps } from './model/allow-list';
+export type { AllowListEntryInput, AllowListProps } from './model/allow-list';
 
 // Terraform (cdktf).
 export { EgressNetwork } from './network/egress-network';
@@ -42,6 +44,7 @@ export type { LevelStackProps } from './network/level-stack';
 export { EgressWorkloads } from './workloads/egress-workloads';
 export type { EgressWorkloadsProps } from './workloads/egress-workloads';
 export { LevelWorkloads } from './workloads/app';
+export type { LevelChartProps, WorkloadOptionsInput } from './workloads/props';
 export { NamespaceChart } from './workloads/namespace-chart';
 export type { NamespaceChartProps } from './workloads/namespace-chart';
 export { EnvoyChart } from './workloads/envoy-chart';
@@ -68,4 +71,5 @@ export { check, explain } from './verify/api';
 export type { Explanation, ExplainOptions, VerifyOptions } from './verify/api';
 export type { Report } from './verify/check';
 export type { Finding, Layer, Source } from './verify/types';
+export type { DnsIntent } from './verify/intent';
 export { formatReport, reportJson } from './verify/report';

@@ -31,12 +31,14 @@ export interface IntentEntry {
  * strict: NXDOMAIN, except names in `forwardZones`, which go to `upstream`;
  * non-strict: every such name goes to `upstream`. Never a local address.
  */
+/** What the config says the DNS of the levels must do (`workloads.dnsmasq`). */
 export interface DnsIntent {
+  /** Unlisted names get NXDOMAIN (`workloads.dnsmasq.strict`). */
   readonly strict: boolean;
   /**
    * The upstream resolver the config declares (`workloads.dnsmasq.upstreamDns`): where the
    * TOP level's dnsmasq forwards. A lower level's dnsmasq forwards to its parent's DNS IP
-   * instead (no level below the top talks to Azure DNS): see {@link dnsUpstreamAt}.
+   * instead (no level below the top talks to Azure DNS): see `dnsUpstreamAt`.
    */
   readonly upstream: string;
   /** Zones forwarded to `upstream` in strict mode (lowercase, no trailing dot). */
