@@ -1,3 +1,4 @@
+import { AZURE_SUBNET_RESERVED } from './azure-facts';
 import { Cidr, formatCidr, formatIpv4, subnetAt } from './ipv4';
 
 /** A planned subnet: a stable name (unique inside its VNET) and its block. */
@@ -39,9 +40,10 @@ export const MAX_LEVEL_PREFIX = 22;
 export const MIN_LEVEL_PREFIX = 8;
 export const NODE_SUBNET_NAME = 'nodes';
 export const LOAD_BALANCER_SUBNET_NAME = 'egress-ilb';
-/** Offset of the Envoy IP inside the load balancer subnet (Azure reserves .0-.3). */
-export const ENVOY_IP_OFFSET = 4;
-export const DNS_IP_OFFSET = 5;
+/** Offset of the Envoy IP inside the load balancer subnet: the first address Azure does not reserve. */
+export const ENVOY_IP_OFFSET = AZURE_SUBNET_RESERVED.first;
+/** Offset of the DNS IP inside the load balancer subnet: the one after Envoy's. */
+export const DNS_IP_OFFSET = ENVOY_IP_OFFSET + 1;
 
 /** Plans one level's subnets and IPs. The caller has checked the prefix range. */
 export function planLevelAddresses(space: Cidr): LevelAddressPlan {

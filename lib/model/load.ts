@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { AllowEntry, AllowIndex, buildAllowEntries } from './allow-entries';
+import { AZURE_VNET_RESERVED_RANGES } from './azure-facts';
 import { LevelAddressPlan, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, planLevelAddresses } from './address-plan';
 import { allowEntrySchema, clusterSchema, configSchema, levelSchema, locationField, nameField, MAX_PORTS_PER_ENTRY, RawAllowEntry, RawLevel, workloadsSchema } from './config';
 import { Cidr, cidrContains, cidrsOverlap, findOverlaps, formatCidr, parseCidr, parseIpv4 } from './ipv4';
@@ -182,14 +183,7 @@ function byLine(issues: readonly ConfigIssue[]): ConfigIssue[] {
   return [...issues].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
 }
 
-/** Blocks Azure refuses in a VNET address space, or that would collide with Azure's own services. */
-const RESERVED_RANGES: ReadonlyArray<{ cidr: Cidr; why: string }> = [
-  ['0.0.0.0/8', 'the "this network" block'],
-  ['127.0.0.0/8', 'loopback'],
-  ['169.254.0.0/16', 'link-local (Azure metadata and DNS live there)'],
-  ['168.63.129.16/32', "Azure's platform DNS and health-probe address"],
-  ['224.0.0.0/3', 'multicast and reserved'],
-].map(([c, why]) => ({ cidr: (parseCidr(c) as { ok: true; value: Cidr }).value, why }));
+const RESERVED_RANGES: ReadonlyArray<{ cidr: Cidr; why: string }> = AZURE_VNET_RESERVED_RANGES.map(({ cidr, why }) => ({ cidr: (parseCidr(cidr) as { ok: true; value: Cidr }).value, why }));
 
 function planLevels(rawLevels: ReadonlyArray<RawLevel | undefined>, errors: IssueCollector): LevelModel[] {
   const seen = new Map<string, number>();

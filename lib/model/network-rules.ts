@@ -8,6 +8,7 @@
  */
 import { levelNames, namedResources, azureNameProblem } from '../network/names';
 import { nsgRuleProblems, planNsgRules } from '../network/nsg-plan';
+import { AZURE_SUBNET_RESERVED } from './azure-facts';
 import { Cidr, cidrContains, cidrLast, cidrSize, cidrsOverlap, formatCidr, parseCidr, parseIpv4 } from './ipv4';
 import type { EgressModel, LevelModel } from './load';
 import type { ClusterOptions } from './options';
@@ -125,7 +126,7 @@ export function addressPlanProblems(level: Pick<LevelModel, 'name' | 'addresses'
   for (const [what, text] of [['Envoy', a.envoyIp], ['DNS', a.dnsIp]] as const) {
     const ip = parseIpv4(text) as number;
     if (!cidrContains(lbs, ip)) problems.push(`the planned ${what} IP ${text} lies outside the load balancer subnet ${a.loadBalancerSubnet.cidr}`);
-    else if (ip - lbs.network < 4 || ip === cidrLast(lbs)) {
+    else if (ip - lbs.network < AZURE_SUBNET_RESERVED.first || cidrLast(lbs) - ip < AZURE_SUBNET_RESERVED.last) {
       problems.push(`the planned ${what} IP ${text} is one of Azure's reserved addresses of ${a.loadBalancerSubnet.cidr} (the first four and the last)`);
     }
   }

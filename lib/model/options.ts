@@ -1,4 +1,5 @@
 import { BackendConfig, RawCluster, RawWorkloads } from './config';
+import { AZURE_DNS_IP } from './azure-facts';
 import { envoyMaxConnectionsFor } from './envoy-sizing';
 
 /**
@@ -162,8 +163,6 @@ export interface TerraformOptions {
   readonly backend?: BackendConfig;
 }
 
-/** Azure DNS, reachable from every VNET. */
-export const AZURE_DNS_IP = '168.63.129.16';
 /**
  * Envoy's official distroless image (runs as non-root, binary at /usr/local/bin/envoy).
  * Pulled from Docker Hub: its hosts are on the default allow-list (purpose

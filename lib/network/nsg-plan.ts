@@ -17,6 +17,8 @@
  * Priorities are fixed slots per rule class, so adding allow-list entries or ports only
  * changes the port list of the Envoy rules and never renumbers anything.
  */
+import { NSG_LIMITS } from '../model/azure-facts';
+import { byText } from '../model/compare';
 import type { ClusterOptions } from '../model/options';
 import type { EgressModel, LevelModel } from '../model/load';
 import { DNS_PORT } from '../model/config';
@@ -200,11 +202,9 @@ export function planNsgRules(model: Pick<EgressModel, 'levels' | 'location' | 'c
     });
   }
 
-  return rules.sort((a, b) => (a.direction === b.direction ? a.priority - b.priority : a.direction < b.direction ? -1 : 1));
+  return rules.sort((a, b) => byText(a.direction, b.direction) || a.priority - b.priority);
 }
 
-/** Azure limits checked on a planned rule set (network-security-groups-overview, "Security rules"). */
-export const NSG_LIMITS = { minPriority: 100, maxPriority: 4096, maxNameLength: 80, maxRules: 1000 } as const;
 const RULE_NAME = /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/;
 const ADDRESS = /^(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?$/;
 

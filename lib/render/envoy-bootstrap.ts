@@ -18,6 +18,7 @@
  *   32 KiB buffers per connection; raised circuit breakers; idle timeouts; access logs
  *   with the SNI and response flags.
  */
+import { byText } from '../model/compare';
 import type { AllowEntry } from '../model/allow-entries';
 import { ENVOY_BUFFER_BYTES } from '../model/envoy-sizing';
 import { ENVOY_ADMIN_PORT, ENVOY_HEALTH_PORT, PortMapping } from './ports';
@@ -117,7 +118,7 @@ function dnsResolver(upstreamDns: readonly string[]): Json {
 /** Renders the bootstrap object of one level. Deterministic: same input, same output. */
 export function renderEnvoyBootstrap(input: EnvoyBootstrapInput): Json {
   const top = input.upstreamIp === undefined;
-  const entries = [...input.entries].sort((a, b) => (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0));
+  const entries = [...input.entries].sort((a, b) => byText(a.pattern, b.pattern));
   const ports = [...input.ports].sort((a, b) => a.servicePort - b.servicePort);
   const listeners: Json[] = [];
   const clusters: Json[] = [];

@@ -1,3 +1,4 @@
+import { AZURE_DNS_IP } from '../model/azure-facts';
 import { parseRange } from './engines/addresses';
 import { resolveCoredns, serviceOfName } from './engines/coredns';
 import { answerDnsmasq, DnsmasqOutcome, QueryType } from './engines/dnsmasq';
@@ -97,7 +98,7 @@ export function nodeDns(world: World, level: string, name: string, qtype: QueryT
   const lw = lvl(world, level);
   if (!lw?.vnet) return { kind: 'no-config', why: `no azurerm_virtual_network for level ${level}` };
   const servers = lw.vnet.dnsServers ?? [];
-  if (servers.length === 0 || (servers.length === 1 && servers[0] === '168.63.129.16')) return { kind: 'azure-dns' };
+  if (servers.length === 0 || (servers.length === 1 && servers[0] === AZURE_DNS_IP)) return { kind: 'azure-dns' };
   const owner = [...world.levels.values()].find((o) => servers.includes(o.level.dnsIp));
   if (!owner || servers.length !== 1) return { kind: 'custom', servers, source: lw.vnet.source };
   const dm = owner.dnsmasq.find((c) => c.services.some((s) => s.type === 'LoadBalancer' && s.loadBalancerIp === servers[0] && s.ports.some((p) => p.port === 53)));

@@ -1,3 +1,4 @@
+import { parentSuffixes } from '../../model/wildcard-cover';
 import { EnvoyChain, EnvoyCluster, EnvoyConfig, EnvoyListener } from '../parse/envoy';
 
 /**
@@ -99,8 +100,8 @@ function byServerName(listener: EnvoyListener, chains: readonly EnvoyChain[], sn
     const among = (hit: readonly EnvoyChain[] | undefined) => (hit ?? []).filter((c) => chains.includes(c));
     const exact = among(index.get(sni));
     if (exact.length > 0) return exact;
-    for (let dot = sni.indexOf('.'); dot !== -1; dot = sni.indexOf('.', dot + 1)) {
-      const hit = among(index.get(`*${sni.slice(dot)}`));
+    for (const suffix of parentSuffixes(sni)) {
+      const hit = among(index.get(`*.${suffix}`));
       if (hit.length > 0) return hit;
     }
   }
