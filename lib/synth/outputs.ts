@@ -6,7 +6,6 @@ import { acquireLock, LOCK_FILE } from './lock';
 import { inspectTarget, isSafeRelative, isWithin, lstatOrUndefined } from './safe-paths';
 import { commitFolders, CommitHooks, FolderPlan, foldersOfInterruptedRuns, JOURNAL, recoverFolders, Recovery, STAGING } from './transaction';
 
-export { ForeignFileError } from './errors';
 
 /** Name of the ownership record kept in each output root (no extension: GitOps tools never read it as a manifest). */
 export const OWNERSHIP_RECORD = '.layered-egress-owned';

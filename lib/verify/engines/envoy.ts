@@ -51,11 +51,6 @@ export function chainLabel(chain: EnvoyChain): string {
   return chain.index === -1 ? 'default_filter_chain' : `${chain.index}${chain.name ? ` (${chain.name})` : ''}`;
 }
 
-/** The listener bound to `port`, if any (any address). */
-export function listenerOnPort(config: EnvoyConfig, port: number): EnvoyListener | undefined {
-  return config.listeners.find((l) => l.port === port);
-}
-
 /**
  * The chain a TLS connection arriving on `localPort` with SNI `serverName` (undefined:
  * no SNI) is handed to, or undefined when Envoy closes it.

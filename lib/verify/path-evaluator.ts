@@ -4,11 +4,10 @@ import { resolveCoredns, serviceOfName } from './engines/coredns';
 import { answerDnsmasq, DnsmasqOutcome, QueryType } from './engines/dnsmasq';
 import { chainLabel, chainTarget, listenerLoadErrors, selectChain } from './engines/envoy';
 import { Endpoint, evaluateNsg } from './engines/nsg';
-import { IntentLevel, levelByName } from './intent';
 import { RewriteRule } from './parse/coredns';
 import { describe, describeData, dnsmasqSource } from './parse/kube';
 import { Layer, Source } from './types';
-import { Component, LevelWorld, mainDnsmasq, mainEnvoy, nsgsOf, ServiceInfo, virtualNetworkRanges, World } from './world';
+import { Component, LevelWorld, nsgsOf, ServiceInfo, virtualNetworkRanges, World } from './world';
 import { EnvoyConfig } from './parse/envoy';
 import { DnsmasqConfig } from './parse/dnsmasq';
 
@@ -255,18 +254,6 @@ export function routeFrom(world: World, level: string, service: ServiceInfo, sni
 
 // ---------------------------------------------------------------- whole paths
 
-export interface PodPath {
-  readonly dns: PodDns;
-  readonly route?: Route;
-}
-
-/** A pod at `level` connecting to `name`:`port`. */
-export function podPath(world: World, level: string, name: string, port: number): PodPath {
-  const dns = podDns(world, level, name);
-  if (dns.kind !== 'proxy') return { dns };
-  return { dns, route: routeFrom(world, level, dns.service, name, port) };
-}
-
 export interface NodePath {
   readonly dns: NodeDns;
   readonly route?: Route;
@@ -305,8 +292,6 @@ export function proxyIps(world: World): Set<string> {
   return ips;
 }
 
-export { mainEnvoy, mainDnsmasq, levelByName };
-export type { IntentLevel, DnsmasqConfig };
 
 /** The text of a dnsmasq.conf line, for sources. */
 export function lineText(config: DnsmasqConfig | undefined, line: number | undefined): string | undefined {
