@@ -1,6 +1,7 @@
 import { App, Chart, Yaml } from 'cdk8s';
 import { parse } from 'yaml';
-import { AllowList, ConfigError, CorednsChart, DnsmasqChart, EnvoyChart, loadConfig, NamespaceChart, NetworkPolicyChart } from '../../lib';
+import { problemsOf } from '../support/problems';
+import { AllowList, CorednsChart, DnsmasqChart, EnvoyChart, loadConfig, NamespaceChart, NetworkPolicyChart } from '../../lib';
 import { synthManifests } from '../../lib/synth/manifests';
 import { assertValidEnvoyConfig } from '../support/envoy-validator';
 import { validateKubernetesObjects } from '../support/kubernetes-validator';
@@ -18,16 +19,6 @@ const find = (chart: Chart, kind: string): any => objects(chart).find((o) => o.k
 /** Planned addresses written by hand: no config file, no EgressModel. */
 const addresses = { addressSpace: '10.20.0.0/16', envoyIp: '10.20.64.4', dnsIp: '10.20.64.5', loadBalancerSubnet: { name: 'egress-ilb', cidr: '10.20.64.0/24' } };
 const parent = { envoyIp: '10.10.64.4', dnsIp: '10.10.64.5' };
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message.split('\n').slice(1);
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('each level chart built alone from narrow props and an AllowList', () => {
   test('NamespaceChart: the namespace, restricted unless privileged', () => {
