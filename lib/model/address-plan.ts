@@ -3,7 +3,9 @@ import { Cidr, formatCidr, formatIpv4, subnetAt } from './ipv4';
 
 /** A planned subnet: a stable name (unique inside its VNET) and its block. */
 export interface PlannedSubnet {
+  /** The subnet's name in its VNET. */
   readonly name: string;
+  /** The subnet's block (CIDR). */
   readonly cidr: string;
 }
 
@@ -25,8 +27,11 @@ export interface PlannedSubnet {
  * load balancer takes `.4`, the DNS load balancer `.5`.
  */
 export interface LevelAddressPlan {
+  /** The level's VNET address space (`levels[].addressSpace`). */
   readonly addressSpace: string;
+  /** The AKS node subnet (`nodes`, the first quarter). */
   readonly nodeSubnet: PlannedSubnet;
+  /** The internal load balancers' subnet (`egress-ilb`, the first /24 of the second quarter). */
   readonly loadBalancerSubnet: PlannedSubnet;
   /** Static private IP of the level's Envoy internal load balancer. */
   readonly envoyIp: string;

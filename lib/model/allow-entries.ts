@@ -9,6 +9,7 @@ import { IssueCollector } from './issues';
 export interface AllowEntry {
   /** `a.b.com` (exact) or `*.b.com` (subdomains at any depth, not the apex). */
   readonly pattern: string;
+  /** `exact` (`a.b.com`: that name only) or `wildcard` (`*.b.com`: every name below `b.com`). */
   readonly kind: 'exact' | 'wildcard';
   /** The exact name, or the wildcard's suffix (`b.com` for `*.b.com`). */
   readonly domain: string;

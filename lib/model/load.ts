@@ -14,6 +14,7 @@ import { MAX_CONFIG_BYTES, readYaml } from './yaml-source';
 
 /** One network level, with its place in the chain and its planned addresses. */
 export interface LevelModel {
+  /** The level's name (`levels[].name`): stack, label and resource-name part. */
   readonly name: string;
   /** 0 for the top (internet-facing) level, increasing downwards. */
   readonly index: number;
@@ -21,6 +22,7 @@ export interface LevelModel {
   readonly parent?: string;
   /** The level below, which uses this level's proxy and DNS; undefined at the bottom. */
   readonly child?: string;
+  /** The level's planned address space, subnets and load balancer IPs. */
   readonly addresses: LevelAddressPlan;
 }
 
@@ -28,14 +30,19 @@ export interface LevelModel {
 export interface EgressModel {
   /** The config file the model was read from (as given). */
   readonly file: string;
+  /** The deployment's name (`name`): the prefix of every Azure resource name. */
   readonly name: string;
+  /** The Azure region of every level (`location`). */
   readonly location: string;
   /** Top level first. */
   readonly levels: readonly LevelModel[];
   /** Normalised allow-list entries, sorted by pattern; hand them to the `AllowList` construct. */
   readonly allowEntries: readonly AllowEntry[];
+  /** AKS settings of every level's cluster (`cluster:`, defaults filled in). */
   readonly cluster: ClusterOptions;
+  /** Kubernetes workload settings (`workloads:`, defaults filled in). */
   readonly workloads: WorkloadOptions;
+  /** Terraform settings (`terraform:`). */
   readonly terraform: TerraformOptions;
   /** Things worth a look that do not stop the run (merged duplicates, covered names). */
   readonly warnings: readonly ConfigIssue[];

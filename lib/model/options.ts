@@ -77,6 +77,7 @@ export interface WorkloadOptions {
    * An explicit `envoy.image` or `dnsmasq.image` wins. @default undefined (no mirror)
    */
   readonly imageRegistryMirror?: string;
+  /** The Envoy SNI proxy of every level (`workloads.envoy`). */
   readonly envoy: {
     /** Envoy image, pinned. @default DEFAULT_ENVOY_IMAGE (or its copy in imageRegistryMirror) */
     readonly image: string;
@@ -114,6 +115,7 @@ export interface WorkloadOptions {
      */
     readonly exactNamesVia: 'logical-dns' | 'dynamic-forward-proxy';
   };
+  /** The dnsmasq of every level with a level below (`workloads.dnsmasq`). */
   readonly dnsmasq: {
     /** dnsmasq image, pinned. @default DEFAULT_DNSMASQ_IMAGE (or its copy in imageRegistryMirror) */
     readonly image: string;

@@ -19,9 +19,11 @@ export const COREDNS_OVERRIDE_KEY = 'layered-egress.override';
 
 /** Everything the CoreDNS snippet depends on: plain data. */
 export interface CorednsOverrideInput {
+  /** Allow-list entries (any order). */
   readonly entries: readonly Pick<AllowEntry, 'pattern' | 'kind' | 'domain'>[];
   /** Name of the Envoy Service. */
   readonly service: string;
+  /** Namespace of the Envoy Service. */
   readonly namespace: string;
   /** Cluster domain. @default 'cluster.local' */
   readonly clusterDomain?: string;

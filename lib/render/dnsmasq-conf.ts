@@ -24,6 +24,7 @@ import { coveringWildcard } from '../model/wildcard-cover';
 
 /** Everything `dnsmasq.conf` depends on: plain data. */
 export interface DnsmasqConfInput {
+  /** Allow-list entries (any order). */
   readonly entries: readonly Pick<AllowEntry, 'pattern' | 'kind' | 'domain'>[];
   /** Address every allowed name resolves to: this level's Envoy load balancer IP. */
   readonly answerIp: string;
@@ -31,6 +32,7 @@ export interface DnsmasqConfInput {
   readonly upstreamDns: string;
   /** Port dnsmasq listens on inside the container. */
   readonly port: number;
+  /** dnsmasq's `cache-size`. */
   readonly cacheSize: number;
   /** TTL (seconds) of the answers dnsmasq gives from its own records. */
   readonly localTtl: number;

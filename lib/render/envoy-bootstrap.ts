@@ -31,7 +31,7 @@ export interface EnvoyBootstrapInput {
   readonly entries: readonly Pick<AllowEntry, 'pattern' | 'kind' | 'domain' | 'ports'>[];
   /** Container port of each allow-list port (see `mapContainerPorts`). */
   readonly ports: readonly PortMapping[];
-  /** The parent level's Envoy load balancer IP; undefined at the top (internet-facing) level. */
+  /** The parent level's Envoy load balancer IP. @default undefined: the top (internet-facing) level */
   readonly upstreamIp?: string;
   /** Resolvers Envoy itself uses for upstream names (top level). */
   readonly upstreamDns: readonly string[];
