@@ -5,7 +5,7 @@ import { AllowList } from '../model';
 import { COREDNS_OVERRIDE_KEY, renderCorednsOverride } from '../render/coredns-override';
 import { assertConfigMapSize, commonLabels } from './common';
 import { ENVOY } from './envoy-chart';
-import { LevelChartProps, PropsCheck } from './props';
+import { LevelChartCheck, LevelChartProps } from './props';
 
 /** The AKS CoreDNS customization object. */
 export const COREDNS = { configMap: 'coredns-custom', namespace: 'kube-system', key: COREDNS_OVERRIDE_KEY } as const;
@@ -28,7 +28,7 @@ export class CorednsChart extends Chart {
 
   /** @throws ConfigError listing every prop the config file's rules refuse */
   constructor(scope: Construct, id: string, props: CorednsChartProps) {
-    const check = new PropsCheck('CorednsChart', id, props);
+    const check = new LevelChartCheck('CorednsChart', id, props);
     check.done();
     super(scope, id, { disableResourceNameHashes: true });
     this.override = renderCorednsOverride({ entries: AllowList.of(this).entries, service: ENVOY.name, namespace: check.options.namespace });

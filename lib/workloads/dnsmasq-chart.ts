@@ -4,7 +4,7 @@ import { AllowList, LevelAddressPlan, WorkloadOptions } from '../model';
 import { DNSMASQ_CONF_KEY, renderDnsmasqConf, strictForwardZones } from '../render/dnsmasq-conf';
 import { DNSMASQ_CONTAINER_PORT } from '../render/ports';
 import { containerSecurityContext, EgressComponentChart, resources } from './common';
-import { LevelChartProps, PropsCheck } from './props';
+import { LevelChartCheck, LevelChartProps } from './props';
 
 export const DNSMASQ = { name: 'dnsmasq', configMap: 'dnsmasq-config', configKey: DNSMASQ_CONF_KEY, mountPath: '/etc/dnsmasq' } as const;
 
@@ -54,7 +54,7 @@ export class DnsmasqChart extends EgressComponentChart {
 
   /** @throws ConfigError listing every prop the config file's rules refuse */
   constructor(scope: Construct, id: string, props: DnsmasqChartProps) {
-    const check = new PropsCheck('DnsmasqChart', id, props)
+    const check = new LevelChartCheck('DnsmasqChart', id, props)
       .ip(['addresses', 'envoyIp'], props.addresses?.envoyIp)
       .ip(['addresses', 'dnsIp'], props.addresses?.dnsIp)
       .subnetName(['addresses', 'loadBalancerSubnet', 'name'], props.addresses?.loadBalancerSubnet?.name);

@@ -6,7 +6,7 @@ import { renderEnvoyBootstrap } from '../render/envoy-bootstrap';
 import { envoyBootstrapYaml } from '../render/envoy-yaml';
 import { ENVOY_HEALTH_PORT, mapContainerPorts, PortMapping } from '../render/ports';
 import { containerSecurityContext, EgressComponentChart, resources } from './common';
-import { LevelChartProps, PropsCheck } from './props';
+import { LevelChartCheck, LevelChartProps } from './props';
 
 /** Names of the Envoy objects (public: CoreDNS rewrites to the Service, policies select the pods). */
 export const ENVOY = { name: 'envoy', configMap: 'envoy-config', configKey: 'envoy.yaml', mountPath: '/etc/envoy' } as const;
@@ -36,7 +36,7 @@ export class EnvoyChart extends EgressComponentChart {
 
   /** @throws ConfigError listing every prop the config file's rules refuse */
   constructor(scope: Construct, id: string, props: EnvoyChartProps) {
-    const check = new PropsCheck('EnvoyChart', id, props).ip(['addresses', 'envoyIp'], props.addresses?.envoyIp).subnetName(['addresses', 'loadBalancerSubnet', 'name'], props.addresses?.loadBalancerSubnet?.name);
+    const check = new LevelChartCheck('EnvoyChart', id, props).ip(['addresses', 'envoyIp'], props.addresses?.envoyIp).subnetName(['addresses', 'loadBalancerSubnet', 'name'], props.addresses?.loadBalancerSubnet?.name);
     if (props.parent !== undefined) check.ip(['parent', 'envoyIp'], props.parent.envoyIp);
     check.done();
     const { level, addresses, parent } = props;

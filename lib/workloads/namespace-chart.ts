@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Namespace } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LevelChartProps, PropsCheck } from './props';
+import { LevelChartCheck, LevelChartProps } from './props';
 
 /** Props of {@link NamespaceChart}. */
 export interface NamespaceChartProps extends LevelChartProps {
@@ -20,7 +20,7 @@ export interface NamespaceChartProps extends LevelChartProps {
 export class NamespaceChart extends Chart {
   /** @throws ConfigError listing every prop the config file's rules refuse */
   constructor(scope: Construct, id: string, props: NamespaceChartProps) {
-    const check = new PropsCheck('NamespaceChart', id, props);
+    const check = new LevelChartCheck('NamespaceChart', id, props);
     check.done();
     super(scope, id, { disableResourceNameHashes: true });
     new Namespace(this, 'namespace', {

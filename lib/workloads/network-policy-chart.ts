@@ -7,7 +7,7 @@ import { DNSMASQ_CONTAINER_PORT, ENVOY_HEALTH_PORT, mapContainerPorts } from '..
 import { commonLabels, selectorLabels } from './common';
 import { DNSMASQ, dnsmasqUpstream } from './dnsmasq-chart';
 import { ENVOY } from './envoy-chart';
-import { LevelChartProps, PropsCheck } from './props';
+import { LevelChartCheck, LevelChartProps } from './props';
 
 /** Props of {@link NetworkPolicyChart}: the proxied ports come from `AllowList.of(chart)`. */
 export interface NetworkPolicyChartProps extends LevelChartProps {
@@ -48,7 +48,7 @@ const host = (ip: string): k8s.NetworkPolicyPeer => ({ ipBlock: { cidr: `${ip}/3
 export class NetworkPolicyChart extends Chart {
   /** @throws ConfigError listing every prop the config file's rules refuse */
   constructor(scope: Construct, id: string, props: NetworkPolicyChartProps) {
-    const check = new PropsCheck('NetworkPolicyChart', id, props);
+    const check = new LevelChartCheck('NetworkPolicyChart', id, props);
     if (props.parent !== undefined) check.ip(['parent', 'envoyIp'], props.parent.envoyIp).ip(['parent', 'dnsIp'], props.parent.dnsIp);
     if (props.child !== undefined) check.cidr(['child', 'addressSpace'], props.child.addressSpace);
     if (props.excludedRanges !== undefined) check.cidrs(['excludedRanges'], props.excludedRanges);
