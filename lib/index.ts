@@ -9,8 +9,8 @@
  * - the per-level constructs they are made of ({@link LevelStack}, {@link EnvoyChart},
  *   {@link CorednsChart}, {@link DnsmasqChart}, {@link NetworkPolicyChart},
  *   {@link NamespaceChart}), each usable alone with narrow props (the level's name and
- *   planned addresses, its parent's and child's, the workload options; the allow-list
- *   comes from the tree's {@link AllowList});
+ *   planned addresses, its parent's and child's, its options; the allow-list comes from
+ *   the tree's {@link AllowList});
  * - the renderers ({@link renderEnvoyBootstrap}, {@link renderCorednsOverride},
  *   {@link renderDnsmasqConf}) and {@link check} / {@link explain} for plain data.
  *
@@ -38,7 +38,7 @@ export type { AllowListEntryInput, AllowListProps } from './model/allow-list';
 export { EgressNetwork } from './network/egress-network';
 export type { EgressNetworkProps } from './network/egress-network';
 export { LevelStack } from './network/level-stack';
-export type { LevelStackProps } from './network/level-stack';
+export type { LevelStackProps, PlannedLevel } from './network/level-stack';
 
 // Kubernetes (cdk8s).
 export { EgressWorkloads } from './workloads/egress-workloads';

@@ -63,7 +63,7 @@ export const NSG_PRIORITY = {
 export const AZURE_PLATFORM_DNS_TAG = 'AzurePlatformDNS';
 
 /** Addresses the cluster's own traffic uses: the node subnet, plus the pod CIDR when pods are not on the VNET. */
-export function clusterRanges(level: LevelModel, cluster: Pick<ClusterOptions, 'networkPlugin' | 'podCidr'>): string[] {
+export function clusterRanges(level: Pick<LevelModel, 'addresses'>, cluster: Pick<ClusterOptions, 'networkPlugin' | 'podCidr'>): string[] {
   const ranges = [level.addresses.nodeSubnet.cidr];
   if (cluster.networkPlugin !== 'azure') ranges.push(cluster.podCidr);
   return ranges;
@@ -77,22 +77,49 @@ export function clusterRanges(level: LevelModel, cluster: Pick<ClusterOptions, '
  */
 export function planNsgRules(model: Pick<EgressModel, 'levels' | 'location' | 'cluster'>, level: LevelModel, ports: readonly number[]): NsgRule[] {
   const byName = new Map(model.levels.map((l) => [l.name, l]));
-  const parent = level.parent !== undefined ? byName.get(level.parent) : undefined;
-  const child = level.child !== undefined ? byName.get(level.child) : undefined;
-  const others = model.levels.filter((l) => l.name !== level.name).map((l) => l.addresses.addressSpace);
+  return planLevelNsgRules(
+    {
+      level,
+      parent: level.parent !== undefined ? byName.get(level.parent) : undefined,
+      child: level.child !== undefined ? byName.get(level.child) : undefined,
+      otherAddressSpaces: model.levels.filter((l) => l.name !== level.name).map((l) => l.addresses.addressSpace),
+      cluster: model.cluster,
+    },
+    ports,
+  );
+}
+
+/** A level in the NSG plan: its name and planned addresses. */
+type PlannedLevel = Pick<LevelModel, 'name' | 'addresses'>;
+
+/** What one level's NSG depends on, without the whole model. */
+export interface LevelNsgInput {
+  readonly level: PlannedLevel;
+  /** The level above; undefined at the top. */
+  readonly parent?: PlannedLevel;
+  /** The level below; undefined at the bottom. */
+  readonly child?: PlannedLevel;
+  /** Every other level's address space. */
+  readonly otherAddressSpaces: readonly string[];
+  readonly cluster: Pick<ClusterOptions, 'networkPlugin' | 'podCidr'>;
+}
+
+/** {@link planNsgRules} from the level's own facts. */
+export function planLevelNsgRules(input: LevelNsgInput, ports: readonly number[]): NsgRule[] {
+  const { level, parent, child } = input;
   const envoyPorts = [...new Set(ports)].sort((a, b) => a - b).map(String);
   const rules = [
-    ...clusterRules(level, clusterRanges(level, model.cluster)),
+    ...clusterRules(level, clusterRanges(level, input.cluster)),
     ...(child ? fromChildRules(level, child, envoyPorts) : []),
     ...(parent ? toParentRules(level, parent, envoyPorts) : []),
-    ...otherLevelDenies(others),
+    ...otherLevelDenies(input.otherAddressSpaces),
     ...(parent ? sealedLevelDenies(level, parent) : []),
   ];
   return rules.sort((a, b) => byText(a.direction, b.direction) || a.priority - b.priority);
 }
 
 /** Both directions inside the level's cluster: AKS needs them before any deny rule. */
-function clusterRules(level: LevelModel, cluster: readonly string[]): NsgRule[] {
+function clusterRules(level: PlannedLevel, cluster: readonly string[]): NsgRule[] {
   return (['Inbound', 'Outbound'] as const).map((direction) => ({
     name: `allow-cluster-${direction.toLowerCase()}`,
     priority: NSG_PRIORITY.cluster,
@@ -122,7 +149,7 @@ function dnsRules(name: (protocol: string) => string, direction: NsgRule['direct
 }
 
 /** The level below reaches this level's Envoy on the allow-list ports and its DNS. */
-function fromChildRules(level: LevelModel, child: LevelModel, envoyPorts: readonly string[]): NsgRule[] {
+function fromChildRules(level: PlannedLevel, child: PlannedLevel, envoyPorts: readonly string[]): NsgRule[] {
   const source = child.addresses.addressSpace;
   return [
     {
@@ -147,7 +174,7 @@ function fromChildRules(level: LevelModel, child: LevelModel, envoyPorts: readon
 }
 
 /** This level reaches its parent's Envoy on the allow-list ports and its DNS (its VNET DNS). */
-function toParentRules(level: LevelModel, parent: LevelModel, envoyPorts: readonly string[]): NsgRule[] {
+function toParentRules(level: PlannedLevel, parent: PlannedLevel, envoyPorts: readonly string[]): NsgRule[] {
   const own = level.addresses.addressSpace;
   return [
     {
@@ -189,7 +216,7 @@ function otherLevelDenies(others: readonly string[]): NsgRule[] {
 }
 
 /** Below the top: no Azure DNS (a tunnel past every proxy) and no internet but through the parent's Envoy. */
-function sealedLevelDenies(level: LevelModel, parent: LevelModel): NsgRule[] {
+function sealedLevelDenies(level: PlannedLevel, parent: PlannedLevel): NsgRule[] {
   const denyOutbound = (name: string, priority: number, destination: string, description: string): NsgRule => ({
     name,
     priority,
