@@ -1,3 +1,4 @@
+import { AZURE_DNS_IP } from '../../model/azure-facts';
 import { resultOf } from '../types';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
 
@@ -18,7 +19,7 @@ export const vnetDns: Rule = {
         if (servers.length !== 1 || servers[0] !== parent.level.dnsIp) {
           out.push(finding(ID, 'vnet-dns', lw.level.name, `VNET DNS servers are [${servers.join(', ')}], expected [${parent.level.dnsIp}] (the dnsmasq of ${parent.level.name}): nodes resolve past the allow-list`, { source: lw.vnet.source }));
         }
-      } else if (servers.length > 0 && !(servers.length === 1 && servers[0] === '168.63.129.16')) {
+      } else if (servers.length > 0 && !(servers.length === 1 && servers[0] === AZURE_DNS_IP)) {
         out.push(finding(ID, 'vnet-dns', lw.level.name, `top level VNET uses DNS servers [${servers.join(', ')}] instead of Azure DNS: its nodes resolve through a server the config does not declare`, { source: lw.vnet.source }));
       }
     }
