@@ -8,7 +8,9 @@
  * - {@link AllowList}: the one allow-list every construct of a tree reads;
  * - the per-level constructs they are made of ({@link LevelStack}, {@link EnvoyChart},
  *   {@link CorednsChart}, {@link DnsmasqChart}, {@link NetworkPolicyChart},
- *   {@link NamespaceChart}); their props are subject to change;
+ *   {@link NamespaceChart}), each usable alone with narrow props (the level's name and
+ *   planned addresses, its parent's and child's, its options; the allow-list comes from
+ *   the tree's {@link AllowList});
  * - the renderers ({@link renderEnvoyBootstrap}, {@link renderCorednsOverride},
  *   {@link renderDnsmasqConf}) and {@link check} / {@link explain} for plain data.
  *
@@ -38,12 +40,13 @@ export type { AllowListEntryInput, AllowListProps } from './model/allow-list';
 export { EgressNetwork } from './network/egress-network';
 export type { EgressNetworkProps } from './network/egress-network';
 export { LevelStack } from './network/level-stack';
-export type { LevelStackProps } from './network/level-stack';
+export type { LevelStackProps, PlannedLevel } from './network/level-stack';
 
 // Kubernetes (cdk8s).
 export { EgressWorkloads } from './workloads/egress-workloads';
 export type { EgressWorkloadsProps } from './workloads/egress-workloads';
 export { LevelWorkloads } from './workloads/app';
+export type { LevelChartProps, WorkloadOptionsInput } from './workloads/props';
 export { NamespaceChart } from './workloads/namespace-chart';
 export type { NamespaceChartProps } from './workloads/namespace-chart';
 export { EnvoyChart } from './workloads/envoy-chart';

@@ -1,8 +1,11 @@
+import { AZURE_SUBNET_RESERVED } from './azure-facts';
 import { Cidr, cidrLast, cidrsOverlap, formatCidr, formatIpv4, parseCidr, parseIpv4, subnetAt } from './ipv4';
 
 /** A planned subnet: a stable name (unique inside its VNET) and its block. */
 export interface PlannedSubnet {
+  /** The subnet's name in its VNET. */
   readonly name: string;
+  /** The subnet's block (CIDR). */
   readonly cidr: string;
 }
 
@@ -25,8 +28,11 @@ export interface PlannedSubnet {
  * balancer takes `.4`, the DNS load balancer `.5` (of the subnet).
  */
 export interface LevelAddressPlan {
+  /** The level's VNET address space (`levels[].addressSpace`). */
   readonly addressSpace: string;
+  /** The AKS node subnet (`nodes`; automatic or `levels[].nodeSubnet`). */
   readonly nodeSubnet: PlannedSubnet;
+  /** The internal load balancers' subnet (`egress-ilb`; automatic or `levels[].loadBalancerSubnet`). */
   readonly loadBalancerSubnet: PlannedSubnet;
   /** Static private IP of the level's Envoy internal load balancer. */
   readonly envoyIp: string;
@@ -61,11 +67,10 @@ export const MAX_SUBNET_PREFIX = 29;
 export const LOAD_BALANCER_SUBNET_PREFIX = 24;
 export const NODE_SUBNET_NAME = 'nodes';
 export const LOAD_BALANCER_SUBNET_NAME = 'egress-ilb';
-/** Offset of the Envoy IP inside the load balancer subnet (Azure reserves .0-.3). */
-export const ENVOY_IP_OFFSET = 4;
-export const DNS_IP_OFFSET = 5;
-/** Addresses Azure keeps at the start of every subnet (network, gateway, two for Azure DNS). */
-export const AZURE_RESERVED_AT_START = 4;
+/** Offset of the Envoy IP inside the load balancer subnet: the first address Azure does not reserve. */
+export const ENVOY_IP_OFFSET = AZURE_SUBNET_RESERVED.first;
+/** Offset of the DNS IP inside the load balancer subnet: the one after Envoy's. */
+export const DNS_IP_OFFSET = ENVOY_IP_OFFSET + 1;
 
 /** Where the automatic plan puts a level's subnets in a space of the supported range. */
 export function automaticSubnets(space: Cidr): { nodes: Cidr; loadBalancers: Cidr } {

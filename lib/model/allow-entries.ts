@@ -1,3 +1,5 @@
+import { coveringWildcard, isBelow, parentSuffixes } from './wildcard-cover';
+import { byText } from './compare';
 import { parse as parseHostname } from 'tldts';
 import { RawAllowEntry, DNS_PORT, MAX_DISTINCT_PORTS } from './config';
 import { normaliseQueryName, parseDomain } from './domain';
@@ -7,6 +9,7 @@ import { IssueCollector } from './issues';
 export interface AllowEntry {
   /** `a.b.com` (exact) or `*.b.com` (subdomains at any depth, not the apex). */
   readonly pattern: string;
+  /** `exact` (`a.b.com`: that name only) or `wildcard` (`*.b.com`: every name below `b.com`). */
   readonly kind: 'exact' | 'wildcard';
   /** The exact name, or the wildcard's suffix (`b.com` for `*.b.com`). */
   readonly domain: string;
@@ -118,7 +121,7 @@ export function buildAllowEntries(
   });
 
   const entries: AllowEntry[] = [...byPattern.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => byText(a, b))
     .map(([pattern, e]) => ({
       pattern,
       kind: e.kind,
@@ -153,15 +156,6 @@ function reportCoveredExactNames(entries: readonly AllowEntry[], warnings: Issue
   }
 }
 
-/** The most specific wildcard whose suffix is a proper parent of `name`. */
-export function coveringWildcard<T>(name: string, wildcardsBySuffix: ReadonlyMap<string, T>): T | undefined {
-  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) {
-    const found = wildcardsBySuffix.get(name.slice(dot + 1));
-    if (found) return found;
-  }
-  return undefined;
-}
-
 /**
  * Whether `*.suffix` sits directly under a public suffix of the Public Suffix List (the
  * copy bundled in `tldts`): then every name anyone registers there matches. Under an
@@ -182,7 +176,7 @@ export function publicSuffixWildcard(suffix: string): { icann: boolean; rule: st
 }
 
 function specialUseSuffix(domain: string): string | undefined {
-  return SPECIAL_USE.find((s) => domain === s || domain.endsWith(`.${s}`));
+  return SPECIAL_USE.find((s) => domain === s || isBelow(domain, s));
 }
 
 /**
@@ -213,8 +207,8 @@ export class AllowIndex {
     const usable = (e: AllowEntry | undefined) => (e && (port === undefined || e.ports.includes(port)) ? e : undefined);
     const exact = usable(this.exact.get(host));
     if (exact) return exact;
-    for (let dot = host.indexOf('.'); dot !== -1; dot = host.indexOf('.', dot + 1)) {
-      const found = usable(this.wildcardsBySuffix.get(host.slice(dot + 1)));
+    for (const suffix of parentSuffixes(host)) {
+      const found = usable(this.wildcardsBySuffix.get(suffix));
       if (found) return found;
     }
     return undefined;

@@ -1,3 +1,4 @@
+import { byText } from './compare';
 import { Construct, IConstruct } from 'constructs';
 import { AllowEntry, AllowIndex, buildAllowEntries } from './allow-entries';
 import { allowEntrySchema, RawAllowEntry } from './config';
@@ -121,7 +122,7 @@ export class AllowList extends Construct {
   /** @throws AllowListError naming each entry, value and rule the config file would refuse */
   constructor(scope: Construct, id: string, props: AllowListProps) {
     super(scope, id);
-    this.entries = validatedEntries(id, props.entries).sort((a, b) => (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0));
+    this.entries = validatedEntries(id, props.entries).sort((a, b) => byText(a.pattern, b.pattern));
     this.index = new AllowIndex(this.entries);
   }
 

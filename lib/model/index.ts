@@ -2,6 +2,7 @@
 export * from './address-plan';
 export * from './allow-entries';
 export * from './allow-list';
+export * from './azure-facts';
 export * from './config';
 export * from './domain';
 export * from './ipv4';

@@ -40,7 +40,7 @@ const escapeInvisible = (text: string) => text.replace(INVISIBLE, (c) => `\\u${c
 
 /** Thrown when a config file breaks one or more rules; carries every problem at once. */
 export class ConfigError extends Error {
-  constructor(readonly issues: readonly ConfigIssue[]) {
+  constructor(/** Every problem, in file order. */ readonly issues: readonly ConfigIssue[]) {
     super(
       `${issues.length} problem${issues.length === 1 ? '' : 's'} in the configuration:\n` +
         issues.map((i) => `  - ${formatIssue(i)}`).join('\n'),

@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { AllowEntry, AllowIndex, buildAllowEntries } from './allow-entries';
+import { AZURE_VNET_RESERVED_RANGES } from './azure-facts';
 import { AddressOverrides, LevelAddressPlan, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, MAX_SUBNET_PREFIX, planLevelAddresses } from './address-plan';
 import { allowEntrySchema, clusterSchema, configSchema, firewallSchema, hubSchema, levelSchema, locationField, nameField, MAX_PORTS_PER_ENTRY, RawAllowEntry, RawLevel, workloadsSchema } from './config';
 import { Cidr, cidrContains, cidrsOverlap, findOverlaps, formatCidr, parseCidr, parseIpv4 } from './ipv4';
@@ -16,6 +17,7 @@ import { MAX_CONFIG_BYTES, readYaml } from './yaml-source';
 
 /** One network level, with its place in the chain and its planned addresses. */
 export interface LevelModel {
+  /** The level's name (`levels[].name`): stack, label and resource-name part. */
   readonly name: string;
   /** 0 for the top (internet-facing) level, increasing downwards. */
   readonly index: number;
@@ -23,6 +25,7 @@ export interface LevelModel {
   readonly parent?: string;
   /** The level below, which uses this level's proxy and DNS; undefined at the bottom. */
   readonly child?: string;
+  /** The level's planned address space, subnets and load balancer IPs. */
   readonly addresses: LevelAddressPlan;
   /** The parts of `addresses` the config sets itself (`levels[].nodeSubnet` ...); undefined when all are planned. */
   readonly addressOverrides?: AddressOverrides;
@@ -32,14 +35,19 @@ export interface LevelModel {
 export interface EgressModel {
   /** The config file the model was read from (as given). */
   readonly file: string;
+  /** The deployment's name (`name`): the prefix of every Azure resource name. */
   readonly name: string;
+  /** The Azure region of every level (`location`). */
   readonly location: string;
   /** Top level first. */
   readonly levels: readonly LevelModel[];
   /** Normalised allow-list entries, sorted by pattern; hand them to the `AllowList` construct. */
   readonly allowEntries: readonly AllowEntry[];
+  /** AKS settings of every level's cluster (`cluster:`, defaults filled in). */
   readonly cluster: ClusterOptions;
+  /** Kubernetes workload settings (`workloads:`, defaults filled in). */
   readonly workloads: WorkloadOptions;
+  /** Terraform settings (`terraform:`). */
   readonly terraform: TerraformOptions;
   /**
    * The Azure Firewall (config `firewall:`), with its planned subnet and IP. With it, the
@@ -208,14 +216,7 @@ function byLine(issues: readonly ConfigIssue[]): ConfigIssue[] {
   return [...issues].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
 }
 
-/** Blocks Azure refuses in a VNET address space, or that would collide with Azure's own services. */
-const RESERVED_RANGES: ReadonlyArray<{ cidr: Cidr; why: string }> = [
-  ['0.0.0.0/8', 'the "this network" block'],
-  ['127.0.0.0/8', 'loopback'],
-  ['169.254.0.0/16', 'link-local (Azure metadata and DNS live there)'],
-  ['168.63.129.16/32', "Azure's platform DNS and health-probe address"],
-  ['224.0.0.0/3', 'multicast and reserved'],
-].map(([c, why]) => ({ cidr: (parseCidr(c) as { ok: true; value: Cidr }).value, why }));
+const RESERVED_RANGES: ReadonlyArray<{ cidr: Cidr; why: string }> = AZURE_VNET_RESERVED_RANGES.map(({ cidr, why }) => ({ cidr: (parseCidr(cidr) as { ok: true; value: Cidr }).value, why }));
 
 function planLevels(rawLevels: ReadonlyArray<RawLevel | undefined>, errors: IssueCollector): LevelModel[] {
   const seen = new Map<string, number>();

@@ -8,10 +8,11 @@
  */
 import { levelNames, namedResources, azureNameProblem } from '../network/names';
 import { nsgRuleProblems, planNsgRules } from '../network/nsg-plan';
+import { AZURE_SUBNET_RESERVED } from './azure-facts';
 import { Cidr, cidrContains, cidrLast, cidrSize, cidrsOverlap, parseCidr, parseIpv4 } from './ipv4';
 import type { EgressModel, LevelModel } from './load';
 import type { ClusterOptions } from './options';
-import { AddressOverrides, AZURE_RESERVED_AT_START, MAX_SUBNET_PREFIX, plannedSubnets, QUARTER_LAYOUT_MAX_PREFIX } from './address-plan';
+import { AddressOverrides, MAX_SUBNET_PREFIX, plannedSubnets, QUARTER_LAYOUT_MAX_PREFIX } from './address-plan';
 
 /** Nodes AKS adds during an upgrade (the cluster construct's `maxSurge`; a test keeps the two equal). */
 export const MAX_SURGE_NODES = 1;
@@ -160,7 +161,7 @@ export function addressPlanIssues(level: Pick<LevelModel, 'name' | 'addresses' |
     const planned = given[own] !== undefined ? `the ${what} IP` : `the planned ${what} IP`;
     const ip = parseIpv4(text) as number;
     if (!cidrContains(lbs, ip)) issues.push({ key, rule: `${planned} ${text} lies outside the load balancer subnet ${a.loadBalancerSubnet.cidr}` });
-    else if (ip - lbs.network < AZURE_RESERVED_AT_START || ip === cidrLast(lbs)) {
+    else if (ip - lbs.network < AZURE_SUBNET_RESERVED.first || cidrLast(lbs) - ip < AZURE_SUBNET_RESERVED.last) {
       issues.push({ key, rule: `${planned} ${text} is one of Azure's reserved addresses of ${a.loadBalancerSubnet.cidr} (the first four and the last)` });
     }
   }

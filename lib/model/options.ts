@@ -1,4 +1,5 @@
 import { BackendConfig, RawCluster, RawWorkloads } from './config';
+import { AZURE_DNS_IP } from './azure-facts';
 import { envoyMaxConnectionsFor } from './envoy-sizing';
 
 /**
@@ -76,6 +77,7 @@ export interface WorkloadOptions {
    * An explicit `envoy.image` or `dnsmasq.image` wins. @default undefined (no mirror)
    */
   readonly imageRegistryMirror?: string;
+  /** The Envoy SNI proxy of every level (`workloads.envoy`). */
   readonly envoy: {
     /** Envoy image, pinned. @default DEFAULT_ENVOY_IMAGE (or its copy in imageRegistryMirror) */
     readonly image: string;
@@ -113,6 +115,7 @@ export interface WorkloadOptions {
      */
     readonly exactNamesVia: 'logical-dns' | 'dynamic-forward-proxy';
   };
+  /** The dnsmasq of every level with a level below (`workloads.dnsmasq`). */
   readonly dnsmasq: {
     /** dnsmasq image, pinned. @default DEFAULT_DNSMASQ_IMAGE (or its copy in imageRegistryMirror) */
     readonly image: string;
@@ -162,8 +165,6 @@ export interface TerraformOptions {
   readonly backend?: BackendConfig;
 }
 
-/** Azure DNS, reachable from every VNET. */
-export const AZURE_DNS_IP = '168.63.129.16';
 /**
  * Envoy's official distroless image (runs as non-root, binary at /usr/local/bin/envoy).
  * Pulled from Docker Hub: its hosts are on the default allow-list (purpose

@@ -1,26 +1,88 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AllowList, EgressModel, LevelModel } from '../model';
+import { AllowList, BackendConfig, backendSchema, clusterOptions, ClusterOptions, clusterSchema, LevelModel, nameField, workloadOptions } from '../model';
+import { deploymentProblems } from '../model/deployment-rules';
+import { PropsCheck } from '../model/props-check';
 import { AzurermProvider, ResourceGroup } from './azurerm/core';
 import { Subnet, VirtualNetwork } from './azurerm/network';
 import { configureBackend } from './backend';
 import { LevelCluster } from './cluster';
 import { EgressFirewall } from './firewall';
 import { FIREWALL_ROUTE_NAME, firewallNames, LevelNames, levelNames } from './names';
-import { planNsgRules } from './nsg-plan';
+import { planLevelNsgRules } from './nsg-plan';
 import { ParentPeering } from './peering';
 import { DefaultRoute, ParentDefaultRoute } from './route-table';
 import { renderFirewallRules } from '../render/firewall-rules';
+import type { FirewallModel } from '../model/firewall';
 import { LevelSecurityGroup } from './security-group';
 
+/** A level as a stack sees it: its name and its planned addresses (`LevelModel` fits). */
+export type PlannedLevel = Pick<LevelModel, 'name' | 'addresses'>;
+
 /**
- * Props of {@link LevelStack}. Subject to change: today the whole config model; later only what the
- * construct needs (the allow-list, the level's planned addresses, its options).
- * @experimental
+ * Props of {@link LevelStack}: the level's own facts, its neighbours' and the options,
+ * checked by the config file's rules; the allow-list ports come from `AllowList.of(stack)`.
  */
 export interface LevelStackProps {
-  readonly model: EgressModel;
-  readonly level: LevelModel;
+  /** The deployment's name (the config's `name`): the prefix of every Azure resource name and of the state keys. */
+  readonly deployment: string;
+  /** The Azure region of every resource (the config's `location`). */
+  readonly location: string;
+  /** The level: its name (also the stack's name) and its planned addresses. */
+  readonly level: PlannedLevel;
+  /**
+   * The level above: this level's VNET DNS is the parent's `dnsIp`, its default route
+   * and its only way out the parent's `envoyIp`; the stack peers with the parent's VNET.
+   * @default undefined: the top level, which reaches the internet
+   */
+  readonly parent?: PlannedLevel;
+  /**
+   * The level below, whose address space may reach this level's Envoy and DNS.
+   * @default undefined: the bottom level
+   */
+  readonly child?: PlannedLevel;
+  /** Every other level's address space: the NSG denies anything else from and to them. @default [] */
+  readonly otherAddressSpaces?: readonly string[];
+  /** AKS settings, written like the config file's `cluster:` section. @default every key at its config-file default */
+  readonly cluster?: Partial<ClusterOptions>;
+  /**
+   * The azurerm state backend, written like the config file's `terraform.backend`
+   * (`resourceGroupName`, `storageAccountName` and `containerName` required).
+   * @default undefined (a local state file per stack)
+   */
+  readonly backend?: Partial<BackendConfig>;
+  /**
+   * The top level only, with `firewall.placement: top`: the Azure Firewall in front of its
+   * internet egress (its subnet, policy, rules from the allow-list, a 0.0.0.0/0 route to
+   * it, `userDefinedRouting`, the VNET resolving through its DNS proxy).
+   * @default undefined (no firewall: the top level keeps its own egress)
+   */
+  readonly firewall?: FirewallModel;
+}
+
+/** Every problem of `props` by the config file's rules, thrown at once; the normalised cluster options and backend. */
+function checkedProps(props: LevelStackProps): { cluster: ClusterOptions; backend?: BackendConfig } {
+  const check = new PropsCheck('LevelStack', props.level?.name ?? '?');
+  nameField(props.deployment, ['deployment'], check.issues);
+  check.location(['location'], props.location);
+  for (const [key, level] of [['level', props.level], ['parent', props.parent], ['child', props.child]] as const) {
+    if (level === undefined && key !== 'level') continue;
+    check.levelName([key, 'name'], level?.name);
+    const a = level?.addresses;
+    check.cidr([key, 'addresses', 'addressSpace'], a?.addressSpace).ip([key, 'addresses', 'envoyIp'], a?.envoyIp).ip([key, 'addresses', 'dnsIp'], a?.dnsIp);
+    for (const subnet of ['nodeSubnet', 'loadBalancerSubnet'] as const) {
+      check.subnetName([key, 'addresses', subnet, 'name'], a?.[subnet]?.name).cidr([key, 'addresses', subnet, 'cidr'], a?.[subnet]?.cidr);
+    }
+  }
+  if (props.otherAddressSpaces !== undefined) check.cidrs(['otherAddressSpaces'], props.otherAddressSpaces);
+  const backend = props.backend === undefined ? undefined : backendSchema(props.backend, ['backend'], check.issues);
+  const raw = props.cluster === undefined ? undefined : clusterSchema(props.cluster, ['cluster'], check.issues);
+  const cluster = clusterOptions(raw);
+  for (const p of deploymentProblems(cluster, workloadOptions(undefined), props.parent === undefined ? 1 : 2)) {
+    if (p.path[0] === 'cluster') check.issues.add(p.path, p.rule, p.value);
+  }
+  check.done();
+  return { cluster, backend };
 }
 
 /** Tag put on every resource of a level. */
@@ -36,12 +98,19 @@ export const LEVEL_TAG = 'layered-egress-level';
  * values the Kubernetes side uses.
  */
 export class LevelStack extends TerraformStack {
+  /** The Azure names of the level's resources. */
   public readonly names: LevelNames;
+  /** The level's resource group. */
   public readonly resourceGroup: ResourceGroup;
+  /** The level's VNET. */
   public readonly virtualNetwork: VirtualNetwork;
+  /** The AKS node subnet. */
   public readonly nodeSubnet: Subnet;
+  /** The subnet of the Envoy and DNS internal load balancers. */
   public readonly loadBalancerSubnet: Subnet;
+  /** The level's NSG, on both subnets. */
   public readonly securityGroup: LevelSecurityGroup;
+  /** Below the top only: the peerings with the parent's VNET (both directions, owned here). */
   public readonly peering?: ParentPeering;
   /**
    * The node subnet's route table, whose default route keeps AKS's `userDefinedRouting`
@@ -51,33 +120,39 @@ export class LevelStack extends TerraformStack {
   public readonly route?: DefaultRoute;
   /** The top level with `firewall.placement: top` only: the firewall, its policy and rules. */
   public readonly firewall?: EgressFirewall;
+  /** The level's AKS cluster. */
   public readonly cluster: LevelCluster;
 
+  /**
+   * @param scope the cdktf `App` (the stack's name is the level's name)
+   * @param props the level, its neighbours and the options
+   * @throws ConfigError listing every prop the config file's rules refuse
+   */
   constructor(scope: Construct, props: LevelStackProps) {
+    const { cluster: clusterOpts, backend } = checkedProps(props);
     super(scope, props.level.name);
-    const { model, level } = props;
+    const { level, parent, location } = props;
     const addresses = level.addresses;
-    const parent = level.parent !== undefined ? model.levels.find((l) => l.name === level.parent) : undefined;
-    const names = (this.names = levelNames(model, level));
-    const firewallHere = !parent && model.firewall?.placement === 'top' ? model.firewall : undefined;
+    const names = (this.names = levelNames({ name: props.deployment }, level));
+    const firewallHere = !parent && props.firewall?.placement === 'top' ? props.firewall : undefined;
     const tags = { [LEVEL_TAG]: level.name };
     new AzurermProvider(this, 'azurerm', { features: [{}] });
-    configureBackend(this, model.terraform.backend, model.name);
+    configureBackend(this, backend, props.deployment);
 
     this.resourceGroup = new ResourceGroup(this, 'resource-group', {
       name: names.resourceGroup,
-      location: model.location,
+      location,
       tags,
     });
     this.virtualNetwork = new VirtualNetwork(this, 'vnet', {
       name: names.virtualNetwork,
-      location: model.location,
+      location,
       resourceGroupName: this.resourceGroup.name,
       addressSpace: [addresses.addressSpace],
       // Below the top, nodes resolve through the parent's DNS from their first boot: set
       // on the VNET, which the subnets and so the cluster depend on. With a firewall the
       // top resolves through its DNS proxy, as the firewall's FQDN rules do.
-      dnsServers: parent ? [parent.addresses.dnsIp] : model.firewall ? [model.firewall.addresses.privateIp] : undefined,
+      dnsServers: parent ? [parent.addresses.dnsIp] : firewallHere ? [firewallHere.addresses.privateIp] : undefined,
       tags,
     });
     this.nodeSubnet = new Subnet(this, 'subnet-nodes', {
@@ -95,29 +170,28 @@ export class LevelStack extends TerraformStack {
 
     this.securityGroup = new LevelSecurityGroup(this, 'nsg', {
       name: names.networkSecurityGroup,
-      location: model.location,
+      location,
       resourceGroupName: this.resourceGroup.name,
-      rules: planNsgRules(model, level, AllowList.of(this).ports),
+      rules: planLevelNsgRules({ level, parent, child: props.child, otherAddressSpaces: props.otherAddressSpaces ?? [], cluster: clusterOpts }, AllowList.of(this).ports),
       subnets: { nodes: this.nodeSubnet, 'egress-ilb': this.loadBalancerSubnet },
       tags,
     });
 
     if (firewallHere) {
-      const allowList = AllowList.of(this);
       this.firewall = new EgressFirewall(this, 'firewall', {
-        names: firewallNames(model, level.name),
-        location: model.location,
+        names: firewallNames({ name: props.deployment }, level.name),
+        location,
         resourceGroupName: this.resourceGroup.name,
         virtualNetworkName: this.virtualNetwork.name,
         dependsOn: [this.virtualNetwork],
         firewall: firewallHere,
         ipGroups: { [level.name]: [addresses.nodeSubnet.cidr] },
-        rules: renderFirewallRules({ entries: allowList.entries, internetSources: [level.name] }),
+        rules: renderFirewallRules({ entries: AllowList.of(this).entries, internetSources: [level.name] }),
         tags,
       });
       this.route = new DefaultRoute(this, 'route', {
         name: names.routeTable,
-        location: model.location,
+        location,
         resourceGroupName: this.resourceGroup.name,
         nodeSubnet: this.nodeSubnet,
         routeName: FIREWALL_ROUTE_NAME,
@@ -129,13 +203,13 @@ export class LevelStack extends TerraformStack {
     if (parent) {
       this.route = new ParentDefaultRoute(this, 'route', {
         name: names.routeTable,
-        location: model.location,
+        location,
         resourceGroupName: this.resourceGroup.name,
         nodeSubnet: this.nodeSubnet,
         parent: { level: parent.name, envoyIp: parent.addresses.envoyIp },
         tags,
       });
-      const parentNames = levelNames(model, parent);
+      const parentNames = levelNames({ name: props.deployment }, parent);
       this.peering = new ParentPeering(this, 'peering', {
         local: { level: level.name, resourceGroupName: names.resourceGroup, virtualNetworkName: names.virtualNetwork, virtualNetwork: this.virtualNetwork },
         parent: { level: parent.name, resourceGroupName: parentNames.resourceGroup, virtualNetworkName: parentNames.virtualNetwork },
@@ -144,9 +218,9 @@ export class LevelStack extends TerraformStack {
 
     this.cluster = new LevelCluster(this, 'aks', {
       names,
-      location: model.location,
+      location,
       resourceGroupName: this.resourceGroup.name,
-      options: model.cluster,
+      options: clusterOpts,
       nodeSubnet: this.nodeSubnet,
       loadBalancerSubnet: this.loadBalancerSubnet,
       routeTable: this.route?.table,
@@ -168,8 +242,6 @@ export class LevelStack extends TerraformStack {
     output('envoy_ip', addresses.envoyIp, "Planned IP of the level's Envoy internal load balancer");
     output('dns_ip', addresses.dnsIp, "Planned IP of the level's DNS internal load balancer");
     output('cluster_name', this.cluster.cluster.name, 'AKS cluster of the level');
-    if (this.firewall) {
-      output('firewall_private_ip', firewallHere!.addresses.privateIp, "Planned private IP of the firewall: the top level's next hop and DNS proxy");
-    }
+    if (firewallHere) output('firewall_private_ip', firewallHere.addresses.privateIp, "Planned private IP of the firewall: the top level's next hop and DNS proxy");
   }
 }

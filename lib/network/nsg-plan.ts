@@ -17,6 +17,8 @@
  * Priorities are fixed slots per rule class, so adding allow-list entries or ports only
  * changes the port list of the Envoy rules and never renumbers anything.
  */
+import { NSG_LIMITS } from '../model/azure-facts';
+import { byText } from '../model/compare';
 import type { ClusterOptions } from '../model/options';
 import type { EgressModel, LevelModel } from '../model/load';
 import { DNS_PORT } from '../model/config';
@@ -61,70 +63,121 @@ export const NSG_PRIORITY = {
 export const AZURE_PLATFORM_DNS_TAG = 'AzurePlatformDNS';
 
 /** Addresses the cluster's own traffic uses: the node subnet, plus the pod CIDR when pods are not on the VNET. */
-export function clusterRanges(level: LevelModel, cluster: Pick<ClusterOptions, 'networkPlugin' | 'podCidr'>): string[] {
+export function clusterRanges(level: Pick<LevelModel, 'addresses'>, cluster: Pick<ClusterOptions, 'networkPlugin' | 'podCidr'>): string[] {
   const ranges = [level.addresses.nodeSubnet.cidr];
   if (cluster.networkPlugin !== 'azure') ranges.push(cluster.podCidr);
   return ranges;
 }
 
 /**
- * The rules of `level`'s NSG.
+ * The rules of `level`'s NSG: the cluster's own traffic, the level below reaching this
+ * level's Envoy and DNS, this level reaching its parent's, then the denies (other levels;
+ * below the top, Azure DNS and the internet). Sorted by direction, then priority.
  * @param ports every allow-list port (`AllowList.ports`): the Envoy rules open exactly these
  */
 export function planNsgRules(model: Pick<EgressModel, 'levels' | 'location' | 'cluster'>, level: LevelModel, ports: readonly number[]): NsgRule[] {
   const byName = new Map(model.levels.map((l) => [l.name, l]));
-  const parent = level.parent !== undefined ? byName.get(level.parent) : undefined;
-  const child = level.child !== undefined ? byName.get(level.child) : undefined;
-  const own = level.addresses.addressSpace;
-  const others = model.levels.filter((l) => l.name !== level.name).map((l) => l.addresses.addressSpace);
+  return planLevelNsgRules(
+    {
+      level,
+      parent: level.parent !== undefined ? byName.get(level.parent) : undefined,
+      child: level.child !== undefined ? byName.get(level.child) : undefined,
+      otherAddressSpaces: model.levels.filter((l) => l.name !== level.name).map((l) => l.addresses.addressSpace),
+      cluster: model.cluster,
+    },
+    ports,
+  );
+}
+
+/** A level in the NSG plan: its name and planned addresses. */
+type PlannedLevel = Pick<LevelModel, 'name' | 'addresses'>;
+
+/** What one level's NSG depends on, without the whole model. */
+export interface LevelNsgInput {
+  readonly level: PlannedLevel;
+  /** The level above; undefined at the top. */
+  readonly parent?: PlannedLevel;
+  /** The level below; undefined at the bottom. */
+  readonly child?: PlannedLevel;
+  /** Every other level's address space. */
+  readonly otherAddressSpaces: readonly string[];
+  readonly cluster: Pick<ClusterOptions, 'networkPlugin' | 'podCidr'>;
+}
+
+/** {@link planNsgRules} from the level's own facts. */
+export function planLevelNsgRules(input: LevelNsgInput, ports: readonly number[]): NsgRule[] {
+  const { level, parent, child } = input;
   const envoyPorts = [...new Set(ports)].sort((a, b) => a - b).map(String);
-  const cluster = clusterRanges(level, model.cluster);
-  const rules: NsgRule[] = [];
-  const rule = (r: NsgRule) => rules.push(r);
+  const rules = [
+    ...clusterRules(level, clusterRanges(level, input.cluster)),
+    ...(child ? fromChildRules(level, child, envoyPorts) : []),
+    ...(parent ? toParentRules(level, parent, envoyPorts) : []),
+    ...otherLevelDenies(input.otherAddressSpaces),
+    ...(parent ? sealedLevelDenies(level, parent) : []),
+  ];
+  return rules.sort((a, b) => byText(a.direction, b.direction) || a.priority - b.priority);
+}
 
-  for (const direction of ['Inbound', 'Outbound'] as const) {
-    rule({
-      name: `allow-cluster-${direction.toLowerCase()}`,
-      priority: NSG_PRIORITY.cluster,
-      direction,
-      access: 'Allow',
-      protocol: '*',
-      sourceAddressPrefixes: cluster,
-      destinationAddressPrefixes: cluster,
-      destinationPorts: ['*'],
-      description: `Traffic inside ${level.name}'s cluster (nodes${cluster.length > 1 ? ' and pods' : ''}), which AKS needs before any deny rule`,
-    });
-  }
+/** Both directions inside the level's cluster: AKS needs them before any deny rule. */
+function clusterRules(level: PlannedLevel, cluster: readonly string[]): NsgRule[] {
+  return (['Inbound', 'Outbound'] as const).map((direction) => ({
+    name: `allow-cluster-${direction.toLowerCase()}`,
+    priority: NSG_PRIORITY.cluster,
+    direction,
+    access: 'Allow',
+    protocol: '*',
+    sourceAddressPrefixes: cluster,
+    destinationAddressPrefixes: cluster,
+    destinationPorts: ['*'],
+    description: `Traffic inside ${level.name}'s cluster (nodes${cluster.length > 1 ? ' and pods' : ''}), which AKS needs before any deny rule`,
+  }));
+}
 
-  if (child) {
-    rule({
+/** DNS over UDP and TCP (port 53) from `source` to `dnsIp`, one rule per protocol. */
+function dnsRules(name: (protocol: string) => string, direction: NsgRule['direction'], source: string, dnsIp: string, description: (protocol: string) => string): NsgRule[] {
+  return (['Udp', 'Tcp'] as const).map((protocol) => ({
+    name: name(protocol.toLowerCase()),
+    priority: protocol === 'Udp' ? NSG_PRIORITY.dnsUdp : NSG_PRIORITY.dnsTcp,
+    direction,
+    access: 'Allow',
+    protocol,
+    sourceAddressPrefixes: [source],
+    destinationAddressPrefixes: [dnsIp],
+    destinationPorts: [String(DNS_PORT)],
+    description: description(protocol.toUpperCase()),
+  }));
+}
+
+/** The level below reaches this level's Envoy on the allow-list ports and its DNS. */
+function fromChildRules(level: PlannedLevel, child: PlannedLevel, envoyPorts: readonly string[]): NsgRule[] {
+  const source = child.addresses.addressSpace;
+  return [
+    {
       name: `allow-envoy-from-${child.name}`,
       priority: NSG_PRIORITY.envoy,
       direction: 'Inbound',
       access: 'Allow',
       protocol: 'Tcp',
-      sourceAddressPrefixes: [child.addresses.addressSpace],
+      sourceAddressPrefixes: [source],
       destinationAddressPrefixes: [level.addresses.envoyIp],
       destinationPorts: envoyPorts,
       description: `Level ${child.name} reaches ${level.name}'s Envoy on the allow-list ports`,
-    });
-    for (const protocol of ['Udp', 'Tcp'] as const) {
-      rule({
-        name: `allow-dns-${protocol.toLowerCase()}-from-${child.name}`,
-        priority: protocol === 'Udp' ? NSG_PRIORITY.dnsUdp : NSG_PRIORITY.dnsTcp,
-        direction: 'Inbound',
-        access: 'Allow',
-        protocol,
-        sourceAddressPrefixes: [child.addresses.addressSpace],
-        destinationAddressPrefixes: [level.addresses.dnsIp],
-        destinationPorts: [String(DNS_PORT)],
-        description: `Level ${child.name} resolves names through ${level.name}'s DNS (${protocol.toUpperCase()} ${DNS_PORT})`,
-      });
-    }
-  }
+    },
+    ...dnsRules(
+      (protocol) => `allow-dns-${protocol}-from-${child.name}`,
+      'Inbound',
+      source,
+      level.addresses.dnsIp,
+      (protocol) => `Level ${child.name} resolves names through ${level.name}'s DNS (${protocol} ${DNS_PORT})`,
+    ),
+  ];
+}
 
-  if (parent) {
-    rule({
+/** This level reaches its parent's Envoy on the allow-list ports and its DNS (its VNET DNS). */
+function toParentRules(level: PlannedLevel, parent: PlannedLevel, envoyPorts: readonly string[]): NsgRule[] {
+  const own = level.addresses.addressSpace;
+  return [
+    {
       name: `allow-envoy-to-${parent.name}`,
       priority: NSG_PRIORITY.envoy,
       direction: 'Outbound',
@@ -134,77 +187,53 @@ export function planNsgRules(model: Pick<EgressModel, 'levels' | 'location' | 'c
       destinationAddressPrefixes: [parent.addresses.envoyIp],
       destinationPorts: envoyPorts,
       description: `${level.name} sends allowed TLS traffic to ${parent.name}'s Envoy on the allow-list ports`,
-    });
-    for (const protocol of ['Udp', 'Tcp'] as const) {
-      rule({
-        name: `allow-dns-${protocol.toLowerCase()}-to-${parent.name}`,
-        priority: protocol === 'Udp' ? NSG_PRIORITY.dnsUdp : NSG_PRIORITY.dnsTcp,
-        direction: 'Outbound',
-        access: 'Allow',
-        protocol,
-        sourceAddressPrefixes: [own],
-        destinationAddressPrefixes: [parent.addresses.dnsIp],
-        destinationPorts: [String(DNS_PORT)],
-        description: `${level.name}'s VNET DNS is ${parent.name}'s DNS (${protocol.toUpperCase()} ${DNS_PORT})`,
-      });
-    }
-  }
-
-  if (others.length > 0) {
-    rule({
-      name: 'deny-other-levels-inbound',
-      priority: NSG_PRIORITY.denyOtherLevels,
-      direction: 'Inbound',
-      access: 'Deny',
-      protocol: '*',
-      sourceAddressPrefixes: others,
-      destinationAddressPrefixes: ['*'],
-      destinationPorts: ['*'],
-      description: `Nothing else from other levels: the VirtualNetwork tag of the default rules includes peered VNETs`,
-    });
-    rule({
-      name: 'deny-other-levels-outbound',
-      priority: NSG_PRIORITY.denyOtherLevels,
-      direction: 'Outbound',
-      access: 'Deny',
-      protocol: '*',
-      sourceAddressPrefixes: ['*'],
-      destinationAddressPrefixes: others,
-      destinationPorts: ['*'],
-      description: `Nothing else to other levels: the VirtualNetwork tag of the default rules includes peered VNETs`,
-    });
-  }
-
-  if (parent) {
-    rule({
-      name: 'deny-azure-dns-outbound',
-      priority: NSG_PRIORITY.denyAzurePlatformDns,
-      direction: 'Outbound',
-      access: 'Deny',
-      protocol: '*',
-      sourceAddressPrefixes: ['*'],
-      destinationAddressPrefixes: [AZURE_PLATFORM_DNS_TAG],
-      destinationPorts: ['*'],
-      description: `${level.name} resolves only through ${parent.name}'s DNS: direct Azure DNS would let pods tunnel data out`,
-    });
-    rule({
-      name: 'deny-internet-outbound',
-      priority: NSG_PRIORITY.denyInternet,
-      direction: 'Outbound',
-      access: 'Deny',
-      protocol: '*',
-      sourceAddressPrefixes: ['*'],
-      destinationAddressPrefixes: ['Internet'],
-      destinationPorts: ['*'],
-      description: `Only the top level reaches the internet; ${level.name} goes through ${parent.name}'s Envoy`,
-    });
-  }
-
-  return rules.sort((a, b) => (a.direction === b.direction ? a.priority - b.priority : a.direction < b.direction ? -1 : 1));
+    },
+    ...dnsRules(
+      (protocol) => `allow-dns-${protocol}-to-${parent.name}`,
+      'Outbound',
+      own,
+      parent.addresses.dnsIp,
+      (protocol) => `${level.name}'s VNET DNS is ${parent.name}'s DNS (${protocol} ${DNS_PORT})`,
+    ),
+  ];
 }
 
-/** Azure limits checked on a planned rule set (network-security-groups-overview, "Security rules"). */
-export const NSG_LIMITS = { minPriority: 100, maxPriority: 4096, maxNameLength: 80, maxRules: 1000 } as const;
+/** Nothing else from or to the other levels: the VirtualNetwork tag of the default rules includes peered VNETs. */
+function otherLevelDenies(others: readonly string[]): NsgRule[] {
+  if (others.length === 0) return [];
+  const deny = (direction: NsgRule['direction'], sources: readonly string[], destinations: readonly string[], what: string): NsgRule => ({
+    name: `deny-other-levels-${direction.toLowerCase()}`,
+    priority: NSG_PRIORITY.denyOtherLevels,
+    direction,
+    access: 'Deny',
+    protocol: '*',
+    sourceAddressPrefixes: sources,
+    destinationAddressPrefixes: destinations,
+    destinationPorts: ['*'],
+    description: `Nothing else ${what} other levels: the VirtualNetwork tag of the default rules includes peered VNETs`,
+  });
+  return [deny('Inbound', others, ['*'], 'from'), deny('Outbound', ['*'], others, 'to')];
+}
+
+/** Below the top: no Azure DNS (a tunnel past every proxy) and no internet but through the parent's Envoy. */
+function sealedLevelDenies(level: PlannedLevel, parent: PlannedLevel): NsgRule[] {
+  const denyOutbound = (name: string, priority: number, destination: string, description: string): NsgRule => ({
+    name,
+    priority,
+    direction: 'Outbound',
+    access: 'Deny',
+    protocol: '*',
+    sourceAddressPrefixes: ['*'],
+    destinationAddressPrefixes: [destination],
+    destinationPorts: ['*'],
+    description,
+  });
+  return [
+    denyOutbound('deny-azure-dns-outbound', NSG_PRIORITY.denyAzurePlatformDns, AZURE_PLATFORM_DNS_TAG, `${level.name} resolves only through ${parent.name}'s DNS: direct Azure DNS would let pods tunnel data out`),
+    denyOutbound('deny-internet-outbound', NSG_PRIORITY.denyInternet, 'Internet', `Only the top level reaches the internet; ${level.name} goes through ${parent.name}'s Envoy`),
+  ];
+}
+
 const RULE_NAME = /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/;
 const ADDRESS = /^(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?$/;
 

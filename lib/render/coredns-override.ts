@@ -11,6 +11,7 @@
  * (`x.b.com.ns.svc.cluster.local`) and look-alikes (`evilb.com`, `b.com.evil.org`) never
  * match. Only built-in plugins; nothing that defines a server block.
  */
+import { byText } from '../model/compare';
 import type { AllowEntry } from '../model/allow-entries';
 
 /** Data key of the snippet inside `coredns-custom` (imported into the default `.:53` block). */
@@ -18,9 +19,11 @@ export const COREDNS_OVERRIDE_KEY = 'layered-egress.override';
 
 /** Everything the CoreDNS snippet depends on: plain data. */
 export interface CorednsOverrideInput {
+  /** Allow-list entries (any order). */
   readonly entries: readonly Pick<AllowEntry, 'pattern' | 'kind' | 'domain'>[];
   /** Name of the Envoy Service. */
   readonly service: string;
+  /** Namespace of the Envoy Service. */
   readonly namespace: string;
   /** Cluster domain. @default 'cluster.local' */
   readonly clusterDomain?: string;
@@ -35,7 +38,7 @@ export const wildcardRegex = (suffix: string): string => `^(?:[^.]+\\.)+${escape
 /** Renders the `.override` snippet: exact rules first, then wildcard rules, each sorted. */
 export function renderCorednsOverride(input: CorednsOverrideInput): string {
   const target = `${input.service}.${input.namespace}.svc.${input.clusterDomain ?? 'cluster.local'}`;
-  const sorted = [...input.entries].sort((a, b) => (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0));
+  const sorted = [...input.entries].sort((a, b) => byText(a.pattern, b.pattern));
   const lines = [
     ...sorted.filter((e) => e.kind === 'exact').map((e) => `rewrite name exact ${e.domain} ${target}`),
     ...sorted.filter((e) => e.kind === 'wildcard').map((e) => `rewrite name regex ${wildcardRegex(e.domain)} ${target}. answer auto`),

@@ -6,6 +6,7 @@
  * platform endpoints or the cluster itself. Pure: the NetworkPolicy renders it as the
  * `except` list of its internet ipBlock.
  */
+import { AZURE_PLATFORM_IP } from '../model/azure-facts';
 import { Cidr, cidrContains, cidrLast, formatCidr, parseCidr } from '../model/ipv4';
 
 /** Never reachable from the top proxy, with the reason (IANA special-purpose registry, Azure docs). */
@@ -14,7 +15,7 @@ export const NON_PUBLIC_RANGES: ReadonlyArray<{ readonly cidr: string; readonly 
   { cidr: '10.0.0.0/8', why: 'private (RFC 1918)' },
   { cidr: '100.64.0.0/10', why: 'shared address space, carrier-grade NAT (RFC 6598)' },
   { cidr: '127.0.0.0/8', why: 'loopback' },
-  { cidr: '168.63.129.16/32', why: "Azure's platform address (DNS, health probes, VM agent)" },
+  { cidr: `${AZURE_PLATFORM_IP}/32`, why: "Azure's platform address (DNS, health probes, VM agent)" },
   { cidr: '169.254.0.0/16', why: 'link-local, including the Azure instance metadata service' },
   { cidr: '172.16.0.0/12', why: 'private (RFC 1918)' },
   { cidr: '192.168.0.0/16', why: 'private (RFC 1918)' },

@@ -18,6 +18,7 @@
  *   32 KiB buffers per connection; raised circuit breakers; idle timeouts; access logs
  *   with the SNI and response flags.
  */
+import { byText } from '../model/compare';
 import type { AllowEntry } from '../model/allow-entries';
 import { ENVOY_BUFFER_BYTES } from '../model/envoy-sizing';
 import { ENVOY_ADMIN_PORT, ENVOY_HEALTH_PORT, PortMapping } from './ports';
@@ -30,7 +31,7 @@ export interface EnvoyBootstrapInput {
   readonly entries: readonly Pick<AllowEntry, 'pattern' | 'kind' | 'domain' | 'ports'>[];
   /** Container port of each allow-list port (see `mapContainerPorts`). */
   readonly ports: readonly PortMapping[];
-  /** The parent level's Envoy load balancer IP; undefined at the top (internet-facing) level. */
+  /** The parent level's Envoy load balancer IP. @default undefined: the top (internet-facing) level */
   readonly upstreamIp?: string;
   /** Resolvers Envoy itself uses for upstream names (top level). */
   readonly upstreamDns: readonly string[];
@@ -117,113 +118,25 @@ function dnsResolver(upstreamDns: readonly string[]): Json {
 /** Renders the bootstrap object of one level. Deterministic: same input, same output. */
 export function renderEnvoyBootstrap(input: EnvoyBootstrapInput): Json {
   const top = input.upstreamIp === undefined;
-  const entries = [...input.entries].sort((a, b) => (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0));
+  const entries = [...input.entries].sort((a, b) => byText(a.pattern, b.pattern));
   const ports = [...input.ports].sort((a, b) => a.servicePort - b.servicePort);
+  // One object, shared by every sni_dynamic_forward_proxy filter and the cluster: Envoy requires them to agree.
+  const dnsCache = dnsCacheConfig(entries.length, input.upstreamDns);
   const listeners: Json[] = [];
   const clusters: Json[] = [];
-  const dnsCache: Json = {
-    name: 'egress_dns_cache',
-    dns_lookup_family: 'V4_ONLY',
-    dns_refresh_rate: TIMEOUTS.dnsRefresh,
-    host_ttl: TIMEOUTS.hostTtl,
-    // Room for every name the chains route here, and for wildcard subdomains on top.
-    max_hosts: Math.max(4096, entries.length * 2),
-    typed_dns_resolver_config: dnsResolver(input.upstreamDns),
-  };
   let usesDynamicForwardProxy = false;
 
   for (const { servicePort: port, containerPort } of ports) {
     const onPort = entries.filter((e) => e.ports.includes(port));
     if (onPort.length === 0) continue;
-    const chains: Json[] = [];
-    if (!top) {
-      const cluster = parentClusterName(port);
-      chains.push({
-        name: `allowed_${port}`,
-        filter_chain_match: { server_names: onPort.map((e) => e.pattern) },
-        filters: [tcpProxy(`egress_${port}`, cluster)],
-      });
-      clusters.push({
-        name: cluster,
-        type: 'STATIC',
-        connect_timeout: TIMEOUTS.connect,
-        circuit_breakers: circuitBreakers(input.maxConnections),
-        per_connection_buffer_limit_bytes: ENVOY_BUFFER_BYTES,
-        load_assignment: { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(input.upstreamIp!, port) } }] }] },
-      });
-    } else {
-      const viaDfp = input.exactNamesVia === 'dynamic-forward-proxy';
-      for (const e of onPort.filter((x) => x.kind === 'exact' && !viaDfp)) {
-        const cluster = exactClusterName(e.domain, port);
-        chains.push({
-          name: `exact_${e.domain}_${port}`,
-          filter_chain_match: { server_names: [e.pattern] },
-          filters: [tcpProxy(`egress_${port}_${statName(e.domain)}`, cluster)],
-        });
-        clusters.push({
-          name: cluster,
-          alt_stat_name: statName(cluster),
-          type: 'LOGICAL_DNS',
-          dns_lookup_family: 'V4_ONLY',
-          connect_timeout: TIMEOUTS.connect,
-          circuit_breakers: circuitBreakers(input.maxConnections),
-          per_connection_buffer_limit_bytes: ENVOY_BUFFER_BYTES,
-          load_assignment: { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(e.domain, port) } }] }] },
-        });
-      }
-      const dynamic = onPort.filter((x) => x.kind === 'wildcard' || viaDfp);
-      if (dynamic.length > 0) {
-        usesDynamicForwardProxy = true;
-        chains.push({
-          name: viaDfp ? `allowed_${port}` : `wildcards_${port}`,
-          filter_chain_match: { server_names: dynamic.map((e) => e.pattern) },
-          filters: [
-            {
-              name: 'envoy.filters.network.sni_dynamic_forward_proxy',
-              typed_config: { '@type': TYPE.sniDfp, dns_cache_config: dnsCache, port_value: port },
-            },
-            tcpProxy(viaDfp ? `egress_${port}` : `egress_${port}_wildcards`, DYNAMIC_FORWARD_PROXY_CLUSTER),
-          ],
-        });
-      }
-    }
-    listeners.push({
-      name: listenerName(port),
-      address: socket('0.0.0.0', containerPort),
-      listener_filters: [
-        {
-          name: 'envoy.filters.listener.tls_inspector',
-          typed_config: { '@type': TYPE.tlsInspector },
-        },
-      ],
-      listener_filters_timeout: TIMEOUTS.listenerFilters,
-      per_connection_buffer_limit_bytes: ENVOY_BUFFER_BYTES,
-      filter_chains: chains,
-      access_log: accessLog(),
-    });
+    const routes = top ? internetRoutes(port, onPort, input, dnsCache) : parentRoutes(port, onPort, input.upstreamIp!, input.maxConnections);
+    listeners.push(proxyListener(port, containerPort, routes.chains));
+    clusters.push(...routes.clusters);
+    usesDynamicForwardProxy ||= routes.usesDynamicForwardProxy;
   }
-
-  if (usesDynamicForwardProxy) {
-    clusters.push({
-      name: DYNAMIC_FORWARD_PROXY_CLUSTER,
-      connect_timeout: TIMEOUTS.connect,
-      lb_policy: 'CLUSTER_PROVIDED',
-      circuit_breakers: circuitBreakers(input.maxConnections),
-      per_connection_buffer_limit_bytes: ENVOY_BUFFER_BYTES,
-      cluster_type: {
-        name: 'envoy.clusters.dynamic_forward_proxy',
-        typed_config: { '@type': TYPE.dfpCluster, dns_cache_config: dnsCache },
-      },
-    });
-  }
-
+  if (usesDynamicForwardProxy) clusters.push(dynamicForwardProxyCluster(dnsCache, input.maxConnections));
   listeners.push(healthListener());
-  clusters.push({
-    name: ADMIN_CLUSTER,
-    type: 'STATIC',
-    connect_timeout: '1s',
-    load_assignment: { cluster_name: ADMIN_CLUSTER, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket('127.0.0.1', ENVOY_ADMIN_PORT) } }] }] },
-  });
+  clusters.push(adminCluster());
 
   const bootstrap: Json = {
     node: { id: input.level, cluster: 'layered-egress' },
@@ -235,6 +148,135 @@ export function renderEnvoyBootstrap(input: EnvoyBootstrapInput): Json {
   // Top level: Envoy resolves upstream names itself, never through the rewriting CoreDNS.
   if (top) bootstrap.typed_dns_resolver_config = dnsResolver(input.upstreamDns);
   return bootstrap;
+}
+
+type BootstrapEntry = EnvoyBootstrapInput['entries'][number];
+
+/** The filter chains of one port's listener and the clusters they send to. */
+interface PortRoutes {
+  readonly chains: Json[];
+  readonly clusters: Json[];
+  readonly usesDynamicForwardProxy: boolean;
+}
+
+/** The DNS cache of the dynamic forward proxy, resolving through the configured upstream resolvers. */
+function dnsCacheConfig(entryCount: number, upstreamDns: readonly string[]): Json {
+  return {
+    name: 'egress_dns_cache',
+    dns_lookup_family: 'V4_ONLY',
+    dns_refresh_rate: TIMEOUTS.dnsRefresh,
+    host_ttl: TIMEOUTS.hostTtl,
+    // Room for every name the chains route here, and for wildcard subdomains on top.
+    max_hosts: Math.max(4096, entryCount * 2),
+    typed_dns_resolver_config: dnsResolver(upstreamDns),
+  };
+}
+
+/** Lower levels: one chain holding every name allowed on the port, to the parent's Envoy on the same port. */
+function parentRoutes(port: number, onPort: readonly BootstrapEntry[], upstreamIp: string, maxConnections: number): PortRoutes {
+  const cluster = parentClusterName(port);
+  return {
+    chains: [{ name: `allowed_${port}`, filter_chain_match: { server_names: onPort.map((e) => e.pattern) }, filters: [tcpProxy(`egress_${port}`, cluster)] }],
+    clusters: [
+      {
+        name: cluster,
+        type: 'STATIC',
+        connect_timeout: TIMEOUTS.connect,
+        circuit_breakers: circuitBreakers(maxConnections),
+        per_connection_buffer_limit_bytes: ENVOY_BUFFER_BYTES,
+        load_assignment: { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(upstreamIp, port) } }] }] },
+      },
+    ],
+    usesDynamicForwardProxy: false,
+  };
+}
+
+/**
+ * Top level: each exact name to its own LOGICAL_DNS cluster (unless `exactNamesVia` sends
+ * them through the dynamic forward proxy), the rest in one chain through the dynamic
+ * forward proxy.
+ */
+function internetRoutes(port: number, onPort: readonly BootstrapEntry[], input: EnvoyBootstrapInput, dnsCache: Json): PortRoutes {
+  const viaDfp = input.exactNamesVia === 'dynamic-forward-proxy';
+  const chains: Json[] = [];
+  const clusters: Json[] = [];
+  for (const e of onPort.filter((x) => x.kind === 'exact' && !viaDfp)) {
+    const cluster = exactClusterName(e.domain, port);
+    chains.push({ name: `exact_${e.domain}_${port}`, filter_chain_match: { server_names: [e.pattern] }, filters: [tcpProxy(`egress_${port}_${statName(e.domain)}`, cluster)] });
+    clusters.push(exactNameCluster(cluster, e.domain, port, input.maxConnections));
+  }
+  const dynamic = onPort.filter((x) => x.kind === 'wildcard' || viaDfp);
+  if (dynamic.length > 0) {
+    chains.push({
+      name: viaDfp ? `allowed_${port}` : `wildcards_${port}`,
+      filter_chain_match: { server_names: dynamic.map((e) => e.pattern) },
+      filters: [
+        {
+          name: 'envoy.filters.network.sni_dynamic_forward_proxy',
+          typed_config: { '@type': TYPE.sniDfp, dns_cache_config: dnsCache, port_value: port },
+        },
+        tcpProxy(viaDfp ? `egress_${port}` : `egress_${port}_wildcards`, DYNAMIC_FORWARD_PROXY_CLUSTER),
+      ],
+    });
+  }
+  return { chains, clusters, usesDynamicForwardProxy: dynamic.length > 0 };
+}
+
+/** Top level: the LOGICAL_DNS cluster of one exact name on one port. */
+function exactNameCluster(name: string, domain: string, port: number, maxConnections: number): Json {
+  return {
+    name,
+    alt_stat_name: statName(name),
+    type: 'LOGICAL_DNS',
+    dns_lookup_family: 'V4_ONLY',
+    connect_timeout: TIMEOUTS.connect,
+    circuit_breakers: circuitBreakers(maxConnections),
+    per_connection_buffer_limit_bytes: ENVOY_BUFFER_BYTES,
+    load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket(domain, port) } }] }] },
+  };
+}
+
+/** The listener of one allow-list port: TLS inspected for its SNI, never terminated; no default chain. */
+function proxyListener(port: number, containerPort: number, chains: Json[]): Json {
+  return {
+    name: listenerName(port),
+    address: socket('0.0.0.0', containerPort),
+    listener_filters: [
+      {
+        name: 'envoy.filters.listener.tls_inspector',
+        typed_config: { '@type': TYPE.tlsInspector },
+      },
+    ],
+    listener_filters_timeout: TIMEOUTS.listenerFilters,
+    per_connection_buffer_limit_bytes: ENVOY_BUFFER_BYTES,
+    filter_chains: chains,
+    access_log: accessLog(),
+  };
+}
+
+/** The cluster behind every sni_dynamic_forward_proxy chain, sharing their DNS cache. */
+function dynamicForwardProxyCluster(dnsCache: Json, maxConnections: number): Json {
+  return {
+    name: DYNAMIC_FORWARD_PROXY_CLUSTER,
+    connect_timeout: TIMEOUTS.connect,
+    lb_policy: 'CLUSTER_PROVIDED',
+    circuit_breakers: circuitBreakers(maxConnections),
+    per_connection_buffer_limit_bytes: ENVOY_BUFFER_BYTES,
+    cluster_type: {
+      name: 'envoy.clusters.dynamic_forward_proxy',
+      typed_config: { '@type': TYPE.dfpCluster, dns_cache_config: dnsCache },
+    },
+  };
+}
+
+/** The admin interface (127.0.0.1 only), reached by the health listener. */
+function adminCluster(): Json {
+  return {
+    name: ADMIN_CLUSTER,
+    type: 'STATIC',
+    connect_timeout: '1s',
+    load_assignment: { cluster_name: ADMIN_CLUSTER, endpoints: [{ lb_endpoints: [{ endpoint: { address: socket('127.0.0.1', ENVOY_ADMIN_PORT) } }] }] },
+  };
 }
 
 /** Heap pressure (share of `maxHeapBytes`) at which Envoy releases free memory, then stops accepting new connections. */

@@ -23,7 +23,9 @@ const RESERVED_BASE = 20000;
 
 /** One proxied port: what clients dial (Service port) and what the container binds. */
 export interface PortMapping {
+  /** The allow-list port: the Service's port, and the port upstream. */
   readonly servicePort: number;
+  /** The unprivileged port Envoy listens on inside the container. */
   readonly containerPort: number;
 }
 

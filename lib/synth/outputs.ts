@@ -1,3 +1,4 @@
+import { byText } from '../model/compare';
 import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describeFsError, ForeignFileError, isFsError, OutputError, OutputLayoutError, UnsafePathError } from './errors';
@@ -5,7 +6,6 @@ import { acquireLock, LOCK_FILE } from './lock';
 import { inspectTarget, isSafeRelative, isWithin, lstatOrUndefined } from './safe-paths';
 import { commitFolders, CommitHooks, FolderPlan, foldersOfInterruptedRuns, JOURNAL, recoverFolders, Recovery, STAGING } from './transaction';
 
-export { ForeignFileError } from './errors';
 
 /** Name of the ownership record kept in each output root (no extension: GitOps tools never read it as a manifest). */
 export const OWNERSHIP_RECORD = '.layered-egress-owned';
@@ -231,7 +231,7 @@ function ownershipRecordText(paths: Iterable<string>): string {
 export function readTree(root: string): Map<string, string> {
   const files = new Map<string, string>();
   const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => byText(a.name, b.name))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.isFile()) files.set(relative(root, path).split(sep).join('/'), readFileSync(path, 'utf8'));

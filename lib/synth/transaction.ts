@@ -1,3 +1,4 @@
+import { byText } from '../model/compare';
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -127,7 +128,7 @@ function stage(plan: FolderPlan, id: string, journalPath: string, step: (what: s
   mkdirSync(staging);
   writeNewFile(join(staging, STAGING_OWNER), `${JSON.stringify({ id, journal: journalPath })}\n`);
   const folders = new Set<string>([staging]);
-  for (const [rel, content] of [...plan.writes].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [rel, content] of [...plan.writes].sort(([a], [b]) => byText(a, b))) {
     const path = join(staging, 'new', rel);
     mkdirSync(dirname(path), { recursive: true });
     step(`stage ${basename(plan.root)}: ${rel}`);

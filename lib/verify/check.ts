@@ -8,16 +8,25 @@ import { buildWorld } from './world';
 export interface Report {
   /** True when no rule found an error. */
   readonly ok: boolean;
+  /** The Terraform output folder that was read. */
   readonly cdktfOut: string;
+  /** The manifests folder that was read. */
   readonly manifestsOut: string;
+  /** The config's levels, top first. */
   readonly levels: readonly string[];
+  /** How many allow-list entries the config holds. */
   readonly entries: number;
+  /** How many names were probed (listed names plus unlisted look-alikes). */
   readonly probes: number;
   /** What the config promises for unlisted names at each dnsmasq (checked by `dnsmasq-unlisted`). */
   readonly dns?: DnsIntent;
+  /** Every rule that ran: its id, what it checks, its status (with the reason when not applicable) and its findings. */
   readonly rules: ReadonlyArray<{ readonly id: string; readonly description: string; readonly status: RuleResult['status']; readonly reason?: string; readonly findings: readonly Finding[] }>;
+  /** Every finding of every rule. */
   readonly findings: readonly Finding[];
+  /** How many findings are errors (the check fails with one or more). */
   readonly errors: number;
+  /** How many findings are warnings. */
   readonly warnings: number;
 }
 

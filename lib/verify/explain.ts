@@ -1,5 +1,5 @@
 import { entryMatches, Intent, purposesOf } from './intent';
-import { firewallStep, nodeDns, podDns, routeFrom, Route } from './paths';
+import { firewallStep, nodeDns, podDns, routeFrom, Route } from './path-evaluator';
 import { formatSource } from './types';
 import { mainEnvoy, World } from './world';
 

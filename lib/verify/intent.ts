@@ -1,3 +1,4 @@
+import { isBelow, parentSuffixes } from '../model/wildcard-cover';
 import { EgressModel } from '../model';
 
 /**
@@ -37,7 +38,7 @@ export interface DnsIntent {
   /**
    * The upstream resolver the config declares (`workloads.dnsmasq.upstreamDns`): where the
    * TOP level's dnsmasq forwards. A lower level's dnsmasq forwards to its parent's DNS IP
-   * instead (no level below the top talks to Azure DNS).
+   * instead (no level below the top talks to Azure DNS): see `dnsUpstreamAt`.
    */
   readonly upstream: string;
   /** Zones forwarded to `upstream` in strict mode (lowercase, no trailing dot). */
@@ -124,7 +125,7 @@ export function reverseZonesOf(cidr: string): string[] {
 /** Is `name` the zone or below it? */
 export function inZone(name: string, zone: string): boolean {
   const n = norm(name);
-  return n === zone || n.endsWith(`.${zone}`);
+  return n === zone || isBelow(n, zone);
 }
 
 /** Purposes of the entries that allow `name` (any port), for reports. */
@@ -137,7 +138,7 @@ const norm = (n: string) => n.toLowerCase().replace(/\.$/, '');
 /** Does `entry` allow `name` (whatever the port)? */
 export function entryMatches(entry: IntentEntry, name: string): boolean {
   const n = norm(name);
-  return entry.kind === 'exact' ? n === entry.domain : n.endsWith(`.${entry.domain}`);
+  return entry.kind === 'exact' ? n === entry.domain : isBelow(n, entry.domain);
 }
 
 /** The list by pattern, so a lookup costs the labels of a name, not the length of the list. */
@@ -166,7 +167,7 @@ function indexOf(intent: Intent): IntentIndex {
 /** Ports of the wildcard entries strictly above `name` (`*.b.com` for `a.b.com` and `x.a.b.com`). */
 function wildcardPortsAbove(index: IntentIndex, name: string): number[] {
   const ports: number[] = [];
-  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) ports.push(...(index.wildcard.get(name.slice(dot + 1)) ?? []));
+  for (const suffix of parentSuffixes(name)) ports.push(...(index.wildcard.get(suffix) ?? []));
   return ports;
 }
 
@@ -188,8 +189,7 @@ export function portsBelow(intent: Intent, suffix: string): number[] {
 export function belowExactEntry(intent: Intent, name: string): boolean {
   const n = norm(name);
   const index = indexOf(intent);
-  for (let dot = n.indexOf('.'); dot !== -1; dot = n.indexOf('.', dot + 1)) if (index.exact.has(n.slice(dot + 1))) return true;
-  return false;
+  return [...parentSuffixes(n)].some((suffix) => index.exact.has(suffix));
 }
 
 /** Should `name` resolve to the proxy (allowed on some port)? */

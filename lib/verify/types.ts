@@ -21,12 +21,17 @@ export interface Source {
 export interface Finding {
   /** Id of the rule that found it. */
   readonly rule: string;
+  /** An error fails the check; a warning does not. */
   readonly severity: 'error' | 'warning';
+  /** The level where it was found. */
   readonly level: string;
+  /** The engine or layer concerned. */
   readonly layer: Layer;
   /** The host name (or probe) concerned, when there is one. */
   readonly name?: string;
+  /** The port concerned, when there is one. */
   readonly port?: number;
+  /** What is wrong, in one sentence. */
   readonly message: string;
   /** File and object responsible; undefined when the object is missing altogether. */
   readonly source?: Source;

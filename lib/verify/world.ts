@@ -5,7 +5,7 @@ import { Intent, IntentLevel } from './intent';
 import { CorednsCustom, parseCorednsCustom } from './parse/coredns';
 import { DnsmasqConfig, parseDnsmasqConf } from './parse/dnsmasq';
 import { EnvoyConfig, parseEnvoyBootstrap } from './parse/envoy';
-import { containers, KubeObject, mountedConfigMaps, podLabels, podSpec, selects, WORKLOAD_KINDS } from './parse/kube';
+import { containers, KubeObject, mountedConfigMaps, podLabels, selects, WORKLOAD_KINDS } from './parse/kube';
 import { NetworkFacts, NsgFact, readNetworkFacts, SubnetFact, VnetFact } from './parse/network';
 
 /**
@@ -174,5 +174,3 @@ export function virtualNetworkRanges(world: World, vnet: VnetFact | undefined): 
   return world.network.vnets.filter((v) => keys.has(v.key)).flatMap((v) => v.addressSpace.map((a) => parseRange(a)).filter((r): r is Range => r !== undefined));
 }
 
-/** Pod spec helper re-exported for rules. */
-export { podSpec };

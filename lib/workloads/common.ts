@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import type { LevelModel } from '../model';
 
 /** Labels every egress object carries. */
-export function commonLabels(level: LevelModel, name: string, component: string): Record<string, string> {
+export function commonLabels(level: string, name: string, component: string): Record<string, string> {
   return {
     'app.kubernetes.io/name': name,
     'app.kubernetes.io/component': component,
     'app.kubernetes.io/part-of': 'layered-egress',
-    'layered-egress/level': level.name,
+    'layered-egress/level': level,
   };
 }
 
@@ -98,58 +98,90 @@ export function assertConfigMapSize(level: string, namespace: string, name: stri
   }
 }
 
-/** Props of {@link egressDeployment}. */
-export interface EgressDeploymentProps {
+/** Props of {@link EgressComponentChart}: one load-balanced egress component of a level. */
+export interface EgressComponentProps {
+  /** The level's name (labels, messages). */
+  readonly level: string;
+  /** Namespace of every object. */
+  readonly namespace: string;
+  /** Name of the Deployment, Service and PodDisruptionBudget (and the pods' `app.kubernetes.io/name`). */
   readonly name: string;
-  readonly labels: Record<string, string>;
-  /** Pod selector (stable: a live Deployment's selector cannot change). */
-  readonly selector: Record<string, string>;
+  /** The `app.kubernetes.io/component` label. */
+  readonly component: string;
+  /** The ConfigMap the pods mount: its name, its one key and the rendered config. */
+  readonly config: { readonly name: string; readonly key: string; readonly text: string };
+  /** What the ConfigMap size error suggests. @default 'shorten the allow-list or cover names with wildcards' */
+  readonly sizeRemedy?: string;
+  /** Pod replicas. */
   readonly replicas: number;
   /** Seconds a terminating pod keeps serving before SIGTERM (`preStop` sleep); 0 for none. */
   readonly drainSeconds: number;
-  /** The rendered config the pods mount: its checksum annotation rolls them when it changes. */
-  readonly config: string;
   /** Further pod annotations (for example Prometheus scraping). @default none */
   readonly podAnnotations?: Record<string, string>;
-  /** Pod spec fields beyond the secure defaults this helper sets: containers, volumes, DNS. */
+  /** Pod spec fields beyond the secure defaults this chart sets: containers, volumes, DNS. */
   readonly pod: Omit<k8s.PodSpec, 'automountServiceAccountToken' | 'enableServiceLinks' | 'securityContext' | 'topologySpreadConstraints' | 'terminationGracePeriodSeconds'>;
+  /** The internal load balancer Service: its planned static IP, its subnet and its ports. */
+  readonly service: { readonly ip: string; readonly subnet: string; readonly ports: k8s.ServicePort[] };
 }
 
 /**
- * The Deployment of an egress component, secure by default: no service account token,
- * no service links, non-root with RuntimeDefault seccomp, replicas spread across nodes,
- * surge-only rolling updates, a config checksum that rolls the pods on change, and a
- * drain on stop (`drainSeconds`, then {@link TERMINATION_MARGIN_SECONDS} to exit).
+ * One egress component of a level (Envoy, dnsmasq), secure by default, as a chart of
+ * four objects: the ConfigMap of its rendered config (refused over the Kubernetes size
+ * limit), a Deployment (no service account token, no service links, non-root with
+ * RuntimeDefault seccomp, replicas spread across nodes, surge-only rolling updates, a
+ * config checksum that rolls the pods on change, a drain on stop: `drainSeconds`, then
+ * {@link TERMINATION_MARGIN_SECONDS} to exit), an internal LoadBalancer Service at the
+ * planned IP keeping client source IPs, and a PodDisruptionBudget keeping all but one
+ * replica up. Object ids (`config`, `deployment`, `service`, `pdb`) sit directly below
+ * the chart, as in every earlier release.
  */
-export function egressDeployment(scope: Construct, props: EgressDeploymentProps): k8s.KubeDeployment {
-  return new DrainingDeployment(scope, 'deployment', {
-    metadata: { name: props.name, labels: props.labels },
-    spec: {
-      replicas: props.replicas,
-      revisionHistoryLimit: 5,
-      selector: { matchLabels: props.selector },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-      template: {
-        metadata: { labels: { ...props.labels, ...props.selector }, annotations: { [CHECKSUM_ANNOTATION]: checksum(props.config), ...props.podAnnotations } },
-        spec: {
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          securityContext: podSecurityContext(),
-          topologySpreadConstraints: topologySpread(props.selector),
-          terminationGracePeriodSeconds: props.drainSeconds + TERMINATION_MARGIN_SECONDS,
-          ...props.pod,
+export class EgressComponentChart extends Chart {
+  constructor(scope: Construct, id: string, props: EgressComponentProps) {
+    super(scope, id, { disableResourceNameHashes: true, namespace: props.namespace });
+    const labels = commonLabels(props.level, props.name, props.component);
+    const selector = selectorLabels(props.name);
+    const data = { [props.config.key]: props.config.text };
+    assertConfigMapSize(props.level, props.namespace, props.config.name, data, props.sizeRemedy);
+
+    new k8s.KubeConfigMap(this, 'config', { metadata: { name: props.config.name, labels }, data });
+
+    new DrainingDeployment(this, 'deployment', {
+      metadata: { name: props.name, labels },
+      spec: {
+        replicas: props.replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: {
+          metadata: { labels: { ...labels, ...selector }, annotations: { [CHECKSUM_ANNOTATION]: checksum(props.config.text), ...props.podAnnotations } },
+          spec: {
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: podSecurityContext(),
+            topologySpreadConstraints: topologySpread(selector),
+            terminationGracePeriodSeconds: props.drainSeconds + TERMINATION_MARGIN_SECONDS,
+            ...props.pod,
+          },
         },
       },
-    },
-  }, props.drainSeconds);
-}
+    }, props.drainSeconds);
 
-/** A PodDisruptionBudget keeping all but one replica up during voluntary disruptions. */
-export function egressDisruptionBudget(scope: Construct, name: string, labels: Record<string, string>, selector: Record<string, string>): k8s.KubePodDisruptionBudget {
-  return new k8s.KubePodDisruptionBudget(scope, 'pdb', {
-    metadata: { name, labels },
-    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
-  });
+    new k8s.KubeService(this, 'service', {
+      metadata: { name: props.name, labels, annotations: internalLoadBalancerAnnotations(props.service.ip, props.service.subnet) },
+      spec: {
+        type: 'LoadBalancer',
+        // Keeps the client's source IP (NetworkPolicy matches the level below) and skips a node hop.
+        externalTrafficPolicy: 'Local',
+        selector,
+        ports: props.service.ports,
+      },
+    });
+
+    new k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata: { name: props.name, labels },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+    });
+  }
 }
 
 /** Seconds between the end of the drain and the kubelet's SIGKILL: room for the process to exit on SIGTERM. */

@@ -1,23 +1,20 @@
 import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AllowList, EgressModel, LevelModel } from '../model';
+import { AllowList } from '../model';
 import { COREDNS_OVERRIDE_KEY, renderCorednsOverride } from '../render/coredns-override';
 import { assertConfigMapSize, commonLabels } from './common';
 import { ENVOY } from './envoy-chart';
+import { LevelChartCheck, LevelChartProps } from './props';
 
 /** The AKS CoreDNS customization object. */
 export const COREDNS = { configMap: 'coredns-custom', namespace: 'kube-system', key: COREDNS_OVERRIDE_KEY } as const;
 
 /**
- * Props of {@link CorednsChart}. Subject to change: today the whole config model; later only what the
- * construct needs (the allow-list, the level's planned addresses, its options).
- * @experimental
+ * Props of {@link CorednsChart}: the allow-list comes from `AllowList.of(chart)`; the
+ * rewrites point at the Envoy Service in `options.namespace`.
  */
-export interface CorednsChartProps {
-  readonly model: EgressModel;
-  readonly level: LevelModel;
-}
+export interface CorednsChartProps extends LevelChartProps {}
 
 /**
  * `coredns-custom` in `kube-system` with one `.override` key: every allowed name is
@@ -29,14 +26,16 @@ export class CorednsChart extends Chart {
   /** The rendered snippet. */
   public readonly override: string;
 
+  /** @throws ConfigError listing every prop the config file's rules refuse */
   constructor(scope: Construct, id: string, props: CorednsChartProps) {
+    const check = new LevelChartCheck('CorednsChart', id, props);
+    check.done();
     super(scope, id, { disableResourceNameHashes: true });
-    const { model, level } = props;
-    this.override = renderCorednsOverride({ entries: AllowList.of(this).entries, service: ENVOY.name, namespace: model.workloads.namespace });
+    this.override = renderCorednsOverride({ entries: AllowList.of(this).entries, service: ENVOY.name, namespace: check.options.namespace });
     const data = { [COREDNS.key]: this.override };
-    assertConfigMapSize(level.name, COREDNS.namespace, COREDNS.configMap, data);
+    assertConfigMapSize(props.level, COREDNS.namespace, COREDNS.configMap, data);
     new k8s.KubeConfigMap(this, 'coredns-custom', {
-      metadata: { name: COREDNS.configMap, namespace: COREDNS.namespace, labels: commonLabels(level, 'coredns-custom', 'dns-rewrite') },
+      metadata: { name: COREDNS.configMap, namespace: COREDNS.namespace, labels: commonLabels(props.level, 'coredns-custom', 'dns-rewrite') },
       data,
     });
   }

@@ -1,19 +1,10 @@
-import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AllowList, EgressModel, LevelModel } from '../model';
+import { AllowList, LevelAddressPlan, WorkloadOptions } from '../model';
 import { DNSMASQ_CONF_KEY, renderDnsmasqConf, strictForwardZones } from '../render/dnsmasq-conf';
 import { DNSMASQ_CONTAINER_PORT } from '../render/ports';
-import {
-  assertConfigMapSize,
-  commonLabels,
-  containerSecurityContext,
-  egressDeployment,
-  egressDisruptionBudget,
-  internalLoadBalancerAnnotations,
-  resources,
-  selectorLabels,
-} from './common';
+import { containerSecurityContext, EgressComponentChart, resources } from './common';
+import { LevelChartCheck, LevelChartProps } from './props';
 
 export const DNSMASQ = { name: 'dnsmasq', configMap: 'dnsmasq-config', configKey: DNSMASQ_CONF_KEY, mountPath: '/etc/dnsmasq' } as const;
 
@@ -25,19 +16,30 @@ export const DNSMASQ_DRAIN_SECONDS = 10;
  * DNS); a lower level asks its parent's dnsmasq, so no level below the top talks to Azure
  * DNS (its NSG denies it) and the forwarded zones resolve where the top level sees them.
  */
-export function dnsmasqUpstream(model: EgressModel, level: LevelModel): string {
-  const parent = model.levels.find((l) => l.name === level.parent);
-  return parent ? parent.addresses.dnsIp : model.workloads.dnsmasq.upstreamDns;
+export function dnsmasqUpstream(parent: Pick<LevelAddressPlan, 'dnsIp'> | undefined, options: WorkloadOptions): string {
+  return parent ? parent.dnsIp : options.dnsmasq.upstreamDns;
 }
 
-/**
- * Props of {@link DnsmasqChart}. Subject to change: today the whole config model; later only what the
- * construct needs (the allow-list, the level's planned addresses, its options).
- * @experimental
- */
-export interface DnsmasqChartProps {
-  readonly model: EgressModel;
-  readonly level: LevelModel;
+/** Props of {@link DnsmasqChart}: the allow-list comes from `AllowList.of(chart)`. */
+export interface DnsmasqChartProps extends LevelChartProps {
+  /**
+   * The level's planned addresses: every allowed name resolves to `envoyIp`; the Service
+   * listens on `dnsIp` in the subnet named `loadBalancerSubnet.name`.
+   */
+  readonly addresses: Pick<LevelAddressPlan, 'envoyIp' | 'dnsIp' | 'loadBalancerSubnet'>;
+  /**
+   * The parent level's planned addresses: this dnsmasq forwards to the parent's `dnsIp`.
+   * @default undefined: the top level, whose dnsmasq forwards to `options.dnsmasq.upstreamDns`
+   */
+  readonly parent?: Pick<LevelAddressPlan, 'dnsIp'>;
+  /** Every level's address space: in strict mode their reverse zones still resolve upstream. */
+  readonly levelAddressSpaces: readonly string[];
+  /**
+   * The location of a private AKS cluster, whose `privatelink.<location>.azmk8s.io` zone
+   * still resolves upstream in strict mode.
+   * @default undefined (no private cluster)
+   */
+  readonly privateClusterLocation?: string;
 }
 
 /**
@@ -46,44 +48,46 @@ export interface DnsmasqChartProps {
  * default), forwarding only the listed zones upstream (`dnsmasqUpstream`). Listens on a high container port behind Service port 53 (UDP and TCP), so it
  * needs no capability; internal LoadBalancer at the planned DNS IP.
  */
-export class DnsmasqChart extends Chart {
+export class DnsmasqChart extends EgressComponentChart {
   /** The rendered `dnsmasq.conf`. */
   public readonly config: string;
 
+  /** @throws ConfigError listing every prop the config file's rules refuse */
   constructor(scope: Construct, id: string, props: DnsmasqChartProps) {
-    const { model, level } = props;
-    const ns = model.workloads.namespace;
-    super(scope, id, { disableResourceNameHashes: true, namespace: ns });
-    const opts = model.workloads.dnsmasq;
-    this.config = renderDnsmasqConf({
-      entries: AllowList.of(this).entries,
-      answerIp: level.addresses.envoyIp,
-      upstreamDns: dnsmasqUpstream(model, level),
+    const check = new LevelChartCheck('DnsmasqChart', id, props)
+      .ip(['addresses', 'envoyIp'], props.addresses?.envoyIp)
+      .ip(['addresses', 'dnsIp'], props.addresses?.dnsIp)
+      .subnetName(['addresses', 'loadBalancerSubnet', 'name'], props.addresses?.loadBalancerSubnet?.name);
+    if (props.parent !== undefined) check.ip(['parent', 'dnsIp'], props.parent.dnsIp);
+    check.cidrs(['levelAddressSpaces'], props.levelAddressSpaces);
+    if (props.privateClusterLocation !== undefined) check.location(['privateClusterLocation'], props.privateClusterLocation);
+    check.done();
+    const { level, addresses } = props;
+    const { namespace, dnsmasq: opts } = check.options;
+    const config = renderDnsmasqConf({
+      entries: AllowList.of(scope).entries,
+      answerIp: addresses.envoyIp,
+      upstreamDns: dnsmasqUpstream(props.parent, check.options),
       port: DNSMASQ_CONTAINER_PORT,
       cacheSize: opts.cacheSize,
       localTtl: opts.localTtl,
       strict: opts.strict,
       forwardZones: strictForwardZones({
-        addressSpaces: model.levels.map((l) => l.addresses.addressSpace),
-        location: model.location,
-        privateCluster: model.cluster.privateCluster,
+        addressSpaces: props.levelAddressSpaces,
+        location: props.privateClusterLocation ?? '',
+        privateCluster: props.privateClusterLocation !== undefined,
         extra: opts.forwardZones,
       }),
     });
-    const labels = commonLabels(level, DNSMASQ.name, 'vnet-dns');
-    const selector = selectorLabels(DNSMASQ.name);
-    const data = { [DNSMASQ.configKey]: this.config };
-    assertConfigMapSize(level.name, ns, DNSMASQ.configMap, data);
 
-    new k8s.KubeConfigMap(this, 'config', { metadata: { name: DNSMASQ.configMap, labels }, data });
-
-    egressDeployment(this, {
+    super(scope, id, {
+      level,
+      namespace,
       name: DNSMASQ.name,
-      labels,
-      selector,
+      component: 'vnet-dns',
+      config: { name: DNSMASQ.configMap, key: DNSMASQ.configKey, text: config },
       replicas: opts.replicas,
       drainSeconds: DNSMASQ_DRAIN_SECONDS,
-      config: this.config,
       pod: {
         containers: [
           {
@@ -105,22 +109,15 @@ export class DnsmasqChart extends Chart {
         ],
         volumes: [{ name: 'config', configMap: { name: DNSMASQ.configMap } }],
       },
-    });
-
-
-    new k8s.KubeService(this, 'service', {
-      metadata: { name: DNSMASQ.name, labels, annotations: internalLoadBalancerAnnotations(level.addresses.dnsIp, level.addresses.loadBalancerSubnet.name) },
-      spec: {
-        type: 'LoadBalancer',
-        externalTrafficPolicy: 'Local',
-        selector,
+      service: {
+        ip: addresses.dnsIp,
+        subnet: addresses.loadBalancerSubnet.name,
         ports: [
           { name: 'dns-udp', port: 53, targetPort: k8s.IntOrString.fromNumber(DNSMASQ_CONTAINER_PORT), protocol: 'UDP' },
           { name: 'dns-tcp', port: 53, targetPort: k8s.IntOrString.fromNumber(DNSMASQ_CONTAINER_PORT), protocol: 'TCP' },
         ],
       },
     });
-
-    egressDisruptionBudget(this, DNSMASQ.name, labels, selector);
+    this.config = config;
   }
 }

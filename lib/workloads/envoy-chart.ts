@@ -1,33 +1,26 @@
-import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AllowList, EgressModel, LevelModel } from '../model';
+import { AllowList, LevelAddressPlan } from '../model';
 import { envoyConcurrency, envoyHeapBytes } from '../model/envoy-sizing';
 import { renderEnvoyBootstrap } from '../render/envoy-bootstrap';
 import { envoyBootstrapYaml } from '../render/envoy-yaml';
 import { ENVOY_HEALTH_PORT, mapContainerPorts, PortMapping } from '../render/ports';
-import {
-  assertConfigMapSize,
-  commonLabels,
-  containerSecurityContext,
-  egressDeployment,
-  egressDisruptionBudget,
-  internalLoadBalancerAnnotations,
-  resources,
-  selectorLabels,
-} from './common';
+import { containerSecurityContext, EgressComponentChart, resources } from './common';
+import { LevelChartCheck, LevelChartProps } from './props';
 
 /** Names of the Envoy objects (public: CoreDNS rewrites to the Service, policies select the pods). */
 export const ENVOY = { name: 'envoy', configMap: 'envoy-config', configKey: 'envoy.yaml', mountPath: '/etc/envoy' } as const;
 
-/**
- * Props of {@link EnvoyChart}. Subject to change: today the whole config model; later only what the
- * construct needs (the allow-list, the level's planned addresses, its options).
- * @experimental
- */
-export interface EnvoyChartProps {
-  readonly model: EgressModel;
-  readonly level: LevelModel;
+/** Props of {@link EnvoyChart}: the allow-list comes from `AllowList.of(chart)`. */
+export interface EnvoyChartProps extends LevelChartProps {
+  /** The level's planned addresses: the Service listens on `envoyIp` in the subnet named `loadBalancerSubnet.name`. */
+  readonly addresses: Pick<LevelAddressPlan, 'envoyIp' | 'loadBalancerSubnet'>;
+  /**
+   * The parent level's planned addresses: this level's Envoy sends allowed connections,
+   * unopened, to the parent's `envoyIp`.
+   * @default undefined: the top level, whose Envoy connects to the internet
+   */
+  readonly parent?: Pick<LevelAddressPlan, 'envoyIp'>;
 }
 
 /**
@@ -35,58 +28,48 @@ export interface EnvoyChartProps {
  * as block YAML), Deployment, internal LoadBalancer Service at the
  * planned Envoy IP with one port per allow-list port, PodDisruptionBudget.
  */
-export class EnvoyChart extends Chart {
+export class EnvoyChart extends EgressComponentChart {
   /** Service port -> container port of every proxied port. */
   public readonly ports: readonly PortMapping[];
   /** The rendered bootstrap text (the ConfigMap's `envoy.yaml`). */
   public readonly config: string;
 
+  /** @throws ConfigError listing every prop the config file's rules refuse */
   constructor(scope: Construct, id: string, props: EnvoyChartProps) {
-    const { model, level } = props;
-    const ns = model.workloads.namespace;
-    super(scope, id, { disableResourceNameHashes: true, namespace: ns });
-    const opts = model.workloads.envoy;
-    const allow = AllowList.of(this);
-    const top = level.parent === undefined;
-    const parent = top ? undefined : model.levels.find((l) => l.name === level.parent);
-    if (!top && !parent) throw new Error(`level '${level.name}': parent level '${level.parent}' is not in the model`);
-
-    this.ports = mapContainerPorts(allow.ports);
-    this.config = envoyBootstrapYaml(
+    const check = new LevelChartCheck('EnvoyChart', id, props).ip(['addresses', 'envoyIp'], props.addresses?.envoyIp).subnetName(['addresses', 'loadBalancerSubnet', 'name'], props.addresses?.loadBalancerSubnet?.name);
+    if (props.parent !== undefined) check.ip(['parent', 'envoyIp'], props.parent.envoyIp);
+    check.done();
+    const { level, addresses, parent } = props;
+    const { namespace, envoy: opts } = check.options;
+    const allow = AllowList.of(scope);
+    const top = parent === undefined;
+    const ports = mapContainerPorts(allow.ports);
+    const config = envoyBootstrapYaml(
       renderEnvoyBootstrap({
-        level: level.name,
+        level,
         entries: allow.entries,
-        ports: this.ports,
-        upstreamIp: parent?.addresses.envoyIp,
+        ports,
+        upstreamIp: parent?.envoyIp,
         upstreamDns: opts.upstreamDns,
         maxConnections: opts.maxConnections,
         maxHeapBytes: envoyHeapBytes(opts.resources.memory),
         exactNamesVia: opts.exactNamesVia,
       }),
     );
-    const labels = commonLabels(level, ENVOY.name, 'egress-proxy');
-    const selector = selectorLabels(ENVOY.name);
-    const data = { [ENVOY.configKey]: this.config };
-    assertConfigMapSize(
-      level.name,
-      ns,
-      ENVOY.configMap,
-      data,
-      top && opts.exactNamesVia === 'logical-dns'
-        ? "set workloads.envoy.exactNamesVia: dynamic-forward-proxy (one chain per port instead of a cluster per exact name), or shorten the allow-list"
-        : undefined,
-    );
-
-    new k8s.KubeConfigMap(this, 'config', { metadata: { name: ENVOY.configMap, labels }, data });
 
     const hostNetwork = top && opts.hostNetwork;
-    egressDeployment(this, {
+    super(scope, id, {
+      level,
+      namespace,
       name: ENVOY.name,
-      labels,
-      selector,
+      component: 'egress-proxy',
+      config: { name: ENVOY.configMap, key: ENVOY.configKey, text: config },
+      sizeRemedy:
+        top && opts.exactNamesVia === 'logical-dns'
+          ? "set workloads.envoy.exactNamesVia: dynamic-forward-proxy (one chain per port instead of a cluster per exact name), or shorten the allow-list"
+          : undefined,
       replicas: opts.replicas,
       drainSeconds: opts.drainSeconds,
-      config: this.config,
       podAnnotations: {
         'prometheus.io/scrape': 'true',
         'prometheus.io/port': String(ENVOY_HEALTH_PORT),
@@ -115,12 +98,12 @@ export class EnvoyChart extends Chart {
               '--log-level',
               'info',
               '--service-node',
-              level.name,
+              level,
               '--service-cluster',
               'layered-egress',
             ],
             ports: [
-              ...this.ports.map((p) => ({ name: `tcp-${p.servicePort}`, containerPort: p.containerPort, protocol: 'TCP' })),
+              ...ports.map((p) => ({ name: `tcp-${p.servicePort}`, containerPort: p.containerPort, protocol: 'TCP' })),
               { name: 'health', containerPort: ENVOY_HEALTH_PORT, protocol: 'TCP' },
             ],
             readinessProbe: { httpGet: { path: '/ready', port: k8s.IntOrString.fromNumber(ENVOY_HEALTH_PORT) }, periodSeconds: 5, failureThreshold: 2 },
@@ -139,20 +122,13 @@ export class EnvoyChart extends Chart {
           { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('16Mi') } },
         ],
       },
-    });
-
-
-    new k8s.KubeService(this, 'service', {
-      metadata: { name: ENVOY.name, labels, annotations: internalLoadBalancerAnnotations(level.addresses.envoyIp, level.addresses.loadBalancerSubnet.name) },
-      spec: {
-        type: 'LoadBalancer',
-        // Keeps the client's source IP (NetworkPolicy matches the level below) and skips a node hop.
-        externalTrafficPolicy: 'Local',
-        selector,
-        ports: this.ports.map((p) => ({ name: `tcp-${p.servicePort}`, port: p.servicePort, targetPort: k8s.IntOrString.fromNumber(p.containerPort), protocol: 'TCP' })),
+      service: {
+        ip: addresses.envoyIp,
+        subnet: addresses.loadBalancerSubnet.name,
+        ports: ports.map((p) => ({ name: `tcp-${p.servicePort}`, port: p.servicePort, targetPort: k8s.IntOrString.fromNumber(p.containerPort), protocol: 'TCP' })),
       },
     });
-
-    egressDisruptionBudget(this, ENVOY.name, labels, selector);
+    this.ports = ports;
+    this.config = config;
   }
 }

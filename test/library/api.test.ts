@@ -4,24 +4,15 @@ import { join } from 'node:path';
 import { ApiObject, App as K8sApp, Chart } from 'cdk8s';
 import { App as TfApp, TerraformStack } from 'cdktf';
 import { parse } from 'yaml';
-import { check, ConfigError, EgressNetwork, EgressWorkloads, explain, formatReport, loadConfig, parseConfig } from '../../lib';
+import { check, EgressNetwork, EgressWorkloads, explain, formatReport, loadConfig, parseConfig } from '../../lib';
 import { AzurermProvider, ResourceGroup } from '../../lib/network/azurerm/core';
 import { synthManifests } from '../../lib/synth/manifests';
 import { synthAll } from '../../lib/synth/synth';
 import { synthTerraform } from '../../lib/synth/terraform';
 import { compareWithCli, OWN, readFiles, versionMismatches } from '../../scripts/library-smoke';
+import { problemsOf } from '../support/problems';
 
 const DEFAULT_CONFIG = 'infra/egress.yaml';
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message.split('\n').slice(1);
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('parseConfig (an object)', () => {
   const object = parse(readFileSync(DEFAULT_CONFIG, 'utf8'));

@@ -24,10 +24,11 @@ if (!terraform && process.env.CI === 'true') {
 if (!terraform) console.warn('terraform not on PATH: skipping the cdktf deploy command-line test (it needs Terraform to get past the CLI checks offline)');
 const real = terraform ? describe : describe.skip;
 
-/** Every `npx cdktf deploy ...` command line in the user docs, as argument lists. */
+/** Every `npm run cdktf -- deploy ...` (or `npx cdktf deploy ...`) command line in the user docs, as argument lists. */
 function documentedDeployCommands(texts: readonly string[]): string[][] {
   const lines = new Set<string>();
-  for (const text of texts) for (const m of text.matchAll(/npx cdktf deploy ([a-z0-9][a-z0-9 -]*?)\s*(?=`|$)/gm)) lines.add(m[1]);
+  // `npm run cdktf -- deploy ...` is the documented form (the script only adds CHECKPOINT_DISABLE=1); `npx cdktf deploy ...` too.
+  for (const text of texts) for (const m of text.matchAll(/(?:npx cdktf|npm run cdktf --) deploy ([a-z0-9][a-z0-9 -]*?)\s*(?=`|$)/gm)) lines.add(m[1]);
   return [...lines].map((line) => ['deploy', ...line.split(/\s+/)]);
 }
 

@@ -1,3 +1,4 @@
+import { isBelow, parentSuffixes } from '../../model/wildcard-cover';
 import { DnsmasqConfig, DnsmasqDomain, DnsmasqHost, DnsmasqRecord } from '../parse/dnsmasq';
 
 /**
@@ -28,7 +29,7 @@ export type DnsmasqOutcome =
 export function domainMatch(domain: DnsmasqDomain, name: string): number {
   if (domain.text === '#') return 0;
   if (domain.wildcard) return name.endsWith(domain.text) ? domain.text.length : -1;
-  return name === domain.text || name.endsWith(`.${domain.text}`) ? domain.text.length : -1;
+  return name === domain.text || isBelow(name, domain.text) ? domain.text.length : -1;
 }
 
 /**
@@ -55,7 +56,7 @@ function indexOf(config: DnsmasqConfig): ConfigIndex {
   for (const h of config.hosts) {
     for (const n of h.names) {
       if (!hosts.has(n)) hosts.set(n, h);
-      for (let dot = n.indexOf('.'); dot !== -1; dot = n.indexOf('.', dot + 1)) hasDataBelow.add(n.slice(dot + 1));
+      for (const suffix of parentSuffixes(n)) hasDataBelow.add(suffix);
     }
   }
   const plain = new Map<string, DnsmasqRecord[]>();
@@ -100,9 +101,9 @@ export function answerDnsmasq(config: DnsmasqConfig, rawName: string, qtype: Que
     }
   };
   addGroup(index.plain.get(name));
-  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) {
-    addGroup(index.plain.get(name.slice(dot + 1)));
-    addGroup(index.dotWildcards.get(name.slice(dot + 1)));
+  for (const suffix of parentSuffixes(name)) {
+    addGroup(index.plain.get(suffix));
+    addGroup(index.dotWildcards.get(suffix));
   }
   addGroup(index.plain.get('#'));
   addGroup(index.rawWildcards);

@@ -1,3 +1,4 @@
+import { parentSuffixes } from '../../model/wildcard-cover';
 import { EnvoyChain, EnvoyCluster, EnvoyConfig, EnvoyListener } from '../parse/envoy';
 
 /**
@@ -50,11 +51,6 @@ export function chainLabel(chain: EnvoyChain): string {
   return chain.index === -1 ? 'default_filter_chain' : `${chain.index}${chain.name ? ` (${chain.name})` : ''}`;
 }
 
-/** The listener bound to `port`, if any (any address). */
-export function listenerOnPort(config: EnvoyConfig, port: number): EnvoyListener | undefined {
-  return config.listeners.find((l) => l.port === port);
-}
-
 /**
  * The chain a TLS connection arriving on `localPort` with SNI `serverName` (undefined:
  * no SNI) is handed to, or undefined when Envoy closes it.
@@ -99,8 +95,8 @@ function byServerName(listener: EnvoyListener, chains: readonly EnvoyChain[], sn
     const among = (hit: readonly EnvoyChain[] | undefined) => (hit ?? []).filter((c) => chains.includes(c));
     const exact = among(index.get(sni));
     if (exact.length > 0) return exact;
-    for (let dot = sni.indexOf('.'); dot !== -1; dot = sni.indexOf('.', dot + 1)) {
-      const hit = among(index.get(`*${sni.slice(dot)}`));
+    for (const suffix of parentSuffixes(sni)) {
+      const hit = among(index.get(`*.${suffix}`));
       if (hit.length > 0) return hit;
     }
   }

@@ -1,3 +1,4 @@
+import { AZURE_PLATFORM_IP } from '../../model/azure-facts';
 import { NsgFact, NsgRuleFact } from '../parse/network';
 import { contains, overlaps, parseRange, Range } from './addresses';
 
@@ -52,7 +53,7 @@ function coverPrefix(prefix: string, ep: Endpoint, vnet: readonly Range[]): Cove
     return 'none';
   }
   if (/^virtualnetwork$/i.test(p)) return coverRanges(vnet, ep.range);
-  if (/^azureloadbalancer$/i.test(p)) return coverRanges([parseRange('168.63.129.16')!], ep.range);
+  if (/^azureloadbalancer$/i.test(p)) return coverRanges([parseRange(AZURE_PLATFORM_IP)!], ep.range);
   if (/^internet$/i.test(p)) return PRIVATE.some((r) => contains(r, ep.range)) ? 'none' : 'some';
   const r = parseRange(p);
   if (!r) return 'none'; // other service tags: Azure public ranges, never the private flow

@@ -1,4 +1,4 @@
-import { podDns } from '../paths';
+import { podDns } from '../path-evaluator';
 import { resultOf } from '../types';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
 

@@ -1,4 +1,4 @@
-import { podDns } from '../paths';
+import { podDns } from '../path-evaluator';
 import { searchPathProbes } from '../probes';
 import { resultOf } from '../types';
 import { mainEnvoy } from '../world';

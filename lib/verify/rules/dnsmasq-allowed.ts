@@ -1,6 +1,6 @@
 import { answerDnsmasq } from '../engines/dnsmasq';
 import { describe, dnsmasqSource } from '../parse/kube';
-import { lineText } from '../paths';
+import { lineText } from '../path-evaluator';
 import { resultOf } from '../types';
 import { mainDnsmasq } from '../world';
 import { CheckContext, finding, levelsOf, Rule } from './rule';

@@ -1,6 +1,6 @@
 import { answerDnsmasq } from '../engines/dnsmasq';
 import { dnsmasqSource } from '../parse/kube';
-import { lineText, proxyIps } from '../paths';
+import { lineText, proxyIps } from '../path-evaluator';
 import { resultOf } from '../types';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
 

@@ -1,7 +1,7 @@
 import { answerDnsmasq, DnsmasqOutcome } from '../engines/dnsmasq';
 import { belowExactEntry, DnsIntent, dnsUpstreamAt, inZone, Intent } from '../intent';
 import { dnsmasqSource } from '../parse/kube';
-import { lineText } from '../paths';
+import { lineText } from '../path-evaluator';
 import { Finding, resultOf } from '../types';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
 

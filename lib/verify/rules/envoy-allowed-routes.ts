@@ -1,4 +1,4 @@
-import { podDns, routeFrom } from '../paths';
+import { podDns, routeFrom } from '../path-evaluator';
 import { Finding, resultOf } from '../types';
 import { mainEnvoy } from '../world';
 import { CheckContext, finding, levelsOf, Rule } from './rule';

@@ -1,4 +1,4 @@
-import { routeFrom } from '../paths';
+import { routeFrom } from '../path-evaluator';
 import { routeAllowed } from '../intent';
 import { Finding, resultOf } from '../types';
 import { CheckContext, finding, levelsOf, Rule } from './rule';

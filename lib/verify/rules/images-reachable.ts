@@ -1,6 +1,6 @@
 import { evaluateNsg } from '../engines/nsg';
 import { parseRange } from '../engines/addresses';
-import { nodePath } from '../paths';
+import { nodePath } from '../path-evaluator';
 import { containers, describe, KubeObject, WORKLOAD_KINDS } from '../parse/kube';
 import { Finding, resultOf } from '../types';
 import { LevelWorld, nsgsOf, virtualNetworkRanges, World } from '../world';

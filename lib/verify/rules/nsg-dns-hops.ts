@@ -1,4 +1,4 @@
-import { nsgStep } from '../paths';
+import { nsgStep } from '../path-evaluator';
 import { resultOf } from '../types';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
 

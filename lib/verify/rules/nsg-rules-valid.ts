@@ -1,3 +1,4 @@
+import { NSG_LIMITS } from '../../model/azure-facts';
 import { resultOf } from '../types';
 import { CheckContext, finding, Rule } from './rule';
 
@@ -7,7 +8,7 @@ const ID = 'nsg-rules-valid';
 export const nsgRulesValid: Rule = {
   id: ID,
   layer: 'nsg',
-  description: 'Every NSG rule has a priority from 100 to 4096, unique per NSG and direction, a name of at most 80 characters and a known protocol.',
+  description: `Every NSG rule has a priority from ${NSG_LIMITS.minPriority} to ${NSG_LIMITS.maxPriority}, unique per NSG and direction, a name of at most ${NSG_LIMITS.maxNameLength} characters and a known protocol.`,
   evaluate(ctx: CheckContext) {
     const out = [];
     for (const nsg of ctx.world.network.nsgs) {
@@ -16,11 +17,11 @@ export const nsgRulesValid: Rule = {
       const seen = new Map<string, string>();
       for (const r of nsg.rules) {
         const at = r.source ?? nsg.source;
-        if (!Number.isInteger(r.priority) || r.priority < 100 || r.priority > 4096) out.push(finding(ID, 'nsg', level, `rule ${r.name} has priority ${r.priority}; Azure accepts 100-4096`, { source: at }));
+        if (!Number.isInteger(r.priority) || r.priority < NSG_LIMITS.minPriority || r.priority > NSG_LIMITS.maxPriority) out.push(finding(ID, 'nsg', level, `rule ${r.name} has priority ${r.priority}; Azure accepts ${NSG_LIMITS.minPriority}-${NSG_LIMITS.maxPriority}`, { source: at }));
         const key = `${r.direction}/${r.priority}`;
         if (seen.has(key)) out.push(finding(ID, 'nsg', level, `rules ${seen.get(key)} and ${r.name} share ${r.direction} priority ${r.priority}: Azure rejects the NSG`, { source: at }));
         else seen.set(key, r.name);
-        if (r.name.length > 80) out.push(finding(ID, 'nsg', level, `rule name is ${r.name.length} characters; Azure accepts 80`, { source: at }));
+        if (r.name.length > NSG_LIMITS.maxNameLength) out.push(finding(ID, 'nsg', level, `rule name is ${r.name.length} characters; Azure accepts ${NSG_LIMITS.maxNameLength}`, { source: at }));
         if (!/^(\*|tcp|udp|icmp|esp|ah)$/i.test(r.protocol)) out.push(finding(ID, 'nsg', level, `rule ${r.name} has protocol '${r.protocol}'`, { source: at }));
       }
     }

@@ -1,3 +1,4 @@
+import { AZURE_DNS_IP } from '../../model/azure-facts';
 import { resultOf } from '../types';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
 import { topFirewall } from './firewall';
@@ -25,7 +26,7 @@ export const vnetDns: Rule = {
         if (!ip || servers.length !== 1 || servers[0] !== ip) {
           out.push(finding(ID, 'vnet-dns', lw.level.name, `top level VNET uses DNS servers [${servers.join(', ')}]; with a firewall it must resolve through the firewall's DNS proxy${ip ? ` (${ip})` : ' (none found)'}, as the firewall's FQDN rules do`, { source: lw.vnet.source }));
         }
-      } else if (servers.length > 0 && !(servers.length === 1 && servers[0] === '168.63.129.16')) {
+      } else if (servers.length > 0 && !(servers.length === 1 && servers[0] === AZURE_DNS_IP)) {
         out.push(finding(ID, 'vnet-dns', lw.level.name, `top level VNET uses DNS servers [${servers.join(', ')}] instead of Azure DNS: its nodes resolve through a server the config does not declare`, { source: lw.vnet.source }));
       }
     }

@@ -91,7 +91,7 @@ function childForOtherUsers(): string {
   if (compiledChild) return compiledChild;
   const out = mkdtempSync(join(tmpdir(), 'le-child-'));
   chmodSync(out, 0o755);
-  const sources = ['test/synth/support/commit-child.ts', ...['outputs', 'errors', 'lock', 'safe-paths', 'transaction'].map((m) => `lib/synth/${m}.ts`)];
+  const sources = ['test/synth/support/commit-child.ts', ...['outputs', 'errors', 'lock', 'safe-paths', 'transaction'].map((m) => `lib/synth/${m}.ts`), 'lib/model/compare.ts'];
   for (const source of sources) {
     const { code } = transformSync(readFileSync(join(PROJECT, source), 'utf8'), { filename: source, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
     const target = join(out, source.replace(/\.ts$/, '.js'));
@@ -100,6 +100,7 @@ function childForOtherUsers(): string {
   }
   for (let d = join(out, 'test/synth/support'); d !== out; d = dirname(d)) chmodSync(d, 0o755);
   chmodSync(join(out, 'lib/synth'), 0o755);
+  chmodSync(join(out, 'lib/model'), 0o755);
   chmodSync(join(out, 'lib'), 0o755);
   return (compiledChild = join(out, 'test/synth/support/commit-child.js'));
 }

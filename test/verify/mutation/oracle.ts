@@ -15,7 +15,7 @@ import { answerDnsmasq } from '../../../lib/verify/engines/dnsmasq';
 import { listenerLoadErrors } from '../../../lib/verify/engines/envoy';
 import { parseRange } from '../../../lib/verify/engines/addresses';
 import { evaluateNsg } from '../../../lib/verify/engines/nsg';
-import { nodeDns, nsgStep, podDns, Route, routeFrom } from '../../../lib/verify/paths';
+import { nodeDns, nsgStep, podDns, Route, routeFrom } from '../../../lib/verify/path-evaluator';
 import { mainEnvoy, nsgsOf, virtualNetworkRanges } from '../../../lib/verify/world';
 import { Tree } from './tree';
 

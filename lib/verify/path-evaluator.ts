@@ -1,13 +1,13 @@
+import { AZURE_DNS_IP } from '../model/azure-facts';
 import { parseRange } from './engines/addresses';
 import { resolveCoredns, serviceOfName } from './engines/coredns';
 import { answerDnsmasq, DnsmasqOutcome, QueryType } from './engines/dnsmasq';
 import { chainLabel, chainTarget, listenerLoadErrors, selectChain } from './engines/envoy';
 import { Endpoint, evaluateNsg } from './engines/nsg';
-import { IntentLevel, levelByName } from './intent';
 import { RewriteRule } from './parse/coredns';
 import { describe, describeData, dnsmasqSource } from './parse/kube';
 import { Layer, Source } from './types';
-import { Component, LevelWorld, mainDnsmasq, mainEnvoy, nsgsOf, ServiceInfo, virtualNetworkRanges, World } from './world';
+import { Component, LevelWorld, nsgsOf, ServiceInfo, virtualNetworkRanges, World } from './world';
 import { EnvoyConfig } from './parse/envoy';
 import { DnsmasqConfig } from './parse/dnsmasq';
 import { describeRule, evaluateFirewall } from './engines/firewall';
@@ -110,7 +110,7 @@ export function nodeDns(world: World, level: string, name: string, qtype: QueryT
   const lw = lvl(world, level);
   if (!lw?.vnet) return { kind: 'no-config', why: `no azurerm_virtual_network for level ${level}` };
   const servers = lw.vnet.dnsServers ?? [];
-  if (servers.length === 0 || (servers.length === 1 && servers[0] === '168.63.129.16')) return { kind: 'azure-dns' };
+  if (servers.length === 0 || (servers.length === 1 && servers[0] === AZURE_DNS_IP)) return { kind: 'azure-dns' };
   // A firewall's DNS proxy forwards to Azure DNS (no custom servers in its policy).
   if (servers.length === 1 && world.firewalls.some((f) => f.dnsProxy && f.privateIp === servers[0])) return { kind: 'azure-dns' };
   const owner = [...world.levels.values()].find((o) => servers.includes(o.level.dnsIp));
@@ -271,18 +271,6 @@ export function routeFrom(world: World, level: string, service: ServiceInfo, sni
 
 // ---------------------------------------------------------------- whole paths
 
-export interface PodPath {
-  readonly dns: PodDns;
-  readonly route?: Route;
-}
-
-/** A pod at `level` connecting to `name`:`port`. */
-export function podPath(world: World, level: string, name: string, port: number): PodPath {
-  const dns = podDns(world, level, name);
-  if (dns.kind !== 'proxy') return { dns };
-  return { dns, route: routeFrom(world, level, dns.service, name, port) };
-}
-
 export interface NodePath {
   readonly dns: NodeDns;
   readonly route?: Route;
@@ -340,8 +328,6 @@ export function proxyIps(world: World): Set<string> {
   return ips;
 }
 
-export { mainEnvoy, mainDnsmasq, levelByName };
-export type { IntentLevel, DnsmasqConfig };
 
 /** The text of a dnsmasq.conf line, for sources. */
 export function lineText(config: DnsmasqConfig | undefined, line: number | undefined): string | undefined {

@@ -1,0 +1,37 @@
+/**
+ * Facts of the Azure platform the model, the renderers, the network stacks and the
+ * verifier all rely on, written once. Plain constants: lib/verify may import them without
+ * depending on the code that writes the artifacts.
+ */
+
+/**
+ * Azure's virtual public IP: platform DNS (Azure DNS), load balancer health probes and
+ * the VM agent, reachable from every VNET ("What is IP address 168.63.129.16?").
+ */
+export const AZURE_PLATFORM_IP = '168.63.129.16';
+
+/** Azure DNS, reachable from every VNET: the platform address. */
+export const AZURE_DNS_IP = AZURE_PLATFORM_IP;
+
+/**
+ * Limits of a network security group ("Azure subscription and service limits",
+ * networking; "Network security groups", security rules): priorities 100-4096, rule names
+ * of at most 80 characters, 1000 rules per NSG.
+ */
+export const NSG_LIMITS = { minPriority: 100, maxPriority: 4096, maxNameLength: 80, maxRules: 1000 } as const;
+
+/**
+ * Addresses Azure keeps in every subnet ("Virtual network FAQ": are there any
+ * restrictions on using IP addresses within these subnets?): the network address and the
+ * next three (gateway, two for Azure DNS), and the broadcast address.
+ */
+export const AZURE_SUBNET_RESERVED = { first: 4, last: 1 } as const;
+
+/** Blocks Azure refuses in a VNET address space, or that would collide with Azure's own services. */
+export const AZURE_VNET_RESERVED_RANGES: ReadonlyArray<{ readonly cidr: string; readonly why: string }> = [
+  { cidr: '0.0.0.0/8', why: 'the "this network" block' },
+  { cidr: '127.0.0.0/8', why: 'loopback' },
+  { cidr: '169.254.0.0/16', why: 'link-local (Azure metadata and DNS live there)' },
+  { cidr: `${AZURE_PLATFORM_IP}/32`, why: "Azure's platform DNS and health-probe address" },
+  { cidr: '224.0.0.0/3', why: 'multicast and reserved' },
+];
