@@ -29,6 +29,7 @@ export type { AllowEntry } from './model/allow-entries';
 export type { AddressOverrides, LevelAddressPlan, PlannedSubnet } from './model/address-plan';
 export type { ClusterOptions, ContainerResources, TerraformOptions, WorkloadOptions } from './model/options';
 export type { BackendConfig } from './model/config';
+export type { FirewallAddressPlan, FirewallModel, FirewallOptions, HubModel } from './model/firewall';
 
 // The allow-list construct (cdktf and cdk8s alike).
 export { AllowList } from './model/allow-list';

@@ -1,4 +1,5 @@
 import type { EgressModel } from '../model';
+import { firewallNames } from '../network/names';
 
 /** One level as the picture shows it. */
 export interface DiagramLevel {
@@ -37,9 +38,8 @@ export interface TopologyInput {
   /** dnsmasq answers NXDOMAIN for names not on the list. */
   readonly strictDns: boolean;
   /**
-   * The firewall between the top level and the internet, drawn when present. The config
-   * has no firewall option yet; `topologyFromModel` fills this once the model has one.
-   * @default undefined (no firewall)
+   * The firewall between the top level and the internet, drawn when present
+   * (config `firewall:`). @default undefined (no firewall)
    */
   readonly firewall?: DiagramFirewall;
 }
@@ -66,5 +66,8 @@ export function topologyFromModel(model: EgressModel): TopologyInput {
     })),
     ports: [...ports].sort(([a], [b]) => a - b).map(([port, count]) => ({ port, ...count })),
     strictDns: model.workloads.dnsmasq.strict,
+    ...(model.firewall
+      ? { firewall: { name: firewallNames(model, model.firewall.placement === 'hub' ? 'hub' : model.levels[0].name).firewall, privateIp: model.firewall.addresses.privateIp } }
+      : {}),
   };
 }

@@ -19,6 +19,11 @@ export interface AllowEntry {
   readonly purposes: readonly string[];
   /** Indices in the config's `allowList` this entry was built from. */
   readonly sources: readonly number[];
+  /**
+   * Azure Firewall Premium terminates and inspects this entry's TLS (`terminate_tls`).
+   * Only with a firewall; Envoy never terminates TLS either way. @default false
+   */
+  readonly tlsInspection: boolean;
 }
 
 /** Port an entry gets when it names none. */
@@ -40,7 +45,7 @@ export function buildAllowEntries(
   warnings: IssueCollector,
   listKey = 'allowList',
 ): AllowEntry[] {
-  const byPattern = new Map<string, { kind: 'exact' | 'wildcard'; domain: string; ports: Set<number>; purposes: Set<string>; sources: number[] }>();
+  const byPattern = new Map<string, { kind: 'exact' | 'wildcard'; domain: string; ports: Set<number>; purposes: Set<string>; sources: number[]; tlsInspection: boolean }>();
 
   const firstUse = new Map<number, number>();
   raw.forEach((entry, index) => {
@@ -84,7 +89,16 @@ export function buildAllowEntries(
     if (reserved) {
       warnings.add([listKey, index, 'domain'], `'${reserved}' is reserved for documentation or local use (RFC 2606/6761): a test entry left in the list?`, entry.domain);
     }
+    const tlsInspection = entry.tlsInspection ?? false;
     const existing = byPattern.get(pattern);
+    if (existing && existing.tlsInspection !== tlsInspection) {
+      errors.add(
+        ['allowList', index, 'tlsInspection'],
+        `duplicates allowList[${existing.sources[0]}] ('${pattern}') after normalisation but asks for tlsInspection ${tlsInspection} where it has ${existing.tlsInspection}: merge them into one entry`,
+        entry.tlsInspection ?? false,
+      );
+      return;
+    }
     if (existing) {
       warnings.add(
         [listKey, index, 'domain'],
@@ -102,6 +116,7 @@ export function buildAllowEntries(
       ports: new Set(ports),
       purposes: new Set(entry.purpose ? [entry.purpose] : []),
       sources: [index],
+      tlsInspection,
     });
   });
 
@@ -114,6 +129,7 @@ export function buildAllowEntries(
       ports: [...e.ports].sort((a, b) => a - b),
       purposes: [...e.purposes].sort(),
       sources: e.sources,
+      tlsInspection: e.tlsInspection,
     }));
 
   reportCoveredExactNames(entries, warnings, listKey);

@@ -24,6 +24,8 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
     "'{region}' becomes location.",
   'allowList[].ports': 'TCP ports this entry may use, 1-65535; 53 is reserved for DNS.',
   'allowList[].purpose': 'Free text shown in reports: why the entry is on the list.',
+  'allowList[].tlsInspection':
+    'Azure Firewall Premium terminates and inspects this entry\'s TLS (terminate_tls). Needs firewall.sku Premium and firewall.tls, port 443 only, never an AKS API server (*.azmk8s.io). Envoy never terminates TLS.',
   terraform: 'Terraform settings shared by every stack.',
   'terraform.backend': 'azurerm remote state, one blob per stack (<keyPrefix>/<level>.tfstate). Absent: local state files in the project root.',
   'terraform.backend.resourceGroupName': 'Resource group of the state storage account.',
@@ -54,6 +56,19 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
   'cluster.serviceCidr': 'Kubernetes Service CIDR; must not overlap any level.',
   'cluster.dnsServiceIp': 'Cluster DNS Service IP, inside serviceCidr and not its first address.',
   'cluster.podCidr': "Pod CIDR for 'azure-overlay' and 'kubenet' (one /24 per node); must not overlap any level.",
+  firewall:
+    "Azure Firewall as a second, independent enforcement of the allow-list. Absent: no firewall (the top level keeps its own egress). See docs/firewall.md.",
+  'firewall.placement': "'top': in the top level's VNET, in front of its internet egress. 'hub': in a hub VNET every level is peered with (needs hub.addressSpace).",
+  'firewall.sku': "'Standard' or 'Premium' (IDPS and TLS inspection).",
+  'firewall.threatIntel': "Threat intelligence mode: 'Off', 'Alert' or 'Deny' (known-malicious addresses and names).",
+  'firewall.idps': "Intrusion detection and prevention, Premium only: 'Off', 'Alert' or 'Deny'. Default 'Alert' with Premium, 'Off' with Standard.",
+  'firewall.publicIps':
+    "Public IPs of the firewall (1-250). Each gives 2,496 SNAT ports per firewall instance (Azure, 'Scale SNAT ports with Azure NAT Gateway'); see docs/firewall.md.",
+  'firewall.tls': 'Premium TLS inspection: the intermediate CA the firewall signs inspected connections with. Required when an entry sets tlsInspection.',
+  'firewall.tls.keyVaultSecretId':
+    'Key Vault secret URI of the intermediate CA (password-less PFX, RSA 4096, CA=true): https://<vault>.vault.azure.net/secrets/<name>. The firewall policy\'s identity needs read access to it.',
+  hub: "The hub VNET of firewall.placement 'hub'. Required then, refused otherwise.",
+  'hub.addressSpace': 'IPv4 CIDR of the hub VNET (/8 to /26; the firewall takes its first /26), overlapping no level, cluster range or reserved range.',
   workloads: 'Kubernetes workload settings shared by every level. See docs/workloads.md.',
   'workloads.namespace': 'Namespace of the Envoy and dnsmasq workloads.',
   'workloads.imageRegistryMirror':

@@ -43,6 +43,7 @@ export const allowEntrySchema = object({
   domain: required(string(), "the host name to allow, for example 'mcr.microsoft.com' or '*.blob.core.windows.net'"),
   ports: optional(list(portField, 1, 'port', MAX_PORTS_PER_ENTRY, 'each port is an Envoy listener on every level; list the ports the service really uses')),
   purpose: optional(string(/^[^\u0000-\u001f\u007f]{1,200}$/, 'must be 1-200 characters without control characters')),
+  tlsInspection: optional(boolean()),
 });
 
 /** The config's `name`. */
@@ -124,6 +125,35 @@ export const workloadsSchema = object({
   ),
 });
 
+/**
+ * A Key Vault secret URI as Azure Firewall Premium reads its intermediate CA from:
+ * `https://<vault>.vault.azure.net/secrets/<name>` with an optional version. Vault names
+ * are 3-24 letters, digits and '-' (starting with a letter, no '--'); secret names 1-127
+ * letters, digits and '-'; versions 32 hex digits ("About keys, secrets and certificates").
+ */
+export const KEY_VAULT_SECRET_ID_PATTERN =
+  /^https:\/\/(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]\.vault\.(?:azure\.net|azure\.cn|usgovcloudapi\.net)\/secrets\/[a-zA-Z0-9-]{1,127}(?:\/[0-9a-fA-F]{32})?\/?$/;
+
+export const firewallSchema = object({
+  placement: required(oneOf(['top', 'hub'] as const), "'top' (in the top level's VNET) or 'hub' (a hub VNET every level is peered with)"),
+  sku: optional(oneOf(['Standard', 'Premium'] as const)),
+  threatIntel: optional(oneOf(['Off', 'Alert', 'Deny'] as const)),
+  idps: optional(oneOf(['Off', 'Alert', 'Deny'] as const)),
+  publicIps: optional(integer(1, 250, 'must be a whole number from 1 to 250 (Azure Firewall public IP limit)')),
+  tls: optional(
+    object({
+      keyVaultSecretId: required(
+        string(KEY_VAULT_SECRET_ID_PATTERN, 'must be a Key Vault secret URI: https://<vault>.vault.azure.net/secrets/<name> (optionally /<32-hex-digit version>)'),
+        'the Key Vault secret holding the intermediate CA (password-less PFX)',
+      ),
+    }),
+  ),
+});
+
+export const hubSchema = object({
+  addressSpace: required(cidrField, 'the IPv4 CIDR of the hub VNET, for example 10.0.0.0/22'),
+});
+
 /** The whole config file. */
 export const configSchema = object({
   name: required(nameField),
@@ -136,6 +166,8 @@ export const configSchema = object({
   terraform: optional(object({ backend: optional(backendSchema) })),
   cluster: optional(clusterSchema),
   workloads: optional(workloadsSchema),
+  firewall: optional(firewallSchema),
+  hub: optional(hubSchema),
 });
 
 type FieldValue<F> = F extends Field<infer T> ? T : never;
@@ -145,5 +177,7 @@ export type RawAllowEntry = FieldValue<typeof allowEntrySchema>;
 export type RawLevel = FieldValue<typeof levelSchema>;
 export type RawCluster = FieldValue<typeof clusterSchema>;
 export type RawWorkloads = FieldValue<typeof workloadsSchema>;
+export type RawFirewall = FieldValue<typeof firewallSchema>;
+export type RawHub = FieldValue<typeof hubSchema>;
 /** The `terraform.backend` section: azurerm remote state for every level (docs/network.md). */
 export type BackendConfig = FieldValue<typeof backendSchema>;

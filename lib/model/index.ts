@@ -9,5 +9,6 @@ export * from './ipv4';
 export * from './issues';
 export * from './load';
 export * from './options';
+export * from './firewall';
 export * from './network-rules';
 export { MAX_ALIASES, MAX_CONFIG_BYTES, MAX_NESTING } from './yaml-source';

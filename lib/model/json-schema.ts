@@ -2,6 +2,7 @@ import { DEFAULT_PORT } from './allow-entries';
 import { configSchema } from './config';
 import { CONFIG_KEY_DOCS } from './config-docs';
 import { clusterOptions, workloadOptions } from './options';
+import { FIREWALL_DEFAULTS } from './firewall';
 import { jsonSchemaOf, JsonSchemaNode } from './schema';
 
 /** Where the generated schema is committed (`npm run schema` writes it). */
@@ -12,7 +13,12 @@ export const CONFIG_JSON_SCHEMA_FILE = 'schema/egress.schema.json';
  * from the functions that apply them, so the schema shows what synth really uses.
  */
 function appliedDefaults(): Record<string, unknown> {
-  return { 'allowList[]': { ports: [DEFAULT_PORT] }, cluster: clusterOptions(undefined), workloads: workloadOptions(undefined) };
+  return {
+    'allowList[]': { ports: [DEFAULT_PORT], tlsInspection: false },
+    cluster: clusterOptions(undefined),
+    workloads: workloadOptions(undefined),
+    firewall: FIREWALL_DEFAULTS,
+  };
 }
 
 function defaultAt(path: string): unknown {

@@ -2,12 +2,14 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { AllowEntry, AllowIndex, buildAllowEntries } from './allow-entries';
 import { AZURE_VNET_RESERVED_RANGES } from './azure-facts';
 import { AddressOverrides, LevelAddressPlan, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, MAX_SUBNET_PREFIX, planLevelAddresses } from './address-plan';
-import { allowEntrySchema, clusterSchema, configSchema, levelSchema, locationField, nameField, MAX_PORTS_PER_ENTRY, RawAllowEntry, RawLevel, workloadsSchema } from './config';
+import { allowEntrySchema, clusterSchema, configSchema, firewallSchema, hubSchema, levelSchema, locationField, nameField, MAX_PORTS_PER_ENTRY, RawAllowEntry, RawLevel, workloadsSchema } from './config';
 import { Cidr, cidrContains, cidrsOverlap, findOverlaps, formatCidr, parseCidr, parseIpv4 } from './ipv4';
 import { ConfigError, ConfigIssue, IssueCollector } from './issues';
 import { networkProblems } from './network-rules';
 import { clusterOptions, ClusterOptions, TerraformOptions, workloadOptions, WorkloadOptions } from './options';
 import { deploymentProblems } from './deployment-rules';
+import { buildFirewallModel, FirewallModel, withFirewall } from './firewall';
+import { firewallProblems } from './firewall-rules';
 import { forwardZoneClashes } from './forward-zones';
 import { registryEndpoints, registryOf } from './registries';
 import { Field } from './schema';
@@ -47,6 +49,12 @@ export interface EgressModel {
   readonly workloads: WorkloadOptions;
   /** Terraform settings (`terraform:`). */
   readonly terraform: TerraformOptions;
+  /**
+   * The Azure Firewall (config `firewall:`), with its planned subnet and IP. With it, the
+   * top level leaves through the firewall (`userDefinedRouting`) and resolves through its
+   * DNS proxy. @default undefined (no firewall: the top level keeps its own egress)
+   */
+  readonly firewall?: FirewallModel;
   /** Things worth a look that do not stop the run (merged duplicates, covered names). */
   readonly warnings: readonly ConfigIssue[];
 }
@@ -112,7 +120,8 @@ function salvageEntry(value: unknown): RawAllowEntry | undefined {
   // A port list refused as a whole (too long) is not checked further: its problem is reported.
   const usable = Array.isArray(ports) && ports.length <= MAX_PORTS_PER_ENTRY;
   const valid = usable ? (ports as unknown[]).filter((p): p is number => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535) : [];
-  return { domain: own(value, 'domain') as string, ports: valid.length > 0 ? valid : undefined, purpose: undefined };
+  const tlsInspection = own(value, 'tlsInspection');
+  return { domain: own(value, 'domain') as string, ports: valid.length > 0 ? valid : undefined, purpose: undefined, tlsInspection: typeof tlsInspection === 'boolean' ? tlsInspection : undefined };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -150,6 +159,10 @@ export function parseConfig(text: string, file: string): EgressModel {
   const allowEntries = buildAllowEntries(rawEntries, location ?? 'region', errors, warnings);
   const levelsComplete = levels.length > 0 && levels.length === rawLevels.length;
   const cluster = clusterOptions(clusterValid ? rawCluster : undefined);
+  const rawFirewall = raw ? raw.firewall : valid(firewallSchema, own(root, 'firewall'));
+  const rawHub = raw ? raw.hub : valid(hubSchema, own(root, 'hub'));
+  // Planned once the levels are known (a hub too small or missing is reported below).
+  const firewall: FirewallModel | undefined = levelsComplete ? buildFirewallModel(rawFirewall, rawHub, levels[0].addresses) : undefined;
   if (clusterValid) {
     checkClusterRanges(cluster, levels, errors);
     // The level rules need every level; the cluster's own rules do not. With a refused name or
@@ -157,7 +170,7 @@ export function parseConfig(text: string, file: string): EgressModel {
     // rules, which would only judge the stand-in, are left out.
     const ports = [...new Set(allowEntries.flatMap((e) => e.ports))].sort((a, b) => a - b);
     const standIn = name === undefined || location === undefined;
-    const scope = { name: name ?? 'name', location: location ?? 'westeurope', levels: levelsComplete ? levels : [], cluster };
+    const scope = { name: name ?? 'name', location: location ?? 'westeurope', levels: levelsComplete ? levels : [], cluster, firewall };
     for (const problem of networkProblems(scope, ports)) {
       if (standIn && problem.path[0] === 'levels' && problem.path[2] === 'name') continue;
       errors.add(problem.path, problem.rule, problem.value);
@@ -172,23 +185,30 @@ export function parseConfig(text: string, file: string): EgressModel {
   if (clusterValid && workloadsValid) {
     for (const p of deploymentProblems(cluster, workloads, rawLevels.length)) errors.add(p.path, p.rule, p.value);
   }
+  if (clusterValid && workloadsValid) {
+    const given = { firewall: rawFirewall, hub: rawHub, cluster: rawCluster, workloads: rawWorkloads };
+    for (const p of firewallProblems(given, levelsComplete ? levels : [], allowEntries, cluster)) errors.add(p.path, p.rule, p.value);
+  }
   for (const clash of forwardZoneClashes(rawWorkloads?.dnsmasq?.forwardZones ?? [], allowEntries)) {
     errors.add(['workloads', 'dnsmasq', 'forwardZones', clash.index], clash.rule, clash.zone);
   }
   if (!raw || !errors.empty) throw new ConfigError(byLine(errors.issues));
   warnUnpullableImages(levels, allowEntries, workloads, raw.location, warnings);
 
-  return {
-    file,
-    name: raw.name,
-    location: raw.location,
-    levels,
-    allowEntries,
-    cluster,
-    workloads,
-    terraform: { backend: raw.terraform?.backend },
-    warnings: byLine(warnings.issues),
-  };
+  return withFirewall(
+    {
+      file,
+      name: raw.name,
+      location: raw.location,
+      levels,
+      allowEntries,
+      cluster,
+      workloads,
+      terraform: { backend: raw.terraform?.backend },
+      warnings: byLine(warnings.issues),
+    },
+    firewall,
+  );
 }
 
 /** Issues in file order (stable; issues without a line last). */

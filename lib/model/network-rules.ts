@@ -41,12 +41,12 @@ export interface NetworkProblem {
  * Every network problem of a model, in config order; empty when the network can be written.
  * @param ports every port of the allow-list, for the NSG plan
  */
-export function networkProblems(model: Pick<EgressModel, 'name' | 'location' | 'levels' | 'cluster'>, ports: readonly number[]): NetworkProblem[] {
+export function networkProblems(model: Pick<EgressModel, 'name' | 'location' | 'levels' | 'cluster' | 'firewall'>, ports: readonly number[]): NetworkProblem[] {
   const issues: NetworkProblem[] = [];
   const add = (path: ReadonlyArray<string | number>, rule: string, value?: unknown) => issues.push({ path, rule, value });
   const { cluster } = model;
 
-  for (const problem of clusterOptionProblems(cluster)) add(['cluster', problem.key], problem.rule, cluster[problem.key]);
+  for (const problem of clusterOptionProblems(cluster, model.firewall !== undefined)) add(['cluster', problem.key], problem.rule, cluster[problem.key]);
   for (const [key, value] of [['serviceCidr', cluster.serviceCidr], ...(cluster.networkPlugin === 'azure' ? [] : [['podCidr', cluster.podCidr]])] as const) {
     const forbidden = forbiddenRange(value);
     if (forbidden) add(['cluster', key], `overlaps ${forbidden}, which AKS refuses for cluster ranges`, value);
@@ -82,8 +82,11 @@ export function networkProblems(model: Pick<EgressModel, 'name' | 'location' | '
   return issues;
 }
 
-/** Impossible or unsupported combinations of `cluster:` options. */
-export function clusterOptionProblems(cluster: ClusterOptions): Array<{ key: keyof ClusterOptions; rule: string }> {
+/**
+ * Impossible or unsupported combinations of `cluster:` options.
+ * @param firewall the config has a firewall, which the top level's `userDefinedRouting` routes to
+ */
+export function clusterOptionProblems(cluster: ClusterOptions, firewall = false): Array<{ key: keyof ClusterOptions; rule: string }> {
   const problems: Array<{ key: keyof ClusterOptions; rule: string }> = [];
   if (cluster.networkPlugin === 'kubenet' && cluster.networkPolicy !== 'calico') {
     problems.push({ key: 'networkPolicy', rule: `'${cluster.networkPolicy}' does not run with networkPlugin 'kubenet' (AKS supports only 'calico' there); choose 'calico' or networkPlugin 'azure-overlay'` });
@@ -91,8 +94,8 @@ export function clusterOptionProblems(cluster: ClusterOptions): Array<{ key: key
   if (cluster.privateCluster && cluster.apiServerAuthorizedIpRanges.length > 0) {
     problems.push({ key: 'apiServerAuthorizedIpRanges', rule: 'applies to a public API server only: remove it or set privateCluster: false' });
   }
-  if (cluster.outboundType === 'userDefinedRouting') {
-    problems.push({ key: 'outboundType', rule: "'userDefinedRouting' needs a route table with a default route to a firewall on every node subnet, which this project does not generate yet; use 'loadBalancer'" });
+  if (cluster.outboundType === 'userDefinedRouting' && !firewall) {
+    problems.push({ key: 'outboundType', rule: "'userDefinedRouting' needs a default route to a firewall on the top level's node subnet: add a 'firewall:' section (which sets it), or use 'loadBalancer'" });
   }
   if (cluster.networkPlugin === 'kubenet' && cluster.nodeCount + MAX_SURGE_NODES > KUBENET_MAX_NODES) {
     problems.push({ key: 'nodeCount', rule: `kubenet supports at most ${KUBENET_MAX_NODES} nodes including the ${MAX_SURGE_NODES} added during upgrades` });

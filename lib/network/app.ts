@@ -23,6 +23,7 @@ export function buildTerraformApp(app: App, model: EgressModel): LevelStack[] {
       otherAddressSpaces: model.levels.filter((l) => l.name !== level.name).map((l) => l.addresses.addressSpace),
       cluster: model.cluster,
       backend: model.terraform.backend,
+      firewall: level.parent === undefined && model.firewall?.placement === 'top' ? model.firewall : undefined,
     });
     const parent = level.parent !== undefined ? stacks.get(level.parent) : undefined;
     if (parent) stack.addDependency(parent);

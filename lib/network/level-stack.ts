@@ -7,10 +7,13 @@ import { AzurermProvider, ResourceGroup } from './azurerm/core';
 import { Subnet, VirtualNetwork } from './azurerm/network';
 import { configureBackend } from './backend';
 import { LevelCluster } from './cluster';
-import { LevelNames, levelNames } from './names';
+import { EgressFirewall } from './firewall';
+import { FIREWALL_ROUTE_NAME, firewallNames, LevelNames, levelNames } from './names';
 import { planLevelNsgRules } from './nsg-plan';
 import { ParentPeering } from './peering';
-import { ParentDefaultRoute } from './route-table';
+import { DefaultRoute, ParentDefaultRoute } from './route-table';
+import { renderFirewallRules } from '../render/firewall-rules';
+import type { FirewallModel } from '../model/firewall';
 import { LevelSecurityGroup } from './security-group';
 
 /** A level as a stack sees it: its name and its planned addresses (`LevelModel` fits). */
@@ -48,6 +51,13 @@ export interface LevelStackProps {
    * @default undefined (a local state file per stack)
    */
   readonly backend?: Partial<BackendConfig>;
+  /**
+   * The top level only, with `firewall.placement: top`: the Azure Firewall in front of its
+   * internet egress (its subnet, policy, rules from the allow-list, a 0.0.0.0/0 route to
+   * it, `userDefinedRouting`, the VNET resolving through its DNS proxy).
+   * @default undefined (no firewall: the top level keeps its own egress)
+   */
+  readonly firewall?: FirewallModel;
 }
 
 /** Every problem of `props` by the config file's rules, thrown at once; the normalised cluster options and backend. */
@@ -102,8 +112,14 @@ export class LevelStack extends TerraformStack {
   public readonly securityGroup: LevelSecurityGroup;
   /** Below the top only: the peerings with the parent's VNET (both directions, owned here). */
   public readonly peering?: ParentPeering;
-  /** Below the top only: the node subnet's route table, whose default route keeps AKS's `userDefinedRouting` from creating a public egress IP. */
-  public readonly route?: ParentDefaultRoute;
+  /**
+   * The node subnet's route table, whose default route keeps AKS's `userDefinedRouting`
+   * from creating a public egress IP: below the top to the parent's Envoy; at the top
+   * with a firewall (placement `top`), to the firewall. @default undefined at the top without a firewall
+   */
+  public readonly route?: DefaultRoute;
+  /** The top level with `firewall.placement: top` only: the firewall, its policy and rules. */
+  public readonly firewall?: EgressFirewall;
   /** The level's AKS cluster. */
   public readonly cluster: LevelCluster;
 
@@ -118,6 +134,7 @@ export class LevelStack extends TerraformStack {
     const { level, parent, location } = props;
     const addresses = level.addresses;
     const names = (this.names = levelNames({ name: props.deployment }, level));
+    const firewallHere = !parent && props.firewall?.placement === 'top' ? props.firewall : undefined;
     const tags = { [LEVEL_TAG]: level.name };
     new AzurermProvider(this, 'azurerm', { features: [{}] });
     configureBackend(this, backend, props.deployment);
@@ -133,8 +150,9 @@ export class LevelStack extends TerraformStack {
       resourceGroupName: this.resourceGroup.name,
       addressSpace: [addresses.addressSpace],
       // Below the top, nodes resolve through the parent's DNS from their first boot: set
-      // on the VNET, which the subnets and so the cluster depend on.
-      dnsServers: parent ? [parent.addresses.dnsIp] : undefined,
+      // on the VNET, which the subnets and so the cluster depend on. With a firewall the
+      // top resolves through its DNS proxy, as the firewall's FQDN rules do.
+      dnsServers: parent ? [parent.addresses.dnsIp] : firewallHere ? [firewallHere.addresses.privateIp] : undefined,
       tags,
     });
     this.nodeSubnet = new Subnet(this, 'subnet-nodes', {
@@ -158,6 +176,29 @@ export class LevelStack extends TerraformStack {
       subnets: { nodes: this.nodeSubnet, 'egress-ilb': this.loadBalancerSubnet },
       tags,
     });
+
+    if (firewallHere) {
+      this.firewall = new EgressFirewall(this, 'firewall', {
+        names: firewallNames({ name: props.deployment }, level.name),
+        location,
+        resourceGroupName: this.resourceGroup.name,
+        virtualNetworkName: this.virtualNetwork.name,
+        dependsOn: [this.virtualNetwork],
+        firewall: firewallHere,
+        ipGroups: { [level.name]: [addresses.nodeSubnet.cidr] },
+        rules: renderFirewallRules({ entries: AllowList.of(this).entries, internetSources: [level.name] }),
+        tags,
+      });
+      this.route = new DefaultRoute(this, 'route', {
+        name: names.routeTable,
+        location,
+        resourceGroupName: this.resourceGroup.name,
+        nodeSubnet: this.nodeSubnet,
+        routeName: FIREWALL_ROUTE_NAME,
+        nextHopIp: firewallHere.addresses.privateIp,
+        tags,
+      });
+    }
 
     if (parent) {
       this.route = new ParentDefaultRoute(this, 'route', {
@@ -187,6 +228,8 @@ export class LevelStack extends TerraformStack {
         ...this.securityGroup.associations,
         ...(this.route ? [this.route.association] : []),
         ...(this.peering ? [this.peering.toParent, this.peering.fromParent] : []),
+        // The nodes leave through the firewall from their first boot: its rules must be in place.
+        ...(this.firewall ? [this.firewall.firewall, ...this.firewall.ruleCollectionGroups] : []),
       ],
       tags,
     });
@@ -199,5 +242,6 @@ export class LevelStack extends TerraformStack {
     output('envoy_ip', addresses.envoyIp, "Planned IP of the level's Envoy internal load balancer");
     output('dns_ip', addresses.dnsIp, "Planned IP of the level's DNS internal load balancer");
     output('cluster_name', this.cluster.cluster.name, 'AKS cluster of the level');
+    if (firewallHere) output('firewall_private_ip', firewallHere.addresses.privateIp, "Planned private IP of the firewall: the top level's next hop and DNS proxy");
   }
 }

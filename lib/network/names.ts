@@ -38,6 +38,39 @@ export function levelNames(model: Pick<EgressModel, 'name'>, level: Pick<LevelMo
   };
 }
 
+/**
+ * Azure resource names of the firewall (config `firewall:`), in the top level's stack
+ * (placement `top`) or the hub stack (placement `hub`); `owner` is that stack's name.
+ */
+export interface FirewallNames {
+  readonly firewall: string;
+  readonly policy: string;
+  /** The policy's identity, which reads the TLS inspection CA from Key Vault. */
+  readonly policyIdentity: string;
+  /** Public IP `n` (1-based). */
+  publicIp(n: number): string;
+  /** IP group of a level's node subnet. */
+  ipGroup(level: string): string;
+}
+
+/** Name of the stack (and Azure name part) holding a hub firewall. */
+export const HUB_STACK = 'hub';
+
+/** Names of the firewall's resources. */
+export function firewallNames(model: Pick<EgressModel, 'name'>, owner: string): FirewallNames {
+  const prefix = `${model.name}-${owner}`;
+  return {
+    firewall: `afw-${prefix}`,
+    policy: `afwp-${prefix}`,
+    policyIdentity: `id-afwp-${prefix}`,
+    publicIp: (n) => `pip-afw-${prefix}-${n}`,
+    ipGroup: (level) => `ipg-${model.name}-${level}`,
+  };
+}
+
+/** Name of the top level's default route when a firewall sits at the top. */
+export const FIREWALL_ROUTE_NAME = 'default-via-firewall';
+
 /** Name of the default route of a level below the top (next hop: the parent's Envoy). */
 export function defaultRouteName(parent: string): string {
   return `default-via-${parent}-envoy`;
@@ -61,7 +94,11 @@ export type AzureNameKind =
   | 'managed identity'
   | 'AKS cluster'
   | 'AKS DNS prefix'
-  | 'AKS node pool';
+  | 'AKS node pool'
+  | 'firewall'
+  | 'firewall policy'
+  | 'public IP'
+  | 'IP group';
 
 /** Azure's naming rule for each kind (learn.microsoft.com, "Naming rules and restrictions for Azure resources"). */
 export const AZURE_NAME_RULES: Readonly<Record<AzureNameKind, { pattern: RegExp; rule: string }>> = {
@@ -77,6 +114,10 @@ export const AZURE_NAME_RULES: Readonly<Record<AzureNameKind, { pattern: RegExp;
   'AKS cluster': { pattern: /^[A-Za-z0-9](?:[\w-]{0,61}[A-Za-z0-9])?$/, rule: "1-63 letters, digits, '_' or '-', starting and ending with a letter or digit" },
   'AKS DNS prefix': { pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/, rule: "1-54 letters, digits or '-', starting and ending with a letter or digit" },
   'AKS node pool': { pattern: /^[a-z][a-z0-9]{0,11}$/, rule: '1-12 lowercase letters and digits, starting with a letter (Linux pools)' },
+  firewall: { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
+  'firewall policy': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
+  'public IP': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
+  'IP group': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
 };
 
 /**
@@ -89,7 +130,7 @@ export function azureNameProblem(kind: AzureNameKind, name: string): string | un
 }
 
 /** Every name of `level`'s resources with its kind, for validation. */
-export function namedResources(model: Pick<EgressModel, 'name'>, level: LevelModel): Array<{ kind: AzureNameKind; name: string }> {
+export function namedResources(model: Pick<EgressModel, 'name' | 'firewall'>, level: LevelModel): Array<{ kind: AzureNameKind; name: string }> {
   const n = levelNames(model, level);
   const list: Array<{ kind: AzureNameKind; name: string }> = [
     { kind: 'resource group', name: n.resourceGroup },
@@ -104,6 +145,12 @@ export function namedResources(model: Pick<EgressModel, 'name'>, level: LevelMod
     { kind: 'AKS node pool', name: n.systemNodePool },
     { kind: 'AKS node pool', name: n.systemNodePoolRotation },
   ];
+  if (!level.parent && model.firewall?.placement === 'top') {
+    const f = firewallNames(model, level.name);
+    list.push({ kind: 'firewall', name: f.firewall }, { kind: 'firewall policy', name: f.policy }, { kind: 'IP group', name: f.ipGroup(level.name) });
+    list.push({ kind: 'managed identity', name: f.policyIdentity }, { kind: 'route table', name: n.routeTable }, { kind: 'route', name: FIREWALL_ROUTE_NAME });
+    for (let i = 1; i <= model.firewall.publicIps; i++) list.push({ kind: 'public IP', name: f.publicIp(i) });
+  }
   if (level.parent) {
     list.push({ kind: 'route table', name: n.routeTable });
     list.push({ kind: 'route', name: defaultRouteName(level.parent) });

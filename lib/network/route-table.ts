@@ -2,6 +2,56 @@ import { Construct } from 'constructs';
 import { Route, RouteTable, Subnet, SubnetRouteTableAssociation } from './azurerm/network';
 import { defaultRouteName } from './names';
 
+/** Props of {@link DefaultRoute}. */
+export interface DefaultRouteProps {
+  readonly name: string;
+  readonly location: string;
+  readonly resourceGroupName: string;
+  /** The level's node subnet, which gets the route table. */
+  readonly nodeSubnet: Subnet;
+  /** Name of the 0.0.0.0/0 route. */
+  readonly routeName: string;
+  /** Its next hop (a virtual appliance): the parent's Envoy IP, or the firewall's private IP. */
+  readonly nextHopIp: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A route table on a level's node subnet whose 0.0.0.0/0 route goes to a virtual
+ * appliance, as AKS's `userDefinedRouting` outbound type requires ("Customize cluster
+ * egress with a user-defined routing table"). BGP route propagation is off: nothing
+ * on-premises may inject a path out.
+ */
+export class DefaultRoute extends Construct {
+  public readonly table: RouteTable;
+  public readonly route: Route;
+  public readonly association: SubnetRouteTableAssociation;
+
+  constructor(scope: Construct, id: string, props: DefaultRouteProps) {
+    super(scope, id);
+    this.table = new RouteTable(this, 'table', {
+      name: props.name,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      bgpRoutePropagationEnabled: false,
+      tags: props.tags ? { ...props.tags } : undefined,
+    });
+    this.route = new Route(this, 'default', {
+      name: props.routeName,
+      resourceGroupName: props.resourceGroupName,
+      routeTableName: this.table.name,
+      addressPrefix: '0.0.0.0/0',
+      nextHopType: 'VirtualAppliance',
+      nextHopInIpAddress: props.nextHopIp,
+    });
+    this.association = new SubnetRouteTableAssociation(this, 'association', {
+      subnetId: props.nodeSubnet.id,
+      routeTableId: this.table.id,
+      dependsOn: [this.route],
+    });
+  }
+}
+
 /** Props of {@link ParentDefaultRoute}. */
 export interface ParentDefaultRouteProps {
   readonly name: string;
@@ -26,32 +76,16 @@ export interface ParentDefaultRouteProps {
  * more specific and win. BGP route propagation is off: nothing on-premises may inject
  * a path out.
  */
-export class ParentDefaultRoute extends Construct {
-  public readonly table: RouteTable;
-  public readonly route: Route;
-  public readonly association: SubnetRouteTableAssociation;
-
+export class ParentDefaultRoute extends DefaultRoute {
   constructor(scope: Construct, id: string, props: ParentDefaultRouteProps) {
-    super(scope, id);
-    this.table = new RouteTable(this, 'table', {
+    super(scope, id, {
       name: props.name,
       location: props.location,
       resourceGroupName: props.resourceGroupName,
-      bgpRoutePropagationEnabled: false,
-      tags: props.tags ? { ...props.tags } : undefined,
-    });
-    this.route = new Route(this, 'default', {
-      name: defaultRouteName(props.parent.level),
-      resourceGroupName: props.resourceGroupName,
-      routeTableName: this.table.name,
-      addressPrefix: '0.0.0.0/0',
-      nextHopType: 'VirtualAppliance',
-      nextHopInIpAddress: props.parent.envoyIp,
-    });
-    this.association = new SubnetRouteTableAssociation(this, 'association', {
-      subnetId: props.nodeSubnet.id,
-      routeTableId: this.table.id,
-      dependsOn: [this.route],
+      nodeSubnet: props.nodeSubnet,
+      routeName: defaultRouteName(props.parent.level),
+      nextHopIp: props.parent.envoyIp,
+      tags: props.tags,
     });
   }
 }

@@ -1,5 +1,5 @@
 import { entryMatches, Intent, purposesOf } from './intent';
-import { nodeDns, podDns, routeFrom, Route } from './path-evaluator';
+import { firewallStep, nodeDns, podDns, routeFrom, Route } from './path-evaluator';
 import { formatSource } from './types';
 import { mainEnvoy, World } from './world';
 
@@ -56,9 +56,19 @@ export function explainName(world: World, rawName: string, from?: string, port?:
   }
   lines.push('');
   lines.push(`Node at ${lw.level.name}`);
+  if (!lw.level.parent) {
+    for (const port of ports.length > 0 ? ports : [443]) {
+      const fw = firewallStep(world, lw.level.name, name, port);
+      if (fw) lines.push(`  :${port}  Azure Firewall: ${fw.ok ? 'allowed by' : 'denied:'} ${fw.decision}${fw.source ? ` (${formatSource(fw.source)})` : ''}`);
+      if (fw && fw.ok !== entries.some((e) => e.ports.includes(port))) ok = false;
+    }
+  }
   for (const qtype of ['A', 'AAAA'] as const) {
     const nd = nodeDns(world, lw.level.name, name, qtype);
-    if (nd.kind === 'azure-dns') lines.push(`  DNS ${qtype}  Azure DNS (real address; the top level leaves directly)`);
+    if (nd.kind === 'azure-dns') {
+      const fw = !lw.level.parent ? firewallStep(world, lw.level.name, name, ports[0] ?? 443) : undefined;
+      lines.push(`  DNS ${qtype}  Azure DNS (real address; the top level leaves ${fw ? 'through its firewall' : 'directly'})`);
+    }
     else if (nd.kind === 'dnsmasq') {
       const o = nd.outcome;
       const what = o.kind === 'answer' ? `answers ${o.ips.join(', ')}` : o.kind === 'forward' ? `forwards upstream (${o.upstream})` : o.kind;
@@ -79,6 +89,10 @@ function routeLines(route: Route, port: number, viaLb: boolean): string[] {
     out.push(`       at ${formatSource(hop.source)}`);
     const step = route.nsg[n - 1];
     if (step) for (const d of step.decisions) out.push(`       NSG ${d}`);
+  }
+  if (route.firewall) {
+    out.push(`    ${++n}. ${route.firewall.level} Azure Firewall: ${route.firewall.ok ? 'allowed by' : 'denied:'} ${route.firewall.decision}`);
+    if (route.firewall.source) out.push(`       at ${formatSource(route.firewall.source)}`);
   }
   if (route.reachesInternet && route.exit) out.push(`    => leaves ${route.exit.level} to the internet: ${route.exit.host}:${route.exit.port}`);
   else if (route.stop) out.push(`    => stops at ${route.stop.level} [${route.stop.layer}]: ${route.stop.message}${route.stop.source ? `\n       at ${formatSource(route.stop.source)}` : ''}`);

@@ -52,6 +52,11 @@ export interface Intent {
   readonly location?: string;
   /** Unlisted names at the dnsmasq of each level with a level below; undefined: not checked. */
   readonly dns?: DnsIntent;
+  /**
+   * The config asks for an Azure Firewall (`firewall.placement`), a second enforcement of
+   * the list in front of the internet. @default undefined (no firewall expected)
+   */
+  readonly firewall?: { readonly placement: 'top' | 'hub' };
 }
 
 /** Builds the intent from a loaded model (only levels and the allow-list are read). */
@@ -68,6 +73,7 @@ export function intentFromModel(model: EgressModel): Intent {
       dnsIp: l.addresses.dnsIp,
     })),
     entries: model.allowEntries.map((e) => ({ pattern: e.pattern, kind: e.kind, domain: e.domain, ports: [...e.ports], purposes: [...e.purposes] })),
+    firewall: model.firewall ? { placement: model.firewall.placement } : undefined,
     dns: {
       strict: model.workloads.dnsmasq.strict,
       upstream: model.workloads.dnsmasq.upstreamDns,

@@ -10,6 +10,8 @@ import { Layer, Source } from './types';
 import { Component, LevelWorld, nsgsOf, ServiceInfo, virtualNetworkRanges, World } from './world';
 import { EnvoyConfig } from './parse/envoy';
 import { DnsmasqConfig } from './parse/dnsmasq';
+import { describeRule, evaluateFirewall } from './engines/firewall';
+import { FirewallFact, firstUsable } from './parse/firewall';
 
 /**
  * The path evaluator: for a name and a port, what each engine on the way does, hop by
@@ -46,11 +48,22 @@ export interface NsgStep {
   readonly stop?: Stop;
 }
 
+/** The Azure Firewall a level's nodes route 0.0.0.0/0 to, and what it did with the connection. */
+export interface FirewallStep {
+  readonly level: string;
+  readonly ok: boolean;
+  /** `allowed by application rule 'x' in collection 'y' (group 'z', Allow)`, or why it denied. */
+  readonly decision: string;
+  readonly source?: Source;
+}
+
 export interface Route {
   /** True when the connection reaches the internet host it asked for, on its port. */
   readonly reachesInternet: boolean;
   readonly hops: readonly EnvoyHop[];
   readonly nsg: readonly NsgStep[];
+  /** The firewall in front of the exit, when the exit level's node subnet routes to one. */
+  readonly firewall?: FirewallStep;
   readonly exit?: { readonly host: string; readonly port: number; readonly level: string };
   readonly stop?: Stop;
 }
@@ -98,6 +111,8 @@ export function nodeDns(world: World, level: string, name: string, qtype: QueryT
   if (!lw?.vnet) return { kind: 'no-config', why: `no azurerm_virtual_network for level ${level}` };
   const servers = lw.vnet.dnsServers ?? [];
   if (servers.length === 0 || (servers.length === 1 && servers[0] === AZURE_DNS_IP)) return { kind: 'azure-dns' };
+  // A firewall's DNS proxy forwards to Azure DNS (no custom servers in its policy).
+  if (servers.length === 1 && world.firewalls.some((f) => f.dnsProxy && f.privateIp === servers[0])) return { kind: 'azure-dns' };
   const owner = [...world.levels.values()].find((o) => servers.includes(o.level.dnsIp));
   if (!owner || servers.length !== 1) return { kind: 'custom', servers, source: lw.vnet.source };
   const dm = owner.dnsmasq.find((c) => c.services.some((s) => s.type === 'LoadBalancer' && s.loadBalancerIp === servers[0] && s.ports.some((p) => p.port === 53)));
@@ -247,7 +262,9 @@ export function routeFrom(world: World, level: string, service: ServiceInfo, sni
     const step = nsgStep(world, at.level.name, { internet: [] }, hostPort, 'Tcp');
     nsg.push(step);
     if (!step.ok) return { reachesInternet: false, hops, nsg, stop: step.stop };
-    return { reachesInternet: true, hops, nsg, exit: { host, port: hostPort, level: at.level.name } };
+    const firewall = firewallStep(world, at.level.name, host, hostPort);
+    if (firewall && !firewall.ok) return { reachesInternet: false, hops, nsg, firewall, stop: { level: at.level.name, layer: 'firewall', message: `the firewall denies ${host}:${hostPort}: ${firewall.decision}`, source: firewall.source } };
+    return { reachesInternet: true, hops, nsg, firewall, exit: { host, port: hostPort, level: at.level.name } };
   }
   return stop('envoy', 'the chain of upstreams loops');
 }
@@ -258,6 +275,25 @@ export interface NodePath {
   readonly dns: NodeDns;
   readonly route?: Route;
   readonly nsg?: NsgStep;
+  /** At the top, the firewall the nodes leave through, when there is one. */
+  readonly firewall?: FirewallStep;
+}
+
+/** The firewall `level`'s node subnet routes 0.0.0.0/0 to, if any. */
+export function firewallInFront(world: World, level: string): FirewallFact | undefined {
+  const subnet = lvl(world, level)?.nodeSubnet;
+  if (!subnet) return undefined;
+  const hops = world.routeTables.filter((t) => t.subnets.includes(subnet.key)).flatMap((t) => t.routes.filter((r) => r.prefix === '0.0.0.0/0').map((r) => r.nextHopIp));
+  return world.firewalls.find((f) => f.privateIp !== undefined && hops.includes(f.privateIp));
+}
+
+/** What the firewall in front of `level` (if any) does with a connection from its nodes to `host`:`port`. */
+export function firewallStep(world: World, level: string, host: string, port: number): FirewallStep | undefined {
+  const firewall = firewallInFront(world, level);
+  const sourceIp = firstUsable(lvl(world, level)?.nodeSubnet?.prefixes[0]);
+  if (!firewall || !sourceIp) return undefined;
+  const decision = evaluateFirewall(firewall, { sourceIp, name: host, port });
+  return { level, ok: decision.action === 'Allow', decision: describeRule(decision), source: decision.collection?.source ?? firewall.source };
 }
 
 /**
@@ -270,7 +306,7 @@ export function nodePath(world: World, level: string, name: string, port: number
   if (dns.kind === 'azure-dns') {
     const here = lvl(world, level)!;
     if (here.level.parent) return { dns };
-    return { dns, nsg: nsgStep(world, level, { internet: [] }, port, 'Tcp') };
+    return { dns, nsg: nsgStep(world, level, { internet: [] }, port, 'Tcp'), firewall: firewallStep(world, level, name, port) };
   }
   if (dns.kind !== 'dnsmasq' || dns.outcome.kind !== 'answer') return { dns };
   const owner = lvl(world, dns.level)!;

@@ -1,4 +1,5 @@
 import { Artifacts } from './artifacts';
+import { FirewallFact, readFirewallFacts, readRouteTables, RouteTableFact } from './parse/firewall';
 import { Range, parseRange } from './engines/addresses';
 import { Intent, IntentLevel } from './intent';
 import { CorednsCustom, parseCorednsCustom } from './parse/coredns';
@@ -61,6 +62,10 @@ export interface World {
   readonly intent: Intent;
   readonly artifacts: Artifacts;
   readonly network: NetworkFacts;
+  /** Azure Firewalls of every stack. */
+  readonly firewalls: readonly FirewallFact[];
+  /** Route tables of every stack, with their routes and subnets. */
+  readonly routeTables: readonly RouteTableFact[];
   readonly levels: ReadonlyMap<string, LevelWorld>;
 }
 
@@ -86,7 +91,7 @@ export function buildWorld(intent: Intent, artifacts: Artifacts): World {
       nodeSubnet: nodeSubnetOf(network, level, vnet),
     });
   }
-  return { intent, artifacts, network, levels };
+  return { intent, artifacts, network, levels, firewalls: readFirewallFacts(artifacts.stacks), routeTables: readRouteTables(artifacts.stacks) };
 }
 
 function corednsOf(objects: readonly KubeObject[]): LevelWorld['coredns'] {

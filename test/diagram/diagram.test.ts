@@ -129,3 +129,12 @@ describe('layered-egress diagram', () => {
     expect(existsSync(svgPath) || existsSync(join(dir, 'net.dot'))).toBe(false);
   });
 });
+
+test('a firewall at the top is drawn between the top Envoy and the internet, with its name and IP', async () => {
+  const { parseConfig } = await import('../../lib/model');
+  const { BASE } = await import('../support/configs');
+  const { topologyFromModel } = await import('../../lib/diagram/topology');
+  const input = topologyFromModel(parseConfig(`${BASE}firewall:\n  placement: top\n`, 'egress.yaml'));
+  expect(input.firewall).toEqual({ name: 'afw-edge-l4', privateIp: '172.16.192.4' });
+  expect(topologyFromModel(parseConfig(BASE, 'egress.yaml')).firewall).toBeUndefined();
+});

@@ -34,7 +34,7 @@ describe('parseConfig (an object)', () => {
     // The unknown key does not hide the entries' problems: every stage reports at once.
     expect(problemsOf(() => parseConfig(bad, 'platform.json'))).toEqual([
       ...entryProblems,
-      "  - platform.json: allowlist: unknown key: did you mean 'allowList'? (allowed: name, location, levels, allowList, terraform, cluster, workloads)",
+      "  - platform.json: allowlist: unknown key: did you mean 'allowList'? (allowed: name, location, levels, allowList, terraform, cluster, workloads, firewall, hub)",
     ]);
     const { allowlist: _typo, ...typoFixed } = bad;
     expect(problemsOf(() => parseConfig(typoFixed, 'platform.json'))).toEqual(entryProblems);

@@ -96,7 +96,7 @@ describe('AllowList validates what it is given exactly as the config file is val
 
   test('raw entries are normalised; loadConfig entries are kept as they are (sources and purposes)', () => {
     const list = new AllowList(scope(), 'x', { entries: [{ domain: 'B.com.', ports: [8443, 443] }, { domain: 'b.com', purpose: 'twice' }] });
-    expect(list.entries).toEqual([{ pattern: 'b.com', kind: 'exact', domain: 'b.com', ports: [443, 8443], purposes: ['twice'], sources: [0, 1] }]);
+    expect(list.entries).toEqual([{ pattern: 'b.com', kind: 'exact', domain: 'b.com', ports: [443, 8443], purposes: ['twice'], sources: [0, 1], tlsInspection: false }]);
     const entries = parseConfig(CONFIG, 'c.yaml').allowEntries;
     expect(new AllowList(scope(), 'y', { entries }).entries).toEqual(entries);
   });

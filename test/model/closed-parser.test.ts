@@ -43,8 +43,8 @@ describe('YAML that is not plain data is refused with line and column', () => {
 
 describe('keys are checked against own properties only: built-in object member names are unknown keys, and no block vanishes', () => {
   test.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])('%s', (key) => {
-    expect(problems(`${BASE}${key}:\n  allowList: []\n`)).toEqual([`egress.yaml:10: ${key}: unknown key (allowed: name, location, levels, allowList, terraform, cluster, workloads)`]);
-    expect(problems(`${BASE}    ${key}: {ports: [80]}\n`)).toEqual([`egress.yaml:10: allowList[0].${key}: unknown key (allowed: domain, ports, purpose)`]);
+    expect(problems(`${BASE}${key}:\n  allowList: []\n`)).toEqual([`egress.yaml:10: ${key}: unknown key (allowed: name, location, levels, allowList, terraform, cluster, workloads, firewall, hub)`]);
+    expect(problems(`${BASE}    ${key}: {ports: [80]}\n`)).toEqual([`egress.yaml:10: allowList[0].${key}: unknown key (allowed: domain, ports, purpose, tlsInspection)`]);
     expect(problems(`${BASE}cluster:\n  ${key}: 1\n  nodeCount: 0\n`)).toEqual([
       expect.stringMatching(new RegExp(`^egress\\.yaml:11: cluster\\.${key.replace(/_/g, '_')}: unknown key`)),
       'egress.yaml:12: cluster.nodeCount 0: must be a whole number from 1 to 1000',
@@ -53,7 +53,7 @@ describe('keys are checked against own properties only: built-in object member n
 
   test('a __proto__ key does not replace the parsed block (the entries before and after it stay)', () => {
     const text = BASE.replace('allowList:\n', 'allowList:\n  - domain: a.example.org\n    __proto__: {domain: b.example.org}\n');
-    expect(problems(text)).toEqual(['egress.yaml:10: allowList[0].__proto__: unknown key (allowed: domain, ports, purpose)']);
+    expect(problems(text)).toEqual(['egress.yaml:10: allowList[0].__proto__: unknown key (allowed: domain, ports, purpose, tlsInspection)']);
   });
 });
 
@@ -93,7 +93,7 @@ cluster:
     );
     // With the cluster block valid, its rules join the list.
     expect(problems(text.replace('  vmSize: "bad size"\n', ''))).toContainEqual(
-      `egress.yaml:15: cluster.outboundType "userDefinedRouting": 'userDefinedRouting' needs a route table with a default route to a firewall on every node subnet, which this project does not generate yet; use 'loadBalancer'`,
+      `egress.yaml:15: cluster.outboundType "userDefinedRouting": 'userDefinedRouting' needs a default route to a firewall on the top level's node subnet: add a 'firewall:' section (which sets it), or use 'loadBalancer'`,
     );
   });
 });

@@ -29,14 +29,14 @@ describe('config file structure', () => {
 
   test('an unknown key is an error with a suggestion, never silently dropped', () => {
     expect(lines(BASE.replace('allowList:', 'allowlist:'))).toEqual([
-      "egress.yaml:8: allowlist: unknown key: did you mean 'allowList'? (allowed: name, location, levels, allowList, terraform, cluster, workloads)",
+      "egress.yaml:8: allowlist: unknown key: did you mean 'allowList'? (allowed: name, location, levels, allowList, terraform, cluster, workloads, firewall, hub)",
       "egress.yaml: allowList: is required: list the domains the levels may reach",
     ]);
   });
 
   test('unknown keys inside entries are errors too', () => {
     expect(lines(BASE.replace('  - domain: mcr.microsoft.com', '  - domain: mcr.microsoft.com\n    port: 443'))).toEqual([
-      "egress.yaml:10: allowList[0].port: unknown key: did you mean 'ports'? (allowed: domain, ports, purpose)",
+      "egress.yaml:10: allowList[0].port: unknown key: did you mean 'ports'? (allowed: domain, ports, purpose, tlsInspection)",
     ]);
   });
 
@@ -154,7 +154,7 @@ describe('allow-list entries', () => {
   test('duplicates after normalisation merge with a warning, ports unioned', () => {
     const model = parseConfig(withEntries('  - domain: mcr.microsoft.com\n    purpose: a\n  - domain: MCR.Microsoft.com.\n    ports: [8443]\n    purpose: b\n'), 'egress.yaml');
     expect(model.allowEntries).toEqual([
-      { pattern: 'mcr.microsoft.com', kind: 'exact', domain: 'mcr.microsoft.com', ports: [443, 8443], purposes: ['a', 'b'], sources: [0, 1] },
+      { pattern: 'mcr.microsoft.com', kind: 'exact', domain: 'mcr.microsoft.com', ports: [443, 8443], purposes: ['a', 'b'], sources: [0, 1], tlsInspection: false },
     ]);
     expect(allowListWarnings(model)).toEqual([
       `egress.yaml:11: allowList[1].domain "MCR.Microsoft.com.": duplicates allowList[0] ('mcr.microsoft.com') after normalisation; merged, ports unioned`,

@@ -22,7 +22,10 @@ const everyKey = {
     { name: 'l4', addressSpace: '172.16.0.0/16', nodeSubnet: '172.16.0.0/20', loadBalancerSubnet: '172.16.16.0/28', envoyIp: '172.16.16.10', dnsIp: '172.16.16.11' },
     { name: 'l3', addressSpace: '172.18.0.0/16' },
   ],
-  allowList: [{ domain: 'mcr.microsoft.com', ports: [443, 8443], purpose: 'images' }],
+  allowList: [
+    { domain: 'mcr.microsoft.com', ports: [443, 8443], purpose: 'images', tlsInspection: false },
+    { domain: 'management.azure.com', ports: [443], purpose: 'inspected', tlsInspection: true },
+  ],
   terraform: {
     backend: {
       resourceGroupName: 'rg-tfstate',
@@ -37,9 +40,30 @@ const everyKey = {
       useAzureadAuth: true,
     },
   },
-  cluster: { ...clusterOptions(undefined), kubernetesVersion: '1.33' },
-  workloads: { ...workloadOptions(undefined), imageRegistryMirror: 'myacr.azurecr.io', dnsmasq: { ...workloadOptions(undefined).dnsmasq, forwardZones: ['privatelink.blob.core.windows.net'] } },
+  // With a firewall the top level routes through it and resolves through its DNS proxy (172.16.192.4).
+  cluster: { ...clusterOptions(undefined), kubernetesVersion: '1.33', outboundType: 'userDefinedRouting' },
+  workloads: {
+    ...workloadOptions(undefined),
+    imageRegistryMirror: 'myacr.azurecr.io',
+    envoy: { ...workloadOptions(undefined).envoy, upstreamDns: ['172.16.192.4'] },
+    dnsmasq: { ...workloadOptions(undefined).dnsmasq, upstreamDns: '172.16.192.4', forwardZones: ['privatelink.blob.core.windows.net'] },
+  },
+  firewall: {
+    placement: 'top',
+    sku: 'Premium',
+    threatIntel: 'Deny',
+    idps: 'Deny',
+    publicIps: 2,
+    tls: { keyVaultSecretId: 'https://kv-egress.vault.azure.net/secrets/firewall-ca' },
+  },
 };
+
+/**
+ * `hub:` is valid only with placement 'hub', which synth refuses until the hub-spoke
+ * topology is generated: the misspelling test reads the hub keys from this config, whose
+ * only other problem is that refusal.
+ */
+const everyKeyWithHub = { ...everyKey, firewall: { ...everyKey.firewall, placement: 'hub' }, hub: { addressSpace: '10.100.0.0/22' } };
 
 /** Path of every key in the schema, items of lists as index 0. */
 function keyPaths(node: any, path: (string | number)[] = []): (string | number)[][] {
@@ -100,7 +124,7 @@ describe('schema/egress.schema.json', () => {
   test('a misspelt key fails, at every place a key can be, in the schema and in the parser alike', () => {
     const paths = keyPaths(schema);
     for (const path of paths) {
-      const { config, wrong } = misspell(everyKey, path);
+      const { config, wrong } = misspell(path[0] === 'hub' ? everyKeyWithHub : everyKey, path);
       expect(validate(config)).toBe(false);
       const unknown = (validate.errors ?? []).filter((e: ErrorObject) => e.keyword === 'additionalProperties' && e.params.additionalProperty === wrong);
       expect([path.join('.'), unknown.length]).toEqual([path.join('.'), 1]);

@@ -88,7 +88,7 @@ describe('network rules, checked when the config is loaded (lib/model/network-ru
 
   test('user-defined routing without a firewall', () => {
     expect(synthIssues(withCluster('outboundType: userDefinedRouting'))).toEqual([
-      "egress.yaml:11: cluster.outboundType \"userDefinedRouting\": 'userDefinedRouting' needs a route table with a default route to a firewall on every node subnet, which this project does not generate yet; use 'loadBalancer'",
+      "egress.yaml:11: cluster.outboundType \"userDefinedRouting\": 'userDefinedRouting' needs a default route to a firewall on the top level's node subnet: add a 'firewall:' section (which sets it), or use 'loadBalancer'",
     ]);
   });
 

@@ -13,7 +13,8 @@ const ID = 'images-reachable';
 function reachable(world: World, lw: LevelWorld, host: string, tags: readonly string[]): string | undefined {
   const path = nodePath(world, lw.level.name, host, 443);
   if (path.route?.reachesInternet) return undefined;
-  if (!lw.level.parent && path.dns.kind === 'azure-dns' && path.nsg?.ok) return undefined;
+  if (!lw.level.parent && path.dns.kind === 'azure-dns' && path.nsg?.ok && (path.firewall?.ok ?? true)) return undefined;
+  if (path.firewall && !path.firewall.ok) return `the firewall denies it: ${path.firewall.decision}`;
   // Direct by service tag: the name must resolve to its real address, and the NSG must allow the tag.
   const realAnswer = path.dns.kind === 'azure-dns' || (path.dns.kind === 'dnsmasq' && path.dns.outcome.kind === 'forward');
   const nsgs = nsgsOf(world, lw.nodeSubnet);

@@ -14,6 +14,7 @@ import { envoyClustersConsistent } from './envoy-clusters-consistent';
 import { envoyDeniedRoutes } from './envoy-denied-routes';
 import { envoyListenerValid } from './envoy-listener-valid';
 import { envoyUpstreamDns } from './envoy-upstream-dns';
+import { firewallAllowed, firewallDenied, firewallFinalDeny, firewallPresent, firewallRoute, firewallRulesListed } from './firewall';
 import { imagesReachable } from './images-reachable';
 import { nsgDnsHops } from './nsg-dns-hops';
 import { nsgLowerInternet } from './nsg-lower-internet';
@@ -51,5 +52,11 @@ export const ALL_RULES: readonly Rule[] = [
   nsgRulesValid,
   nsgRulesListed,
   peeringAdjacent,
+  firewallPresent,
+  firewallRoute,
+  firewallAllowed,
+  firewallDenied,
+  firewallRulesListed,
+  firewallFinalDeny,
   imagesReachable,
 ];

@@ -1,0 +1,157 @@
+/**
+ * Checks of the `firewall:`, `hub:` and `allowList[].tlsInspection` keys that the schema
+ * cannot express: TLS inspection where it would break traffic or cannot work, ports the
+ * firewall cannot filter, wildcards on ports only a network rule can carry, a hub that
+ * collides with a level or a cluster range, and options the firewall replaces. Each
+ * problem names the config key to change; `parseConfig` reports them with every other
+ * problem at once.
+ */
+import type { AllowEntry } from './allow-entries';
+import type { RawConfig } from './config';
+import type { DeploymentProblem } from './deployment-rules';
+import { buildFirewallModel, FIREWALL_MAX_PORT, FIREWALL_SUBNET_PREFIX } from './firewall';
+import { Cidr, cidrsOverlap, formatCidr, parseCidr } from './ipv4';
+import type { ClusterOptions } from './options';
+import type { LevelAddressPlan } from './address-plan';
+
+/** The one port Azure Firewall reads as HTTPS in an application rule here; every other allow-list port becomes a network rule. */
+export const FIREWALL_HTTPS_PORT = 443;
+
+/**
+ * AKS API servers and tunnels live under this zone (`<dns-prefix>.hcp.<region>.azmk8s.io`,
+ * `privatelink.<region>.azmk8s.io`). Their clients (kubelet, the konnectivity agent,
+ * kubectl) trust only the cluster's own CA and authenticate with client certificates,
+ * which a TLS-terminating firewall cannot present: inspecting them breaks the cluster.
+ */
+export const AKS_API_ZONE = 'azmk8s.io';
+
+/** Ranges no VNET or cluster range may use (the same list the level checks use). */
+const FORBIDDEN_FOR_HUB: ReadonlyArray<{ cidr: string; why: string }> = [
+  { cidr: '0.0.0.0/8', why: 'the "this network" block' },
+  { cidr: '127.0.0.0/8', why: 'loopback' },
+  { cidr: '169.254.0.0/16', why: 'link-local (Azure metadata and DNS live there)' },
+  { cidr: '168.63.129.16/32', why: "Azure's platform DNS and health-probe address" },
+  { cidr: '224.0.0.0/3', why: 'multicast and reserved' },
+  { cidr: '172.30.0.0/16', why: 'a range AKS refuses' },
+  { cidr: '172.31.0.0/16', why: 'a range AKS refuses' },
+  { cidr: '192.0.2.0/24', why: 'a range AKS refuses' },
+];
+
+const cidr = (text: string): Cidr => (parseCidr(text) as { ok: true; value: Cidr }).value;
+
+/** Every problem, in config order; empty when the firewall options can deploy. `entries` are the normalised allow-list. */
+export function firewallProblems(
+  raw: Pick<RawConfig, 'firewall' | 'hub' | 'cluster' | 'workloads'>,
+  levels: ReadonlyArray<{ readonly name: string; readonly addresses: LevelAddressPlan }>,
+  entries: readonly AllowEntry[],
+  cluster: Pick<ClusterOptions, 'serviceCidr' | 'podCidr' | 'networkPlugin'>,
+): DeploymentProblem[] {
+  const problems: DeploymentProblem[] = [];
+  const add = (path: DeploymentProblem['path'], value: unknown, rule: string) => problems.push({ path, value, rule });
+  const firewall = raw.firewall;
+
+  if (firewall?.placement === 'hub' && !raw.hub) {
+    add(['firewall', 'placement'], 'hub', "needs a 'hub:' section with the hub VNET's addressSpace (for example 10.0.0.0/22 if nothing else uses it)");
+  }
+  if (firewall?.placement === 'hub') {
+    add(
+      ['firewall', 'placement'],
+      'hub',
+      "the hub-spoke topology is validated but not generated yet (no hub stack, spoke peerings or hop rules are written): use placement 'top' for now",
+    );
+  }
+  if (raw.hub && firewall?.placement !== 'hub') {
+    add(['hub'], undefined, "applies only with firewall.placement 'hub': remove it, or set firewall.placement: hub");
+  }
+  if (firewall && (firewall.sku ?? 'Premium') === 'Standard') {
+    if (firewall.idps !== undefined && firewall.idps !== 'Off') {
+      add(['firewall', 'idps'], firewall.idps, "IDPS is an Azure Firewall Premium feature: set sku 'Premium' or idps 'Off'");
+    }
+    if (firewall.tls) add(['firewall', 'tls'], undefined, "TLS inspection is an Azure Firewall Premium feature: set sku 'Premium' or remove tls");
+  }
+  const hubIssues = firewall?.placement === 'hub' && raw.hub ? hubProblems(raw.hub.addressSpace, levels, cluster) : [];
+  problems.push(...hubIssues);
+
+  if (firewall) {
+    if (raw.cluster?.outboundType === 'loadBalancer') {
+      add(['cluster', 'outboundType'], 'loadBalancer', "with a firewall the top level's nodes leave through it ('userDefinedRouting', 0.0.0.0/0 to the firewall): remove outboundType");
+    }
+    const plannable = levels.length > 0 && hubIssues.length === 0 && (firewall.placement === 'top' || raw.hub !== undefined);
+    const planned = plannable ? buildFirewallModel(firewall, raw.hub, levels[0].addresses) : undefined;
+    if (plannable && firewall.placement === 'top' && !planned) {
+      add(['levels', 0, 'addressSpace'], levels[0].addresses.addressSpace, `has no free /${FIREWALL_SUBNET_PREFIX} for AzureFirewallSubnet next to the planned node and load balancer subnets (Azure requires at least a /${FIREWALL_SUBNET_PREFIX}): give the top level a larger address space`);
+    }
+    const dnsProxy = planned?.addresses.privateIp;
+    const envoyDns = raw.workloads?.envoy?.upstreamDns;
+    if (dnsProxy && envoyDns && (envoyDns.length !== 1 || envoyDns[0] !== dnsProxy)) {
+      add(['workloads', 'envoy', 'upstreamDns'], envoyDns, `with a firewall the top Envoy resolves through the firewall's DNS proxy (${dnsProxy}), so both see the same answers (network rules with FQDNs need it): remove upstreamDns or set it to [${dnsProxy}]`);
+    }
+    const dnsmasqDns = raw.workloads?.dnsmasq?.upstreamDns;
+    if (dnsProxy && dnsmasqDns && dnsmasqDns !== dnsProxy) {
+      add(['workloads', 'dnsmasq', 'upstreamDns'], dnsmasqDns, `with a firewall the top dnsmasq resolves through the firewall's DNS proxy (${dnsProxy}), so both see the same answers: remove upstreamDns or set it to ${dnsProxy}`);
+    }
+  }
+
+  for (const entry of [...entries].sort((a, b) => a.sources[0] - b.sources[0])) {
+    const at = entry.sources[0];
+    if (firewall) {
+      for (const port of entry.ports) {
+        if (port > FIREWALL_MAX_PORT) {
+          add(['allowList', at, 'ports'], port, `Azure Firewall rules accept destination ports 0-${FIREWALL_MAX_PORT} only ("Azure Firewall FAQ"): use a lower port or remove the firewall`);
+        } else if (port !== FIREWALL_HTTPS_PORT && entry.kind === 'wildcard') {
+          add(
+            ['allowList', at, 'domain'],
+            entry.pattern,
+            `port ${port} is not HTTPS, so the firewall can only allow it with a network rule, and network rules match exact names only (FQDNs resolved by the DNS proxy, no wildcards): list the exact names on port ${port}`,
+          );
+        }
+      }
+    }
+    if (!entry.tlsInspection) continue;
+    const path = ['allowList', at, 'tlsInspection'];
+    if (!firewall) {
+      add(path, true, "TLS inspection is done by Azure Firewall Premium: add a 'firewall:' section with sku 'Premium' and tls.keyVaultSecretId, or remove tlsInspection");
+      continue;
+    }
+    if ((firewall.sku ?? 'Premium') !== 'Premium') add(path, true, "TLS inspection needs firewall.sku 'Premium'");
+    else if (!firewall.tls) add(path, true, 'TLS inspection needs firewall.tls.keyVaultSecretId: the intermediate CA the firewall signs the inspected connections with');
+    const other = entry.ports.filter((p) => p !== FIREWALL_HTTPS_PORT);
+    if (other.length > 0) {
+      add(path, true, `the firewall inspects TLS only in application rules on port ${FIREWALL_HTTPS_PORT}; port(s) ${other.join(', ')} become network rules, which cannot terminate TLS: give those ports their own entry without tlsInspection`);
+    }
+    if (entry.domain === AKS_API_ZONE || entry.domain.endsWith(`.${AKS_API_ZONE}`)) {
+      add(path, true, `'${entry.pattern}' is an AKS API server name (*.hcp.<region>.azmk8s.io): its clients trust only the cluster's own CA and use client certificates, so an inspected connection fails and the nodes lose their API server`);
+    }
+  }
+  return problems;
+}
+
+/** The hub's address space: room for the firewall's /26, and no collision with a level, a cluster range or a reserved range. */
+function hubProblems(
+  space: string,
+  levels: ReadonlyArray<{ readonly name: string; readonly addresses: { readonly addressSpace: string } }>,
+  cluster: Pick<ClusterOptions, 'serviceCidr' | 'podCidr' | 'networkPlugin'>,
+): DeploymentProblem[] {
+  const problems: DeploymentProblem[] = [];
+  const path = ['hub', 'addressSpace'];
+  const hub = cidr(space);
+  if (hub.prefix < 8 || hub.prefix > FIREWALL_SUBNET_PREFIX) {
+    problems.push({ path, value: space, rule: `must be a /8 to /${FIREWALL_SUBNET_PREFIX}: it holds AzureFirewallSubnet, which Azure requires to be at least a /${FIREWALL_SUBNET_PREFIX}` });
+  }
+  for (const level of levels) {
+    if (cidrsOverlap(hub, cidr(level.addresses.addressSpace))) {
+      problems.push({ path, value: space, rule: `overlaps level '${level.name}' (${level.addresses.addressSpace}): peered VNETs need distinct address spaces` });
+    }
+  }
+  const ranges: Array<[string, string]> = [['cluster.serviceCidr', cluster.serviceCidr]];
+  if (cluster.networkPlugin !== 'azure') ranges.push(['cluster.podCidr', cluster.podCidr]);
+  for (const [key, value] of ranges) {
+    if (cidrsOverlap(hub, cidr(value))) {
+      problems.push({ path, value: space, rule: `overlaps ${key} (${value}): every cluster would route the firewall's address inside itself; choose another hub range or move ${key}` });
+    }
+  }
+  for (const reserved of FORBIDDEN_FOR_HUB) {
+    if (cidrsOverlap(hub, cidr(reserved.cidr))) problems.push({ path, value: space, rule: `overlaps ${formatCidr(cidr(reserved.cidr))}, ${reserved.why}` });
+  }
+  return problems;
+}
