@@ -52,7 +52,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
   'cluster.adminGroupObjectIds': 'Entra ID group object IDs made cluster admins (Azure RBAC is always on).',
   'cluster.kubernetesVersion': "Kubernetes version such as '1.33'. Absent: AKS's default version.",
   'cluster.outboundType':
-    "How the top level's nodes reach the internet ('loadBalancer'). Levels below the top always use 'userDefinedRouting' with no public egress IP.",
+    "How the top level's nodes reach the internet: 'loadBalancer', or 'userDefinedRouting' with a firewall (which sets it). Levels below the top always use 'userDefinedRouting' with no public egress IP.",
   'cluster.serviceCidr': 'Kubernetes Service CIDR; must not overlap any level.',
   'cluster.dnsServiceIp': 'Cluster DNS Service IP, inside serviceCidr and not its first address.',
   'cluster.podCidr': "Pod CIDR for 'azure-overlay' and 'kubenet' (one /24 per node); must not overlap any level.",

@@ -51,10 +51,11 @@ export interface ClusterOptions {
   /** Kubernetes version. @default undefined (AKS's default version) */
   readonly kubernetesVersion?: string;
   /**
-   * How the TOP level's nodes reach the internet. 'userDefinedRouting' needs a route table
-   * with a default route to a firewall, which this project does not generate yet: synth
-   * refuses it. Levels below the top always use 'userDefinedRouting' with a generated
-   * route table and get no public egress IP. @default 'loadBalancer'
+   * How the TOP level's nodes reach the internet. 'userDefinedRouting' needs a default
+   * route to a firewall: it is what a `firewall` block gives the top level (and synth
+   * refuses it without one). Levels below the top always use 'userDefinedRouting' with a
+   * generated route table and get no public egress IP.
+   * @default 'loadBalancer' ('userDefinedRouting' with a firewall)
    */
   readonly outboundType: 'loadBalancer' | 'userDefinedRouting';
   /** Service CIDR; must not overlap any level. @default '10.0.0.0/16' */
