@@ -1,18 +1,11 @@
 /** The `firewall:`, `hub:` and `allowList[].tlsInspection` keys: defaults, address plan and every refusal, with file and line. */
-import { buildFirewallModel, ConfigError, formatIssue, loadConfig, parseConfig } from '../../lib/model';
+import { buildFirewallModel, loadConfig, parseConfig } from '../../lib/model';
 import { BASE } from '../support/configs';
+import { configIssues } from '../support/problems';
 
 const KV = 'https://kv-egress.vault.azure.net/secrets/firewall-ca';
 const withFirewall = (firewall: string, extra = '', base = BASE) => `${base}${extra}firewall:\n${firewall.replace(/^/gm, '  ')}\n`;
-const issues = (text: string): string[] => {
-  try {
-    parseConfig(text, 'egress.yaml');
-  } catch (e) {
-    if (e instanceof ConfigError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  return [];
-};
+const issues = configIssues;
 const entries = (yaml: string) => BASE.replace('  - domain: mcr.microsoft.com\n', yaml);
 
 describe('no firewall: nothing changes', () => {

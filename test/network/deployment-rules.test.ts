@@ -1,18 +1,11 @@
 /** Options that would not deploy on Azure are refused when the config is loaded, with the key to change. */
-import { ConfigError, formatIssue, loadConfig, parseConfig } from '../../lib/model';
+import { loadConfig } from '../../lib/model';
 import { BASE } from './fixtures';
+import { configIssues } from '../support/problems';
 
 const withCluster = (yaml: string, base = BASE) => `${base}cluster:\n${yaml.replace(/^/gm, '  ')}\n`;
 const ONE_LEVEL = BASE.replace(/  - name: l3\n    addressSpace: 172.18.0.0\/16\n/, '');
-const issues = (text: string): string[] => {
-  try {
-    parseConfig(text, 'egress.yaml');
-  } catch (e) {
-    if (e instanceof ConfigError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  return [];
-};
+const issues = configIssues;
 
 test('the default system pool size is one AKS supports (not B-series)', () => {
   expect(loadConfig('infra/egress.yaml').cluster.vmSize).toBe('Standard_D4ds_v5');

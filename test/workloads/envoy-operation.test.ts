@@ -5,26 +5,19 @@
  * local-ttl; and the options that size them, with their synth-time checks.
  */
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, formatIssue, parseConfig } from '../../lib/model';
+import { parseConfig } from '../../lib/model';
 import { ENVOY_BUFFER_BYTES, envoyConcurrency, envoyMaxConnectionsFor } from '../../lib/model/envoy-sizing';
 import { ENVOY_HEALTH_PORT } from '../../lib/render/ports';
 import { synthManifests } from '../../lib/synth/manifests';
 import { BASE } from '../support/configs';
 import { assertValidEnvoyConfig } from '../support/envoy-validator';
 import { parseManifest, validateKubernetesObjects } from '../support/kubernetes-validator';
+import { configIssues } from '../support/problems';
 
 const withWorkloads = (yaml: string) => `${BASE}workloads:\n${yaml.replace(/^/gm, '  ')}\n`;
 const objectsOf = (text: string, level: string, file: string): any[] => parseManifest(synthManifests(parseConfig(text, 'egress.yaml')).get(`${level}/${file}`) ?? '');
 const find = (objs: any[], kind: string, name: string): any => objs.find((o) => o.kind === kind && o.metadata.name === name);
-const issues = (text: string): string[] => {
-  try {
-    parseConfig(text, 'egress.yaml');
-  } catch (e) {
-    if (e instanceof ConfigError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  return [];
-};
+const issues = configIssues;
 
 describe('defaults', () => {
   const envoy = objectsOf(BASE, 'l3', 'envoy.yaml');
