@@ -99,7 +99,7 @@ function runOnce(c: Case, scratch: string): { wallMs: number; peakMiB: number; o
     /* the process died before its exit hook */
   }
   const ok = result.status === 0;
-  const note = ok ? undefined : (result.stderr || result.stdout).split('\n').find((l) => l.trim()) ?? `exit ${result.status}`;
+  const note = ok ? undefined : ((result.stderr || result.stdout).split('\n').find((l) => l.trim()) ?? `exit ${result.status}`);
   return { wallMs, peakMiB, ok, note };
 }
 
@@ -151,8 +151,10 @@ interface Capacity {
  */
 export function capacities(): Capacity[] {
   // Loaded here, not at the top, so the timed child processes are not affected.
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily from the compiled build, see above */
   const { parseConfig } = require(join(ROOT, 'dist/lib/model')) as typeof import('../lib/model');
   const { synthManifests } = require(join(ROOT, 'dist/lib/synth/manifests')) as typeof import('../lib/synth/manifests');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   return (['logical-dns', 'dynamic-forward-proxy'] as const).map((mode) => {
     const attempt = (n: number): string | undefined => {
       const text = `${configWith(generatedLevels(3), generatedEntries(n))}workloads:\n  envoy:\n    exactNamesVia: ${mode}\n`;
@@ -165,7 +167,7 @@ export function capacities(): Capacity[] {
     };
     let fits = 0;
     let failsAt = 1;
-    let limitedBy = '';
+    let limitedBy: string;
     while (!(limitedBy = attempt(failsAt) ?? '')) {
       fits = failsAt;
       failsAt *= 2;
@@ -249,7 +251,10 @@ function main(): void {
   }
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results.md'), `# Benchmark results (npm run bench)\n\n${summary}\n`);
-  writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify({ machine, runs, results, msPerThousandEntryLevels: perEntryLevel * 1000, capacity }, null, 2)}\n`);
+  writeFileSync(
+    join(ROOT, 'bench/results.json'),
+    `${JSON.stringify({ machine, runs, results, msPerThousandEntryLevels: perEntryLevel * 1000, capacity }, null, 2)}\n`,
+  );
 }
 
 if (require.main === module) main();

@@ -118,7 +118,10 @@ function main(argv: readonly string[]): number {
   process.once('SIGTERM', onSignal);
   try {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const library = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const library = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
 
     run(npm, ['pack', '--silent', '--pack-destination', scratch], root);
     const tarball = readdirSync(scratch).find((f) => f.endsWith('.tgz'));
@@ -146,7 +149,9 @@ function main(argv: readonly string[]): number {
     const cliOut = join(scratch, 'cli');
     const bin = join(appDir, 'node_modules/.bin/layered-egress');
     if (!existsSync(bin)) throw new Error('the installed package has no layered-egress bin');
-    process.stdout.write(run(bin, ['synth', '--config', config, '--cdktf-out', join(cliOut, 'cdktf.out'), '--manifests-out', join(cliOut, 'manifests')], appDir));
+    process.stdout.write(
+      run(bin, ['synth', '--config', config, '--cdktf-out', join(cliOut, 'cdktf.out'), '--manifests-out', join(cliOut, 'manifests')], appDir),
+    );
 
     const cli = { terraform: readFiles(join(cliOut, 'cdktf.out')), manifests: readFiles(join(cliOut, 'manifests')) };
     const app = { terraform: readFiles(join(appDir, 'cdktf.out')), manifests: readFiles(join(appDir, 'cdk8s.out')) };
@@ -156,7 +161,9 @@ function main(argv: readonly string[]): number {
       return 1;
     }
     const manifests = [...cli.manifests.keys()].filter((p) => !p.endsWith('kustomization.yaml')).length;
-    process.stdout.write(`library smoke: OK: ${cli.terraform.size} Terraform files and ${manifests} chart files of the example apps equal the CLI's (${config})\n`);
+    process.stdout.write(
+      `library smoke: OK: ${cli.terraform.size} Terraform files and ${manifests} chart files of the example apps equal the CLI's (${config})\n`,
+    );
     return 0;
   } finally {
     cleanup();

@@ -5,9 +5,7 @@ const root = path.resolve(__dirname, '..');
 const snapDir = path.join(root, '__snapshots__');
 
 module.exports = {
-  resolveSnapshotPath: (testPath, ext) =>
-    path.join(snapDir, path.relative(path.join(root, 'test'), testPath).replace(/[\\/]/g, '__') + ext),
-  resolveTestPath: (snapshotPath, ext) =>
-    path.join(root, 'test', path.basename(snapshotPath, ext).replace(/__/g, '/')),
+  resolveSnapshotPath: (testPath, ext) => path.join(snapDir, path.relative(path.join(root, 'test'), testPath).replace(/[\\/]/g, '__') + ext),
+  resolveTestPath: (snapshotPath, ext) => path.join(root, 'test', path.basename(snapshotPath, ext).replace(/__/g, '/')),
   testPathForConsistencyCheck: path.join(root, 'test', 'model', 'example.test.ts'),
 };

@@ -128,7 +128,11 @@ function parseArgs(argv: readonly string[]): Args {
 }
 
 /** Runs the CLI; returns the exit code (a promise of it for `diagram`) instead of exiting so tests can call it. */
-export function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): number | Promise<number> {
+export function main(
+  argv: readonly string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): number | Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);

@@ -67,7 +67,12 @@ export function topologyFromModel(model: EgressModel): TopologyInput {
     ports: [...ports].sort(([a], [b]) => a - b).map(([port, count]) => ({ port, ...count })),
     strictDns: model.workloads.dnsmasq.strict,
     ...(model.firewall
-      ? { firewall: { name: firewallNames(model, model.firewall.placement === 'hub' ? 'hub' : model.levels[0].name).firewall, privateIp: model.firewall.addresses.privateIp } }
+      ? {
+          firewall: {
+            name: firewallNames(model, model.firewall.placement === 'hub' ? 'hub' : model.levels[0].name).firewall,
+            privateIp: model.firewall.addresses.privateIp,
+          },
+        }
       : {}),
   };
 }

@@ -45,7 +45,10 @@ export function buildAllowEntries(
   warnings: IssueCollector,
   listKey = 'allowList',
 ): AllowEntry[] {
-  const byPattern = new Map<string, { kind: 'exact' | 'wildcard'; domain: string; ports: Set<number>; purposes: Set<string>; sources: number[]; tlsInspection: boolean }>();
+  const byPattern = new Map<
+    string,
+    { kind: 'exact' | 'wildcard'; domain: string; ports: Set<number>; purposes: Set<string>; sources: number[]; tlsInspection: boolean }
+  >();
 
   const firstUse = new Map<number, number>();
   raw.forEach((entry, index) => {
@@ -87,7 +90,11 @@ export function buildAllowEntries(
     const domain = parsed.value.kind === 'exact' ? parsed.value.name : parsed.value.suffix;
     const reserved = specialUseSuffix(domain);
     if (reserved) {
-      warnings.add([listKey, index, 'domain'], `'${reserved}' is reserved for documentation or local use (RFC 2606/6761): a test entry left in the list?`, entry.domain);
+      warnings.add(
+        [listKey, index, 'domain'],
+        `'${reserved}' is reserved for documentation or local use (RFC 2606/6761): a test entry left in the list?`,
+        entry.domain,
+      );
     }
     const tlsInspection = entry.tlsInspection ?? false;
     const existing = byPattern.get(pattern);
@@ -168,7 +175,10 @@ export function publicSuffixWildcard(suffix: string): { icann: boolean; rule: st
   const parsed = parseHostname(suffix, { allowPrivateDomains: true, extractHostname: false, validateHostname: false });
   if (parsed.publicSuffix !== suffix) return undefined;
   return parsed.isIcann
-    ? { icann: true, rule: `'${suffix}' is a public suffix (Public Suffix List, ICANN section): '*.${suffix}' would allow every domain anyone registers under it; list the registered domains instead ('*.contoso.${suffix}')` }
+    ? {
+        icann: true,
+        rule: `'${suffix}' is a public suffix (Public Suffix List, ICANN section): '*.${suffix}' would allow every domain anyone registers under it; list the registered domains instead ('*.contoso.${suffix}')`,
+      }
     : {
         icann: false,
         rule: `'${suffix}' is a public suffix (Public Suffix List, private section): '*.${suffix}' allows every customer's name on that platform, including an attacker's (a way out for data); prefer the exact names of your own resources`,

@@ -74,7 +74,10 @@ function validatedEntries(id: string, entries: ReadonlyArray<AllowEntry | AllowL
     (entries as readonly AllowEntry[]).forEach((entry, i) => {
       const same = byPattern.get(entry.pattern);
       if (!same || same.kind !== entry.kind || same.domain !== entry.domain || same.ports.join(',') !== [...entry.ports].join(',')) {
-        errors.add(['entries', i], `is not in normal form (pattern '${entry.pattern}', kind '${entry.kind}', domain '${entry.domain}'): pass raw entries ({ domain, ports }) or loadConfig's allowEntries`);
+        errors.add(
+          ['entries', i],
+          `is not in normal form (pattern '${entry.pattern}', kind '${entry.kind}', domain '${entry.domain}'): pass raw entries ({ domain, ports }) or loadConfig's allowEntries`,
+        );
       }
     });
     if (errors.empty) return [...entries] as AllowEntry[];

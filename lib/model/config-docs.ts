@@ -13,19 +13,20 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
   'levels[].name': "Level name, unique: 1-16 characters of a-z, 0-9 and '-'. Names the Terraform stack and the manifests/ folder.",
   'levels[].addressSpace': 'IPv4 CIDR of the level, /8 to /28, written as its network address, overlapping no other level and no reserved range.',
   'levels[].nodeSubnet':
-    'The AKS node subnet, inside addressSpace, at most a /29 (Azure\'s smallest), large enough for nodeCount + 1 upgrade surge. Absent: planned (first quarter of the space, first half below a /22).',
+    "The AKS node subnet, inside addressSpace, at most a /29 (Azure's smallest), large enough for nodeCount + 1 upgrade surge. Absent: planned (first quarter of the space, first half below a /22).",
   'levels[].loadBalancerSubnet':
     'The subnet of the Envoy and DNS internal load balancers, inside addressSpace, at most a /29, overlapping no other subnet. Absent: planned (a /24 in the second quarter, smaller below a /22).',
-  'levels[].envoyIp': "Static IP of the level's Envoy internal load balancer: inside loadBalancerSubnet, not one of Azure's reserved addresses (the first four and the last). Absent: the subnet's .4.",
-  'levels[].dnsIp': "Static IP of the level's DNS (dnsmasq) internal load balancer: inside loadBalancerSubnet, not reserved, not envoyIp. Absent: the subnet's .5.",
+  'levels[].envoyIp':
+    "Static IP of the level's Envoy internal load balancer: inside loadBalancerSubnet, not one of Azure's reserved addresses (the first four and the last). Absent: the subnet's .4.",
+  'levels[].dnsIp':
+    "Static IP of the level's DNS (dnsmasq) internal load balancer: inside loadBalancerSubnet, not reserved, not envoyIp. Absent: the subnet's .5.",
   allowList: 'The internet domains every level may reach. At least one entry.',
   'allowList[].domain':
-    "'a.b.com': that name only. '*.b.com' (quoted): every name below b.com, not b.com itself; list both for the apex too. " +
-    "'{region}' becomes location.",
+    "'a.b.com': that name only. '*.b.com' (quoted): every name below b.com, not b.com itself; list both for the apex too. " + "'{region}' becomes location.",
   'allowList[].ports': 'TCP ports this entry may use, 1-65535; 53 is reserved for DNS.',
   'allowList[].purpose': 'Free text shown in reports: why the entry is on the list.',
   'allowList[].tlsInspection':
-    'Azure Firewall Premium terminates and inspects this entry\'s TLS (terminate_tls). Needs firewall.sku Premium and firewall.tls, port 443 only, never an AKS API server (*.azmk8s.io). Envoy never terminates TLS.',
+    "Azure Firewall Premium terminates and inspects this entry's TLS (terminate_tls). Needs firewall.sku Premium and firewall.tls, port 443 only, never an AKS API server (*.azmk8s.io). Envoy never terminates TLS.",
   terraform: 'Terraform settings shared by every stack.',
   'terraform.backend': 'azurerm remote state, one blob per stack (<keyPrefix>/<level>.tfstate). Absent: local state files in the project root.',
   'terraform.backend.resourceGroupName': 'Resource group of the state storage account.',
@@ -43,12 +44,13 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
   'cluster.maxPods':
     "Maximum pods per node (10-250), fixed when the pool is created. Default depends on networkPlugin: 250 for 'azure-overlay', 30 for 'azure', 110 for 'kubenet'.",
   'cluster.vmSize': 'VM size of the system pool.',
-  'cluster.networkPlugin': "Pod networking: 'azure-overlay' (pod IPs outside the VNET), 'azure' (pods take node-subnet addresses) or 'kubenet' (being retired).",
+  'cluster.networkPlugin':
+    "Pod networking: 'azure-overlay' (pod IPs outside the VNET), 'azure' (pods take node-subnet addresses) or 'kubenet' (being retired).",
   'cluster.networkPolicy': "NetworkPolicy engine: 'calico', 'azure' or 'cilium'. Without one the generated NetworkPolicies are not enforced.",
   'cluster.privateCluster': 'Private API server.',
   'cluster.apiServerAuthorizedIpRanges': 'CIDRs allowed to reach a public API server. Empty: no restriction.',
   'cluster.localAccounts':
-    "Keep AKS local accounts (the static cluster-admin kubeconfig). Off: every kubeconfig is an Entra ID login and every right an Azure RBAC role assignment.",
+    'Keep AKS local accounts (the static cluster-admin kubeconfig). Off: every kubeconfig is an Entra ID login and every right an Azure RBAC role assignment.',
   'cluster.adminGroupObjectIds': 'Entra ID group object IDs made cluster admins (Azure RBAC is always on).',
   'cluster.kubernetesVersion': "Kubernetes version such as '1.33'. Absent: AKS's default version.",
   'cluster.outboundType':
@@ -57,8 +59,9 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
   'cluster.dnsServiceIp': 'Cluster DNS Service IP, inside serviceCidr and not its first address.',
   'cluster.podCidr': "Pod CIDR for 'azure-overlay' and 'kubenet' (one /24 per node); must not overlap any level.",
   firewall:
-    "Azure Firewall as a second, independent enforcement of the allow-list. Absent: no firewall (the top level keeps its own egress). See docs/firewall.md.",
-  'firewall.placement': "'top': in the top level's VNET, in front of its internet egress. 'hub': in a hub VNET every level is peered with (needs hub.addressSpace).",
+    'Azure Firewall as a second, independent enforcement of the allow-list. Absent: no firewall (the top level keeps its own egress). See docs/firewall.md.',
+  'firewall.placement':
+    "'top': in the top level's VNET, in front of its internet egress. 'hub': in a hub VNET every level is peered with (needs hub.addressSpace).",
   'firewall.sku': "'Standard' or 'Premium' (IDPS and TLS inspection).",
   'firewall.threatIntel': "Threat intelligence mode: 'Off', 'Alert' or 'Deny' (known-malicious addresses and names).",
   'firewall.idps': "Intrusion detection and prevention, Premium only: 'Off', 'Alert' or 'Deny'. Default 'Alert' with Premium, 'Off' with Standard.",
@@ -66,7 +69,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
     "Public IPs of the firewall (1-250). Each gives 2,496 SNAT ports per firewall instance (Azure, 'Scale SNAT ports with Azure NAT Gateway'); see docs/firewall.md.",
   'firewall.tls': 'Premium TLS inspection: the intermediate CA the firewall signs inspected connections with. Required when an entry sets tlsInspection.',
   'firewall.tls.keyVaultSecretId':
-    'Key Vault secret URI of the intermediate CA (password-less PFX, RSA 4096, CA=true): https://<vault>.vault.azure.net/secrets/<name>. The firewall policy\'s identity needs read access to it.',
+    "Key Vault secret URI of the intermediate CA (password-less PFX, RSA 4096, CA=true): https://<vault>.vault.azure.net/secrets/<name>. The firewall policy's identity needs read access to it.",
   hub: "The hub VNET of firewall.placement 'hub'. Required then, refused otherwise.",
   'hub.addressSpace': 'IPv4 CIDR of the hub VNET (/8 to /26; the firewall takes its first /26), overlapping no level, cluster range or reserved range.',
   workloads: 'Kubernetes workload settings shared by every level. See docs/workloads.md.',
@@ -82,17 +85,17 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
   'workloads.envoy.resources.cpu': "CPU limit, for example '1' or '1500m'; whole cores set Envoy's worker threads (--concurrency).",
   'workloads.envoy.resources.memory': "Memory limit, for example '1Gi'; sizes the heap monitor and the largest connection cap.",
   'workloads.envoy.drainSeconds': 'Seconds a terminating Envoy pod keeps serving so a rollout drains instead of cutting.',
-  'workloads.envoy.maxConnections': 'Global cap on downstream connections per Envoy (overload manager); also the clusters\' circuit breaker.',
+  'workloads.envoy.maxConnections': "Global cap on downstream connections per Envoy (overload manager); also the clusters' circuit breaker.",
   'workloads.envoy.exactNamesVia':
     "How the top Envoy reaches exact names: a LOGICAL_DNS cluster each ('logical-dns'), or the SNI dynamic forward proxy " +
     "('dynamic-forward-proxy': smaller config for long lists).",
   'workloads.dnsmasq': 'The DNS server each level runs for the VNET of the level below.',
   'workloads.dnsmasq.image': 'dnsmasq image (2.86 or later), fully qualified and pinned by tag or digest.',
   'workloads.dnsmasq.replicas': 'dnsmasq pods per level (1-100).',
-  'workloads.dnsmasq.strict': 'Answer NXDOMAIN for every name not on the list (Azure-internal, reverse and forwardZones still forward upstream). On by default; false forwards unlisted names.',
+  'workloads.dnsmasq.strict':
+    'Answer NXDOMAIN for every name not on the list (Azure-internal, reverse and forwardZones still forward upstream). On by default; false forwards unlisted names.',
   'workloads.dnsmasq.upstreamDns': 'Upstream resolver of dnsmasq.',
   'workloads.dnsmasq.localTtl': 'TTL in seconds of the answers dnsmasq gives from its own records (local-ttl).',
   'workloads.dnsmasq.cacheSize': 'dnsmasq cache-size (0-100000).',
-  'workloads.dnsmasq.forwardZones':
-    "Extra zones that still forward upstream in strict mode, for example 'privatelink.blob.core.windows.net'.",
+  'workloads.dnsmasq.forwardZones': "Extra zones that still forward upstream in strict mode, for example 'privatelink.blob.core.windows.net'.",
 };

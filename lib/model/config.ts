@@ -30,7 +30,7 @@ const cidrField: Field<string> = refine(string(), (v) => {
 });
 const ipField: Field<string> = refine(string(), (v) => (parseIpv4(v) === undefined ? 'must be an IPv4 address such as 168.63.129.16' : undefined));
 const imageField: Field<string> = refine(string(), (v) =>
-  /^[a-z0-9.-]+(?::\d+)?\/[a-z0-9._\/-]+(?::[A-Za-z0-9._-]+)?(?:@sha256:[a-f0-9]{64})?$/.test(v) && /[:@]/.test(v.split('/').pop() ?? '')
+  /^[a-z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+(?::[A-Za-z0-9._-]+)?(?:@sha256:[a-f0-9]{64})?$/.test(v) && /[:@]/.test(v.split('/').pop() ?? '')
     ? v.endsWith(':latest')
       ? 'must be pinned to a version or digest, not :latest'
       : undefined
@@ -42,6 +42,7 @@ const portField = integer(1, 65535, 'must be a whole number from 1 to 65535');
 export const allowEntrySchema = object({
   domain: required(string(), "the host name to allow, for example 'mcr.microsoft.com' or '*.blob.core.windows.net'"),
   ports: optional(list(portField, 1, 'port', MAX_PORTS_PER_ENTRY, 'each port is an Envoy listener on every level; list the ports the service really uses')),
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   purpose: optional(string(/^[^\u0000-\u001f\u007f]{1,200}$/, 'must be 1-200 characters without control characters')),
   tlsInspection: optional(boolean()),
 });
@@ -82,7 +83,9 @@ export const clusterSchema = object({
   privateCluster: optional(boolean()),
   apiServerAuthorizedIpRanges: optional(list(cidrField)),
   localAccounts: optional(boolean()),
-  adminGroupObjectIds: optional(list(string(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be an Entra ID group object ID (a GUID)'))),
+  adminGroupObjectIds: optional(
+    list(string(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be an Entra ID group object ID (a GUID)')),
+  ),
   kubernetesVersion: optional(string(/^\d+\.\d+(?:\.\d+)?$/, 'must be a Kubernetes version such as 1.33 or 1.33.2')),
   outboundType: optional(oneOf(['loadBalancer', 'userDefinedRouting'] as const)),
   serviceCidr: optional(cidrField),
@@ -92,7 +95,12 @@ export const clusterSchema = object({
 
 export const workloadsSchema = object({
   namespace: optional(string(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a Kubernetes namespace name (DNS label)')),
-  imageRegistryMirror: optional(string(/^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+(?::\d{1,5})?$/, 'must be a registry host name such as myacr.azurecr.io (no scheme, no path)')),
+  imageRegistryMirror: optional(
+    string(
+      /^(?=.{4,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+(?::\d{1,5})?$/,
+      'must be a registry host name such as myacr.azurecr.io (no scheme, no path)',
+    ),
+  ),
   envoy: optional(
     object({
       image: optional(imageField),
@@ -119,7 +127,12 @@ export const workloadsSchema = object({
       cacheSize: optional(integer(0, 100_000)),
       localTtl: optional(integer(0, 86_400)),
       forwardZones: optional(
-        list(string(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/, 'must be a lowercase DNS zone such as privatelink.blob.core.windows.net')),
+        list(
+          string(
+            /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/,
+            'must be a lowercase DNS zone such as privatelink.blob.core.windows.net',
+          ),
+        ),
       ),
     }),
   ),
@@ -143,7 +156,10 @@ export const firewallSchema = object({
   tls: optional(
     object({
       keyVaultSecretId: required(
-        string(KEY_VAULT_SECRET_ID_PATTERN, 'must be a Key Vault secret URI: https://<vault>.vault.azure.net/secrets/<name> (optionally /<32-hex-digit version>)'),
+        string(
+          KEY_VAULT_SECRET_ID_PATTERN,
+          'must be a Key Vault secret URI: https://<vault>.vault.azure.net/secrets/<name> (optionally /<32-hex-digit version>)',
+        ),
         'the Key Vault secret holding the intermediate CA (password-less PFX)',
       ),
     }),
@@ -158,7 +174,10 @@ export const hubSchema = object({
 export const configSchema = object({
   name: required(nameField),
   location: required(locationField),
-  levels: required(list(levelSchema, 1, 'level', MAX_LEVELS, 'each level is a peered VNET, an AKS cluster and one more proxy hop'), 'list the network levels, top (internet-facing) first'),
+  levels: required(
+    list(levelSchema, 1, 'level', MAX_LEVELS, 'each level is a peered VNET, an AKS cluster and one more proxy hop'),
+    'list the network levels, top (internet-facing) first',
+  ),
   allowList: required(
     list(allowEntrySchema, 1, 'entry', MAX_ALLOW_ENTRIES, 'far past the size whose generated ConfigMaps fit in 1 MiB'),
     'list the domains the levels may reach',

@@ -51,7 +51,11 @@ export function deploymentProblems(cluster: ClusterOptions, workloads: WorkloadO
   const envoy = workloads.envoy;
   const memory = memoryBytes(envoy.resources.memory);
   if (memory === undefined || memory < ENVOY_MIN_MEMORY_BYTES) {
-    problems.push({ path: ['workloads', 'envoy', 'resources', 'memory'], value: envoy.resources.memory, rule: `must be at least 256Mi, written as <n>Mi or <n>Gi` });
+    problems.push({
+      path: ['workloads', 'envoy', 'resources', 'memory'],
+      value: envoy.resources.memory,
+      rule: `must be at least 256Mi, written as <n>Mi or <n>Gi`,
+    });
   } else {
     const cap = envoyMaxConnectionsFor(envoy.resources.memory);
     if (envoy.maxConnections > cap) {
@@ -65,7 +69,11 @@ export function deploymentProblems(cluster: ClusterOptions, workloads: WorkloadO
     }
   }
   if (cpuMillis(envoy.resources.cpu) === undefined) {
-    problems.push({ path: ['workloads', 'envoy', 'resources', 'cpu'], value: envoy.resources.cpu, rule: "must be whole cores ('1', '2') or millicores ('1500m')" });
+    problems.push({
+      path: ['workloads', 'envoy', 'resources', 'cpu'],
+      value: envoy.resources.cpu,
+      rule: "must be whole cores ('1', '2') or millicores ('1500m')",
+    });
   }
   return problems;
 }

@@ -24,6 +24,7 @@ export const REGION_PLACEHOLDER = '{region}';
 const MAX_NAME_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 const WHITESPACE = /[\s\p{Z}]/u;
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -80,6 +81,7 @@ export function parseDomain(raw: string, location: string): DomainParseResult {
   const ascii: string[] = [];
   for (const label of labels) {
     if (label.length === 0) return fail("a domain must not contain an empty label ('..' or a trailing '..')");
+    // eslint-disable-next-line no-control-regex -- control characters are what this refuses
     const converted = /^[\x00-\x7f]*$/.test(label) ? { ok: true as const, value: label.toLowerCase() } : toPunycode(label);
     if (!converted.ok) return converted;
     ascii.push(converted.value);

@@ -74,21 +74,37 @@ export function firewallProblems(
 
   if (firewall) {
     if (raw.cluster?.outboundType === 'loadBalancer') {
-      add(['cluster', 'outboundType'], 'loadBalancer', "with a firewall the top level's nodes leave through it ('userDefinedRouting', 0.0.0.0/0 to the firewall): remove outboundType");
+      add(
+        ['cluster', 'outboundType'],
+        'loadBalancer',
+        "with a firewall the top level's nodes leave through it ('userDefinedRouting', 0.0.0.0/0 to the firewall): remove outboundType",
+      );
     }
     const plannable = levels.length > 0 && hubIssues.length === 0 && (firewall.placement === 'top' || raw.hub !== undefined);
     const planned = plannable ? buildFirewallModel(firewall, raw.hub, levels[0].addresses) : undefined;
     if (plannable && firewall.placement === 'top' && !planned) {
-      add(['levels', 0, 'addressSpace'], levels[0].addresses.addressSpace, `has no free /${FIREWALL_SUBNET_PREFIX} for AzureFirewallSubnet next to the planned node and load balancer subnets (Azure requires at least a /${FIREWALL_SUBNET_PREFIX}): give the top level a larger address space`);
+      add(
+        ['levels', 0, 'addressSpace'],
+        levels[0].addresses.addressSpace,
+        `has no free /${FIREWALL_SUBNET_PREFIX} for AzureFirewallSubnet next to the planned node and load balancer subnets (Azure requires at least a /${FIREWALL_SUBNET_PREFIX}): give the top level a larger address space`,
+      );
     }
     const dnsProxy = planned?.addresses.privateIp;
     const envoyDns = raw.workloads?.envoy?.upstreamDns;
     if (dnsProxy && envoyDns && (envoyDns.length !== 1 || envoyDns[0] !== dnsProxy)) {
-      add(['workloads', 'envoy', 'upstreamDns'], envoyDns, `with a firewall the top Envoy resolves through the firewall's DNS proxy (${dnsProxy}), so both see the same answers (network rules with FQDNs need it): remove upstreamDns or set it to [${dnsProxy}]`);
+      add(
+        ['workloads', 'envoy', 'upstreamDns'],
+        envoyDns,
+        `with a firewall the top Envoy resolves through the firewall's DNS proxy (${dnsProxy}), so both see the same answers (network rules with FQDNs need it): remove upstreamDns or set it to [${dnsProxy}]`,
+      );
     }
     const dnsmasqDns = raw.workloads?.dnsmasq?.upstreamDns;
     if (dnsProxy && dnsmasqDns && dnsmasqDns !== dnsProxy) {
-      add(['workloads', 'dnsmasq', 'upstreamDns'], dnsmasqDns, `with a firewall the top dnsmasq resolves through the firewall's DNS proxy (${dnsProxy}), so both see the same answers: remove upstreamDns or set it to ${dnsProxy}`);
+      add(
+        ['workloads', 'dnsmasq', 'upstreamDns'],
+        dnsmasqDns,
+        `with a firewall the top dnsmasq resolves through the firewall's DNS proxy (${dnsProxy}), so both see the same answers: remove upstreamDns or set it to ${dnsProxy}`,
+      );
     }
   }
 
@@ -97,7 +113,11 @@ export function firewallProblems(
     if (firewall) {
       for (const port of entry.ports) {
         if (port > FIREWALL_MAX_PORT) {
-          add(['allowList', at, 'ports'], port, `Azure Firewall rules accept destination ports 0-${FIREWALL_MAX_PORT} only ("Azure Firewall FAQ"): use a lower port or remove the firewall`);
+          add(
+            ['allowList', at, 'ports'],
+            port,
+            `Azure Firewall rules accept destination ports 0-${FIREWALL_MAX_PORT} only ("Azure Firewall FAQ"): use a lower port or remove the firewall`,
+          );
         } else if (port !== FIREWALL_HTTPS_PORT && entry.kind === 'wildcard') {
           add(
             ['allowList', at, 'domain'],
@@ -110,17 +130,30 @@ export function firewallProblems(
     if (!entry.tlsInspection) continue;
     const path = ['allowList', at, 'tlsInspection'];
     if (!firewall) {
-      add(path, true, "TLS inspection is done by Azure Firewall Premium: add a 'firewall:' section with sku 'Premium' and tls.keyVaultSecretId, or remove tlsInspection");
+      add(
+        path,
+        true,
+        "TLS inspection is done by Azure Firewall Premium: add a 'firewall:' section with sku 'Premium' and tls.keyVaultSecretId, or remove tlsInspection",
+      );
       continue;
     }
     if ((firewall.sku ?? 'Premium') !== 'Premium') add(path, true, "TLS inspection needs firewall.sku 'Premium'");
-    else if (!firewall.tls) add(path, true, 'TLS inspection needs firewall.tls.keyVaultSecretId: the intermediate CA the firewall signs the inspected connections with');
+    else if (!firewall.tls)
+      add(path, true, 'TLS inspection needs firewall.tls.keyVaultSecretId: the intermediate CA the firewall signs the inspected connections with');
     const other = entry.ports.filter((p) => p !== FIREWALL_HTTPS_PORT);
     if (other.length > 0) {
-      add(path, true, `the firewall inspects TLS only in application rules on port ${FIREWALL_HTTPS_PORT}; port(s) ${other.join(', ')} become network rules, which cannot terminate TLS: give those ports their own entry without tlsInspection`);
+      add(
+        path,
+        true,
+        `the firewall inspects TLS only in application rules on port ${FIREWALL_HTTPS_PORT}; port(s) ${other.join(', ')} become network rules, which cannot terminate TLS: give those ports their own entry without tlsInspection`,
+      );
     }
     if (entry.domain === AKS_API_ZONE || entry.domain.endsWith(`.${AKS_API_ZONE}`)) {
-      add(path, true, `'${entry.pattern}' is an AKS API server name (*.hcp.<region>.azmk8s.io): its clients trust only the cluster's own CA and use client certificates, so an inspected connection fails and the nodes lose their API server`);
+      add(
+        path,
+        true,
+        `'${entry.pattern}' is an AKS API server name (*.hcp.<region>.azmk8s.io): its clients trust only the cluster's own CA and use client certificates, so an inspected connection fails and the nodes lose their API server`,
+      );
     }
   }
   return problems;
@@ -136,18 +169,30 @@ function hubProblems(
   const path = ['hub', 'addressSpace'];
   const hub = cidr(space);
   if (hub.prefix < 8 || hub.prefix > FIREWALL_SUBNET_PREFIX) {
-    problems.push({ path, value: space, rule: `must be a /8 to /${FIREWALL_SUBNET_PREFIX}: it holds AzureFirewallSubnet, which Azure requires to be at least a /${FIREWALL_SUBNET_PREFIX}` });
+    problems.push({
+      path,
+      value: space,
+      rule: `must be a /8 to /${FIREWALL_SUBNET_PREFIX}: it holds AzureFirewallSubnet, which Azure requires to be at least a /${FIREWALL_SUBNET_PREFIX}`,
+    });
   }
   for (const level of levels) {
     if (cidrsOverlap(hub, cidr(level.addresses.addressSpace))) {
-      problems.push({ path, value: space, rule: `overlaps level '${level.name}' (${level.addresses.addressSpace}): peered VNETs need distinct address spaces` });
+      problems.push({
+        path,
+        value: space,
+        rule: `overlaps level '${level.name}' (${level.addresses.addressSpace}): peered VNETs need distinct address spaces`,
+      });
     }
   }
   const ranges: Array<[string, string]> = [['cluster.serviceCidr', cluster.serviceCidr]];
   if (cluster.networkPlugin !== 'azure') ranges.push(['cluster.podCidr', cluster.podCidr]);
   for (const [key, value] of ranges) {
     if (cidrsOverlap(hub, cidr(value))) {
-      problems.push({ path, value: space, rule: `overlaps ${key} (${value}): every cluster would route the firewall's address inside itself; choose another hub range or move ${key}` });
+      problems.push({
+        path,
+        value: space,
+        rule: `overlaps ${key} (${value}): every cluster would route the firewall's address inside itself; choose another hub range or move ${key}`,
+      });
     }
   }
   for (const reserved of FORBIDDEN_FOR_HUB) {

@@ -126,7 +126,10 @@ export function buildFirewallModel(raw: RawFirewall | undefined, hub: RawHub | u
  * the firewall's FQDN network rules and the proxies see the same answers. Without a
  * firewall the model is returned as it is.
  */
-export function withFirewall<M extends { readonly cluster: ClusterOptions; readonly workloads: WorkloadOptions }>(model: M, firewall: FirewallModel | undefined): M & { readonly firewall?: FirewallModel } {
+export function withFirewall<M extends { readonly cluster: ClusterOptions; readonly workloads: WorkloadOptions }>(
+  model: M,
+  firewall: FirewallModel | undefined,
+): M & { readonly firewall?: FirewallModel } {
   if (!firewall) return model;
   const dnsProxy = firewall.addresses.privateIp;
   return {

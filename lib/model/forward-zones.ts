@@ -21,7 +21,11 @@ export function forwardZoneClashes(zones: readonly string[], entries: readonly A
   zones.forEach((zone, index) => {
     const exact = entries.find((e) => e.kind === 'exact' && e.domain === zone);
     if (exact) {
-      clashes.push({ index, zone, rule: `is also the allow-list entry '${exact.pattern}': forwarding it would send that listed name upstream, past the proxy; drop one of the two` });
+      clashes.push({
+        index,
+        zone,
+        rule: `is also the allow-list entry '${exact.pattern}': forwarding it would send that listed name upstream, past the proxy; drop one of the two`,
+      });
       return;
     }
     const wildcard = entries.find((e) => e.kind === 'wildcard' && zone.endsWith(`.${e.domain}`));

@@ -20,7 +20,8 @@ export interface ConfigIssue {
 
 /** Renders an issue as one line: `file:line: path: "value": rule` (`file:line:column:` for YAML syntax). */
 export function formatIssue(issue: ConfigIssue): string {
-  const where = issue.line === undefined ? issue.file : issue.column === undefined ? `${issue.file}:${issue.line}` : `${issue.file}:${issue.line}:${issue.column}`;
+  const where =
+    issue.line === undefined ? issue.file : issue.column === undefined ? `${issue.file}:${issue.line}` : `${issue.file}:${issue.line}:${issue.column}`;
   const subject = [issue.path, issue.value !== undefined ? quoteValue(issue.value) : ''].filter(Boolean).join(' ');
   return subject ? `${where}: ${subject}: ${issue.rule}` : `${where}: ${issue.rule}`;
 }
@@ -41,10 +42,7 @@ const escapeInvisible = (text: string) => text.replace(INVISIBLE, (c) => `\\u${c
 /** Thrown when a config file breaks one or more rules; carries every problem at once. */
 export class ConfigError extends Error {
   constructor(/** Every problem, in file order. */ readonly issues: readonly ConfigIssue[]) {
-    super(
-      `${issues.length} problem${issues.length === 1 ? '' : 's'} in the configuration:\n` +
-        issues.map((i) => `  - ${formatIssue(i)}`).join('\n'),
-    );
+    super(`${issues.length} problem${issues.length === 1 ? '' : 's'} in the configuration:\n` + issues.map((i) => `  - ${formatIssue(i)}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -73,7 +71,5 @@ export class IssueCollector {
 
 /** `['allowList', 12, 'domain']` -> `allowList[12].domain`; a key that is not a plain word is quoted (`["a\\nb"]`). */
 export function formatPath(path: readonly (string | number)[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : !/^[A-Za-z_$<][\w$<-]*$/.test(p) ? `[${quoteValue(p)}]` : i === 0 ? p : `.${p}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : !/^[A-Za-z_$<][\w$<-]*$/.test(p) ? `[${quoteValue(p)}]` : i === 0 ? p : `.${p}`)).join('');
 }

@@ -2,7 +2,20 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { AllowEntry, AllowIndex, buildAllowEntries } from './allow-entries';
 import { AZURE_VNET_RESERVED_RANGES } from './azure-facts';
 import { AddressOverrides, LevelAddressPlan, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, MAX_SUBNET_PREFIX, planLevelAddresses } from './address-plan';
-import { allowEntrySchema, clusterSchema, configSchema, firewallSchema, hubSchema, levelSchema, locationField, nameField, MAX_PORTS_PER_ENTRY, RawAllowEntry, RawLevel, workloadsSchema } from './config';
+import {
+  allowEntrySchema,
+  clusterSchema,
+  configSchema,
+  firewallSchema,
+  hubSchema,
+  levelSchema,
+  locationField,
+  nameField,
+  MAX_PORTS_PER_ENTRY,
+  RawAllowEntry,
+  RawLevel,
+  workloadsSchema,
+} from './config';
 import { Cidr, cidrContains, cidrsOverlap, findOverlaps, formatCidr, parseCidr, parseIpv4 } from './ipv4';
 import { ConfigError, ConfigIssue, IssueCollector } from './issues';
 import { networkProblems } from './network-rules';
@@ -93,10 +106,11 @@ function readConfigText(file: string): string {
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return refuse('the config path is not a regular file (a folder, device or pipe)');
-    if (stats.size > MAX_CONFIG_BYTES) return refuse(`the config file has ${stats.size} bytes; at most ${MAX_CONFIG_BYTES} (${MAX_CONFIG_BYTES / 1024 / 1024} MiB) are accepted`);
+    if (stats.size > MAX_CONFIG_BYTES)
+      return refuse(`the config file has ${stats.size} bytes; at most ${MAX_CONFIG_BYTES} (${MAX_CONFIG_BYTES / 1024 / 1024} MiB) are accepted`);
     const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
     let length = 0;
-    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += n;
     if (length > MAX_CONFIG_BYTES) return refuse(`the config file is larger than ${MAX_CONFIG_BYTES} bytes (${MAX_CONFIG_BYTES / 1024 / 1024} MiB)`);
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, length));
@@ -121,7 +135,12 @@ function salvageEntry(value: unknown): RawAllowEntry | undefined {
   const usable = Array.isArray(ports) && ports.length <= MAX_PORTS_PER_ENTRY;
   const valid = usable ? (ports as unknown[]).filter((p): p is number => Number.isInteger(p) && (p as number) >= 1 && (p as number) <= 65535) : [];
   const tlsInspection = own(value, 'tlsInspection');
-  return { domain: own(value, 'domain') as string, ports: valid.length > 0 ? valid : undefined, purpose: undefined, tlsInspection: typeof tlsInspection === 'boolean' ? tlsInspection : undefined };
+  return {
+    domain: own(value, 'domain') as string,
+    ports: valid.length > 0 ? valid : undefined,
+    purpose: undefined,
+    tlsInspection: typeof tlsInspection === 'boolean' ? tlsInspection : undefined,
+  };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -216,7 +235,10 @@ function byLine(issues: readonly ConfigIssue[]): ConfigIssue[] {
   return [...issues].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
 }
 
-const RESERVED_RANGES: ReadonlyArray<{ cidr: Cidr; why: string }> = AZURE_VNET_RESERVED_RANGES.map(({ cidr, why }) => ({ cidr: (parseCidr(cidr) as { ok: true; value: Cidr }).value, why }));
+const RESERVED_RANGES: ReadonlyArray<{ cidr: Cidr; why: string }> = AZURE_VNET_RESERVED_RANGES.map(({ cidr, why }) => ({
+  cidr: (parseCidr(cidr) as { ok: true; value: Cidr }).value,
+  why,
+}));
 
 function planLevels(rawLevels: ReadonlyArray<RawLevel | undefined>, errors: IssueCollector): LevelModel[] {
   const seen = new Map<string, number>();
@@ -286,7 +308,11 @@ function checkClusterRanges(cluster: ClusterOptions, levels: readonly LevelModel
     for (const level of levels) {
       const space = (parseCidr(level.addresses.addressSpace) as { ok: true; value: Cidr }).value;
       if (cidrsOverlap(range.cidr, space)) {
-        errors.add(['cluster', range.key], `overlaps level '${level.name}' (${level.addresses.addressSpace}): AKS would route those addresses inside the cluster`, range.value);
+        errors.add(
+          ['cluster', range.key],
+          `overlaps level '${level.name}' (${level.addresses.addressSpace}): AKS would route those addresses inside the cluster`,
+          range.value,
+        );
       }
     }
   }

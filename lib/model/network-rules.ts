@@ -70,7 +70,11 @@ export function networkProblems(model: Pick<EgressModel, 'name' | 'location' | '
       const n = levelNames(model, level);
       for (const name of [n.resourceGroup, n.virtualNetwork, level.addresses.nodeSubnet.name]) {
         if (name.length > OVERLAY_MAX_NAME_LENGTH) {
-          add(['levels', i, 'name'], `'${name}' is ${name.length} characters; Azure CNI Overlay turns it into a node label (at most ${OVERLAY_MAX_NAME_LENGTH})`, level.name);
+          add(
+            ['levels', i, 'name'],
+            `'${name}' is ${name.length} characters; Azure CNI Overlay turns it into a node label (at most ${OVERLAY_MAX_NAME_LENGTH})`,
+            level.name,
+          );
         }
       }
     }
@@ -89,19 +93,28 @@ export function networkProblems(model: Pick<EgressModel, 'name' | 'location' | '
 export function clusterOptionProblems(cluster: ClusterOptions, firewall = false): Array<{ key: keyof ClusterOptions; rule: string }> {
   const problems: Array<{ key: keyof ClusterOptions; rule: string }> = [];
   if (cluster.networkPlugin === 'kubenet' && cluster.networkPolicy !== 'calico') {
-    problems.push({ key: 'networkPolicy', rule: `'${cluster.networkPolicy}' does not run with networkPlugin 'kubenet' (AKS supports only 'calico' there); choose 'calico' or networkPlugin 'azure-overlay'` });
+    problems.push({
+      key: 'networkPolicy',
+      rule: `'${cluster.networkPolicy}' does not run with networkPlugin 'kubenet' (AKS supports only 'calico' there); choose 'calico' or networkPlugin 'azure-overlay'`,
+    });
   }
   if (cluster.privateCluster && cluster.apiServerAuthorizedIpRanges.length > 0) {
     problems.push({ key: 'apiServerAuthorizedIpRanges', rule: 'applies to a public API server only: remove it or set privateCluster: false' });
   }
   if (cluster.outboundType === 'userDefinedRouting' && !firewall) {
-    problems.push({ key: 'outboundType', rule: "'userDefinedRouting' needs a default route to a firewall on the top level's node subnet: add a 'firewall:' section (which sets it), or use 'loadBalancer'" });
+    problems.push({
+      key: 'outboundType',
+      rule: "'userDefinedRouting' needs a default route to a firewall on the top level's node subnet: add a 'firewall:' section (which sets it), or use 'loadBalancer'",
+    });
   }
   if (cluster.networkPlugin === 'kubenet' && cluster.nodeCount + MAX_SURGE_NODES > KUBENET_MAX_NODES) {
     problems.push({ key: 'nodeCount', rule: `kubenet supports at most ${KUBENET_MAX_NODES} nodes including the ${MAX_SURGE_NODES} added during upgrades` });
   }
   if (cluster.maxPods * cluster.nodeCount < MIN_PODS_PER_POOL) {
-    problems.push({ key: 'maxPods', rule: `maxPods x nodeCount is ${cluster.maxPods * cluster.nodeCount}; AKS needs room for at least ${MIN_PODS_PER_POOL} pods in the system pool` });
+    problems.push({
+      key: 'maxPods',
+      rule: `maxPods x nodeCount is ${cluster.maxPods * cluster.nodeCount}; AKS needs room for at least ${MIN_PODS_PER_POOL} pods in the system pool`,
+    });
   }
   return problems;
 }
@@ -133,7 +146,8 @@ export function addressPlanIssues(level: Pick<LevelModel, 'name' | 'addresses' |
   const subnets = plannedSubnets(a).map((s) => ({ ...s, block: cidr(s.cidr), key: keyOf[s.name] ?? 'addressSpace' }));
   for (const subnet of subnets) {
     const what = subnet.key === 'addressSpace' ? `the planned subnet '${subnet.name}' (${subnet.cidr})` : `the subnet '${subnet.name}' (${subnet.cidr})`;
-    if (subnet.block.prefix > MAX_SUBNET_PREFIX) issues.push({ key: subnet.key, rule: `${what} is smaller than a /${MAX_SUBNET_PREFIX}, Azure's smallest subnet` });
+    if (subnet.block.prefix > MAX_SUBNET_PREFIX)
+      issues.push({ key: subnet.key, rule: `${what} is smaller than a /${MAX_SUBNET_PREFIX}, Azure's smallest subnet` });
     if (!cidrContains(space, subnet.block.network) || !cidrContains(space, cidrLast(subnet.block))) {
       issues.push({ key: subnet.key, rule: `${what} lies outside the level's address space${subnet.key === 'addressSpace' ? '' : ` ${a.addressSpace}`}` });
     }
@@ -154,7 +168,10 @@ export function addressPlanIssues(level: Pick<LevelModel, 'name' | 'addresses' |
   );
   const lbs = cidr(a.loadBalancerSubnet.cidr);
   const lbKey: AddressKey = given.loadBalancerSubnet !== undefined ? 'loadBalancerSubnet' : 'addressSpace';
-  for (const [what, text, own] of [['Envoy', a.envoyIp, 'envoyIp'], ['DNS', a.dnsIp, 'dnsIp']] as const) {
+  for (const [what, text, own] of [
+    ['Envoy', a.envoyIp, 'envoyIp'],
+    ['DNS', a.dnsIp, 'dnsIp'],
+  ] as const) {
     // A planned IP in a subnet refused as too small would only repeat that problem.
     if (given[own] === undefined && lbs.prefix > MAX_SUBNET_PREFIX) continue;
     const key: AddressKey = given[own] !== undefined ? own : lbKey;
@@ -184,7 +201,10 @@ export function nodeSubnetDemand(cluster: Pick<ClusterOptions, 'nodeCount' | 'ma
 }
 
 /** Why the level's node subnet is too small for the pool, or undefined. */
-export function nodeSubnetProblem(level: Pick<LevelModel, 'addresses' | 'addressOverrides'>, cluster: Pick<ClusterOptions, 'nodeCount' | 'maxPods' | 'networkPlugin'>): string | undefined {
+export function nodeSubnetProblem(
+  level: Pick<LevelModel, 'addresses' | 'addressOverrides'>,
+  cluster: Pick<ClusterOptions, 'nodeCount' | 'maxPods' | 'networkPlugin'>,
+): string | undefined {
   const subnet = level.addresses.nodeSubnet;
   // Below Azure's smallest subnet the size rule has said it already.
   if (cidr(subnet.cidr).prefix > MAX_SUBNET_PREFIX) return undefined;

@@ -29,7 +29,13 @@ export function parseConfigObject(config: unknown, source: string = DEFAULT_OBJE
   // validated is exactly what was passed.
   const text = stringify(data, { lineWidth: 0 });
   if (!isDeepStrictEqual(parse(text), data)) {
-    throw new ConfigError([{ file: source, path: '', rule: 'the config object holds a value that cannot be read back unchanged (a lone surrogate or similar): pass plain JSON-compatible data' }]);
+    throw new ConfigError([
+      {
+        file: source,
+        path: '',
+        rule: 'the config object holds a value that cannot be read back unchanged (a lone surrogate or similar): pass plain JSON-compatible data',
+      },
+    ]);
   }
   let model: EgressModel;
   try {

@@ -25,7 +25,8 @@ export class PropsCheck {
 
   /** `value` must be a level name, as the config file's `levels[].name`. */
   public levelName(path: Path, value: unknown): this {
-    if (typeof value !== 'string' || !LEVEL_NAME_PATTERN.test(value)) this.issues.add(path, "must be 1-16 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'", value);
+    if (typeof value !== 'string' || !LEVEL_NAME_PATTERN.test(value))
+      this.issues.add(path, "must be 1-16 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'", value);
     return this;
   }
 
@@ -51,13 +52,15 @@ export class PropsCheck {
 
   /** `value` must be an Azure subnet name (it becomes a load balancer annotation or a subnet). */
   public subnetName(path: Path, value: unknown): this {
-    if (typeof value !== 'string' || !SUBNET_NAME.test(value)) this.issues.add(path, "must be an Azure subnet name (1-80 characters of letters, digits, '_', '.' and '-')", value);
+    if (typeof value !== 'string' || !SUBNET_NAME.test(value))
+      this.issues.add(path, "must be an Azure subnet name (1-80 characters of letters, digits, '_', '.' and '-')", value);
     return this;
   }
 
   /** `value` must be an Azure region name. */
   public location(path: Path, value: unknown): this {
-    if (typeof value !== 'string' || !LOCATION_PATTERN.test(value)) this.issues.add(path, "must be an Azure region name such as 'westeurope' (lowercase letters and digits)", value);
+    if (typeof value !== 'string' || !LOCATION_PATTERN.test(value))
+      this.issues.add(path, "must be an Azure region name such as 'westeurope' (lowercase letters and digits)", value);
     return this;
   }
 

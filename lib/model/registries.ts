@@ -35,12 +35,19 @@ export function registryOf(image: string): string {
 export function registryEndpoints(registry: string, location = 'westeurope'): RegistryEndpoint[] {
   if (registry === 'mcr.microsoft.com') {
     const tags = ['MicrosoftContainerRegistry', 'AzureFrontDoor.FirstParty'];
-    return [{ host: 'mcr.microsoft.com', tags }, { host: `${location}.data.mcr.microsoft.com`, tags }];
+    return [
+      { host: 'mcr.microsoft.com', tags },
+      { host: `${location}.data.mcr.microsoft.com`, tags },
+    ];
   }
   if (registry === 'docker.io') return DOCKER_HUB_HOSTS.map((host) => ({ host, tags: [] }));
   // registry.k8s.io redirects layer downloads to a cloud bucket near the client: Google
   // Artifact Registry (`<region>-docker.pkg.dev`) outside AWS, so `*.pkg.dev` must be listed.
-  if (registry === 'registry.k8s.io') return [{ host: 'registry.k8s.io', tags: [] }, { host: REGISTRY_K8S_IO_LAYER_HOST_EXAMPLE, tags: [] }];
+  if (registry === 'registry.k8s.io')
+    return [
+      { host: 'registry.k8s.io', tags: [] },
+      { host: REGISTRY_K8S_IO_LAYER_HOST_EXAMPLE, tags: [] },
+    ];
   if (registry === 'ghcr.io') return ['ghcr.io', 'pkg-containers.githubusercontent.com'].map((host) => ({ host, tags: [] }));
   if (registry.endsWith('.azurecr.io')) {
     // With dedicated data endpoints (the firewall-friendly setting), layers come from

@@ -17,7 +17,7 @@ export const MAX_ALIASES = 100;
 /** The tags of YAML 1.2's core schema; any other tag (`!include`, `!!binary`, `!!set`) is refused. */
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
-const ALIAS_HINT = " (a value starting with '*' must be quoted: \"*.b.com\")";
+const ALIAS_HINT = ' (a value starting with \'*\' must be quoted: "*.b.com")';
 
 /** Text quoted from the file stays on one line of the report. */
 const oneLine = (text: string) => text.replace(/[\r\n\u0085\u2028\u2029]/g, ' ');
@@ -59,13 +59,19 @@ export function readYaml(text: string, file: string): YamlSource {
   }
   const issues: ConfigIssue[] = [];
   for (const extra of docs.slice(1)) {
-    issues.push({ file, ...at(extra.range[0]), path: '', rule: "a config file holds exactly one YAML document: remove the '---' and everything after it, or merge the documents" });
+    issues.push({
+      file,
+      ...at(extra.range[0]),
+      path: '',
+      rule: "a config file holds exactly one YAML document: remove the '---' and everything after it, or merge the documents",
+    });
   }
   const doc = docs[0];
   for (const problem of [...doc.errors, ...doc.warnings]) {
     const [start, end] = problem.pos;
     let rule = problem.message.split('\n')[0];
-    if (problem.code === 'DUPLICATE_KEY') rule = `duplicate key '${keyAt(text, start, end)}': each key may appear once in a mapping (the later one would silently win)`;
+    if (problem.code === 'DUPLICATE_KEY')
+      rule = `duplicate key '${keyAt(text, start, end)}': each key may appear once in a mapping (the later one would silently win)`;
     else if (problem.code === 'TAG_RESOLVE_FAILED') rule = `${rule}: YAML tags are not supported in the config (nothing is included or converted)`;
     else if (problem.code === 'TAB_AS_INDENT') rule = `${rule}: indent with spaces`;
     else if (/alias/i.test(rule)) rule += ALIAS_HINT;
@@ -93,7 +99,8 @@ export function readYaml(text: string, file: string): YamlSource {
       const out = Object.create(null) as Record<string, unknown>;
       for (const pair of node.items) {
         const key = isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
-        if (!isScalar(key) || (key.value !== null && typeof key.value === 'object')) fail(isNode(pair.key) ? pair.key : node, 'a key must be a plain word, not a list or a mapping');
+        if (!isScalar(key) || (key.value !== null && typeof key.value === 'object'))
+          fail(isNode(pair.key) ? pair.key : node, 'a key must be a plain word, not a list or a mapping');
         const name = String((key as { value: unknown }).value);
         if (Object.hasOwn(out, name)) fail(key as Node, `duplicate key '${name}': each key may appear once in a mapping (the later one would silently win)`);
         out[name] = toData(pair.value, depth + 1);

@@ -76,8 +76,9 @@ export class EgressFirewall extends Construct {
       addressPrefixes: [options.addresses.subnet.cidr],
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
-    this.publicIps = Array.from({ length: options.publicIps }, (_, i) =>
-      new PublicIp(this, `public-ip-${i + 1}`, { name: names.publicIp(i + 1), ...located, sku: 'Standard', allocationMethod: 'Static', tags }),
+    this.publicIps = Array.from(
+      { length: options.publicIps },
+      (_, i) => new PublicIp(this, `public-ip-${i + 1}`, { name: names.publicIp(i + 1), ...located, sku: 'Standard', allocationMethod: 'Static', tags }),
     );
 
     if (options.tls) {

@@ -65,7 +65,11 @@ function checkedProps(props: LevelStackProps): { cluster: ClusterOptions; backen
   const check = new PropsCheck('LevelStack', props.level?.name ?? '?');
   nameField(props.deployment, ['deployment'], check.issues);
   check.location(['location'], props.location);
-  for (const [key, level] of [['level', props.level], ['parent', props.parent], ['child', props.child]] as const) {
+  for (const [key, level] of [
+    ['level', props.level],
+    ['parent', props.parent],
+    ['child', props.child],
+  ] as const) {
     if (level === undefined && key !== 'level') continue;
     check.levelName([key, 'name'], level?.name);
     const a = level?.addresses;
@@ -172,7 +176,10 @@ export class LevelStack extends TerraformStack {
       name: names.networkSecurityGroup,
       location,
       resourceGroupName: this.resourceGroup.name,
-      rules: planLevelNsgRules({ level, parent, child: props.child, otherAddressSpaces: props.otherAddressSpaces ?? [], cluster: clusterOpts }, AllowList.of(this).ports),
+      rules: planLevelNsgRules(
+        { level, parent, child: props.child, otherAddressSpaces: props.otherAddressSpaces ?? [], cluster: clusterOpts },
+        AllowList.of(this).ports,
+      ),
       subnets: { nodes: this.nodeSubnet, 'egress-ilb': this.loadBalancerSubnet },
       tags,
     });
@@ -242,6 +249,7 @@ export class LevelStack extends TerraformStack {
     output('envoy_ip', addresses.envoyIp, "Planned IP of the level's Envoy internal load balancer");
     output('dns_ip', addresses.dnsIp, "Planned IP of the level's DNS internal load balancer");
     output('cluster_name', this.cluster.cluster.name, 'AKS cluster of the level');
-    if (firewallHere) output('firewall_private_ip', firewallHere.addresses.privateIp, "Planned private IP of the firewall: the top level's next hop and DNS proxy");
+    if (firewallHere)
+      output('firewall_private_ip', firewallHere.addresses.privateIp, "Planned private IP of the firewall: the top level's next hop and DNS proxy");
   }
 }

@@ -103,21 +103,57 @@ export type AzureNameKind =
 /** Azure's naming rule for each kind (learn.microsoft.com, "Naming rules and restrictions for Azure resources"). */
 export const AZURE_NAME_RULES: Readonly<Record<AzureNameKind, { pattern: RegExp; rule: string }>> = {
   'resource group': { pattern: /^[-\w.()]{0,89}[-\w()]$/, rule: "1-90 letters, digits, '_', '-', '.', '(' or ')', not ending with '.'" },
-  'virtual network': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,62}\w)$/, rule: "2-64 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
-  subnet: { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
-  'network security group': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
-  'route table': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
-  route: { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
-  'security rule': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
-  'virtual network peering': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
+  'virtual network': {
+    pattern: /^[A-Za-z0-9](?:[\w.-]{0,62}\w)$/,
+    rule: "2-64 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+  },
+  subnet: {
+    pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/,
+    rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+  },
+  'network security group': {
+    pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/,
+    rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+  },
+  'route table': {
+    pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/,
+    rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+  },
+  route: {
+    pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/,
+    rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+  },
+  'security rule': {
+    pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/,
+    rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+  },
+  'virtual network peering': {
+    pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/,
+    rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+  },
   'managed identity': { pattern: /^[A-Za-z0-9][\w-]{2,127}$/, rule: "3-128 letters, digits, '_' or '-', starting with a letter or digit" },
   'AKS cluster': { pattern: /^[A-Za-z0-9](?:[\w-]{0,61}[A-Za-z0-9])?$/, rule: "1-63 letters, digits, '_' or '-', starting and ending with a letter or digit" },
-  'AKS DNS prefix': { pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/, rule: "1-54 letters, digits or '-', starting and ending with a letter or digit" },
+  'AKS DNS prefix': {
+    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,52}[A-Za-z0-9])?$/,
+    rule: "1-54 letters, digits or '-', starting and ending with a letter or digit",
+  },
   'AKS node pool': { pattern: /^[a-z][a-z0-9]{0,11}$/, rule: '1-12 lowercase letters and digits, starting with a letter (Linux pools)' },
-  firewall: { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
-  'firewall policy': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
-  'public IP': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
-  'IP group': { pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/, rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'" },
+  firewall: {
+    pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/,
+    rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+  },
+  'firewall policy': {
+    pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/,
+    rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+  },
+  'public IP': {
+    pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/,
+    rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+  },
+  'IP group': {
+    pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}\w)?$/,
+    rule: "1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+  },
 };
 
 /**

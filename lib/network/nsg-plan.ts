@@ -134,7 +134,13 @@ function clusterRules(level: PlannedLevel, cluster: readonly string[]): NsgRule[
 }
 
 /** DNS over UDP and TCP (port 53) from `source` to `dnsIp`, one rule per protocol. */
-function dnsRules(name: (protocol: string) => string, direction: NsgRule['direction'], source: string, dnsIp: string, description: (protocol: string) => string): NsgRule[] {
+function dnsRules(
+  name: (protocol: string) => string,
+  direction: NsgRule['direction'],
+  source: string,
+  dnsIp: string,
+  description: (protocol: string) => string,
+): NsgRule[] {
   return (['Udp', 'Tcp'] as const).map((protocol) => ({
     name: name(protocol.toLowerCase()),
     priority: protocol === 'Udp' ? NSG_PRIORITY.dnsUdp : NSG_PRIORITY.dnsTcp,
@@ -229,8 +235,18 @@ function sealedLevelDenies(level: PlannedLevel, parent: PlannedLevel): NsgRule[]
     description,
   });
   return [
-    denyOutbound('deny-azure-dns-outbound', NSG_PRIORITY.denyAzurePlatformDns, AZURE_PLATFORM_DNS_TAG, `${level.name} resolves only through ${parent.name}'s DNS: direct Azure DNS would let pods tunnel data out`),
-    denyOutbound('deny-internet-outbound', NSG_PRIORITY.denyInternet, 'Internet', `Only the top level reaches the internet; ${level.name} goes through ${parent.name}'s Envoy`),
+    denyOutbound(
+      'deny-azure-dns-outbound',
+      NSG_PRIORITY.denyAzurePlatformDns,
+      AZURE_PLATFORM_DNS_TAG,
+      `${level.name} resolves only through ${parent.name}'s DNS: direct Azure DNS would let pods tunnel data out`,
+    ),
+    denyOutbound(
+      'deny-internet-outbound',
+      NSG_PRIORITY.denyInternet,
+      'Internet',
+      `Only the top level reaches the internet; ${level.name} goes through ${parent.name}'s Envoy`,
+    ),
   ];
 }
 
@@ -251,19 +267,29 @@ export function nsgRuleProblems(rules: readonly NsgRule[]): string[] {
   for (const r of rules) {
     if (names.has(r.name)) problems.push(`rule name '${r.name}' is used twice`);
     names.add(r.name);
-    if (r.name.length > NSG_LIMITS.maxNameLength) problems.push(`rule name '${r.name}' is ${r.name.length} characters; Azure allows ${NSG_LIMITS.maxNameLength}`);
-    else if (!RULE_NAME.test(r.name)) problems.push(`rule name '${r.name}' breaks Azure's naming rule: letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'`);
+    if (r.name.length > NSG_LIMITS.maxNameLength)
+      problems.push(`rule name '${r.name}' is ${r.name.length} characters; Azure allows ${NSG_LIMITS.maxNameLength}`);
+    else if (!RULE_NAME.test(r.name))
+      problems.push(
+        `rule name '${r.name}' breaks Azure's naming rule: letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'`,
+      );
     if (!Number.isInteger(r.priority) || r.priority < NSG_LIMITS.minPriority || r.priority > NSG_LIMITS.maxPriority) {
       problems.push(`rule '${r.name}' has priority ${r.priority}; Azure allows ${NSG_LIMITS.minPriority}-${NSG_LIMITS.maxPriority}`);
     }
     const key = `${r.direction}/${r.priority}`;
     const holder = priorities.get(key);
-    if (holder !== undefined) problems.push(`NSG priority collision: ${r.direction.toLowerCase()} rules '${holder}' and '${r.name}' both have priority ${r.priority}`);
+    if (holder !== undefined)
+      problems.push(`NSG priority collision: ${r.direction.toLowerCase()} rules '${holder}' and '${r.name}' both have priority ${r.priority}`);
     else priorities.set(key, r.name);
-    for (const [side, prefixes] of [['source', r.sourceAddressPrefixes], ['destination', r.destinationAddressPrefixes]] as const) {
+    for (const [side, prefixes] of [
+      ['source', r.sourceAddressPrefixes],
+      ['destination', r.destinationAddressPrefixes],
+    ] as const) {
       if (prefixes.length === 0) problems.push(`rule '${r.name}' has no ${side} address prefix`);
       if (prefixes.length > 1 && prefixes.some((p) => !ADDRESS.test(p))) {
-        problems.push(`rule '${r.name}' mixes a service tag or '*' into a list of ${side} prefixes (${prefixes.join(', ')}); Azure accepts a tag only on its own`);
+        problems.push(
+          `rule '${r.name}' mixes a service tag or '*' into a list of ${side} prefixes (${prefixes.join(', ')}); Azure accepts a tag only on its own`,
+        );
       }
     }
     const ports = r.destinationPorts;

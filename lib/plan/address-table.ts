@@ -27,7 +27,10 @@ export function addressPlanRows(model: Pick<EgressModel, 'levels'>): PlanRow[] {
       loadBalancerSubnet: a.loadBalancerSubnet.cidr,
       envoyIp: a.envoyIp,
       dnsIp: a.dnsIp,
-      free: freeBlocks(cidr(a.addressSpace), plannedSubnets(a).map((s) => cidr(s.cidr))).map(formatCidr),
+      free: freeBlocks(
+        cidr(a.addressSpace),
+        plannedSubnets(a).map((s) => cidr(s.cidr)),
+      ).map(formatCidr),
     };
   });
 }
@@ -49,7 +52,10 @@ export function addressPlanMarkdown(rows: readonly PlanRow[]): string {
   const lines = [
     '| level | address space | nodes | load balancers | Envoy IP | DNS IP | free for your subnets |',
     '|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.level} | ${r.addressSpace} | ${r.nodeSubnet} | ${r.loadBalancerSubnet} | ${r.envoyIp} | ${r.dnsIp} | ${r.free.length > 0 ? r.free.join(', ') : '-'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.level} | ${r.addressSpace} | ${r.nodeSubnet} | ${r.loadBalancerSubnet} | ${r.envoyIp} | ${r.dnsIp} | ${r.free.length > 0 ? r.free.join(', ') : '-'} |`,
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }

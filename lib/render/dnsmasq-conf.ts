@@ -106,7 +106,7 @@ export function renderDnsmasqConf(input: DnsmasqConfInput): string {
   } else {
     lines.push(`server=${input.upstreamDns}`);
   }
-  lines.push('# allowed names -> this level\'s Envoy');
+  lines.push("# allowed names -> this level's Envoy");
   for (const name of [...exact].sort()) {
     if (wildcards.has(name)) continue; // rendered with its wildcard as apex + subdomains
     lines.push(`host-record=${name},${ip}`);

@@ -202,7 +202,11 @@ function internetRoutes(port: number, onPort: readonly BootstrapEntry[], input: 
   const clusters: Json[] = [];
   for (const e of onPort.filter((x) => x.kind === 'exact' && !viaDfp)) {
     const cluster = exactClusterName(e.domain, port);
-    chains.push({ name: `exact_${e.domain}_${port}`, filter_chain_match: { server_names: [e.pattern] }, filters: [tcpProxy(`egress_${port}_${statName(e.domain)}`, cluster)] });
+    chains.push({
+      name: `exact_${e.domain}_${port}`,
+      filter_chain_match: { server_names: [e.pattern] },
+      filters: [tcpProxy(`egress_${port}_${statName(e.domain)}`, cluster)],
+    });
     clusters.push(exactNameCluster(cluster, e.domain, port, input.maxConnections));
   }
   const dynamic = onPort.filter((x) => x.kind === 'wildcard' || viaDfp);

@@ -180,7 +180,8 @@ export function renderFirewallRules(input: FirewallRulesInput): FirewallRuleColl
           terminateTls: entry.tlsInspection,
         });
       } else {
-        if (entry.kind === 'wildcard') throw new Error(`'${entry.pattern}' on port ${port}: a network rule cannot match a wildcard (the config check refuses it)`);
+        if (entry.kind === 'wildcard')
+          throw new Error(`'${entry.pattern}' on port ${port}: a network rule cannot match a wildcard (the config check refuses it)`);
         networkRules.push({
           name: firewallRuleName('tcp', port, entry.pattern),
           description: `allowList '${entry.pattern}' on TCP ${port} (not HTTPS: a network rule, resolved by the DNS proxy)`,
@@ -198,7 +199,9 @@ export function renderFirewallRules(input: FirewallRulesInput): FirewallRuleColl
       name: FIREWALL_NAMES.allowListGroup,
       priority: FIREWALL_PRIORITY.allowListGroup,
       networkRuleCollections:
-        networkRules.length > 0 ? [{ name: FIREWALL_NAMES.networkCollection, priority: FIREWALL_PRIORITY.networkCollection, action: 'Allow', rules: networkRules }] : [],
+        networkRules.length > 0
+          ? [{ name: FIREWALL_NAMES.networkCollection, priority: FIREWALL_PRIORITY.networkCollection, action: 'Allow', rules: networkRules }]
+          : [],
       applicationRuleCollections:
         applicationRules.length > 0
           ? [{ name: FIREWALL_NAMES.applicationCollection, priority: FIREWALL_PRIORITY.applicationCollection, action: 'Allow', rules: applicationRules }]

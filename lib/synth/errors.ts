@@ -20,7 +20,10 @@ export class OutputError extends Error {
 
 /** A file in an output folder that the tool did not write and would have to replace. */
 export class ForeignFileError extends OutputError {
-  constructor(readonly path: string, record: string) {
+  constructor(
+    readonly path: string,
+    record: string,
+  ) {
     super(
       `refusing to overwrite ${path}: layered-egress did not write it (it is not in ${record}). ` +
         'Move it elsewhere, or delete it if it is an old copy of generated output, then synthesize again.',
@@ -32,7 +35,10 @@ export class ForeignFileError extends OutputError {
 
 /** A symbolic link, or something other than a folder or a regular file, where the tool writes, replaces or deletes. */
 export class UnsafePathError extends OutputError {
-  constructor(readonly path: string, what: string) {
+  constructor(
+    readonly path: string,
+    what: string,
+  ) {
     super(
       `refusing to touch ${path}: it is ${what}. layered-egress never writes, replaces or deletes through a symbolic link ` +
         '(it could lead outside the output folders); replace it with a plain folder or file, or remove it, then synthesize again.',
@@ -44,7 +50,10 @@ export class UnsafePathError extends OutputError {
 
 /** Another synth holds the lock of an output folder. */
 export class LockedError extends OutputError {
-  constructor(readonly lockPath: string, holder: string) {
+  constructor(
+    readonly lockPath: string,
+    holder: string,
+  ) {
     super(
       `another synth is writing these outputs: ${lockPath} is held by ${holder}. ` +
         `Wait for it to finish and run again; if no such process is running, remove ${lockPath}.`,
@@ -81,7 +90,9 @@ const CAUSES: Record<string, string> = {
 /** True for the errors of a file-system call (they carry an errno `code`). */
 export function isFsError(e: unknown): e is NodeJS.ErrnoException {
   // Duck-typed: an error from node's fs may come from another realm (vm, test runners), where instanceof fails.
-  return typeof e === 'object' && e !== null && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+  return (
+    typeof e === 'object' && e !== null && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string'
+  );
 }
 
 /** `cannot <action> <path>: <cause> (<CODE>)`, for an errno error. */

@@ -6,7 +6,6 @@ import { acquireLock, LOCK_FILE } from './lock';
 import { inspectTarget, isSafeRelative, isWithin, lstatOrUndefined } from './safe-paths';
 import { commitFolders, CommitHooks, FolderPlan, foldersOfInterruptedRuns, JOURNAL, recoverFolders, Recovery, STAGING } from './transaction';
 
-
 /** Name of the ownership record kept in each output root (no extension: GitOps tools never read it as a manifest). */
 export const OWNERSHIP_RECORD = '.layered-egress-owned';
 
@@ -84,7 +83,10 @@ export function writeOutputTrees(trees: readonly OutputTree[], options: WriteOpt
       if (e instanceof OutputError) throw e;
       // Recovery may have moved part of the earlier run's files: never report this as "nothing written".
       const cause = isFsError(e) ? describeFsError(e) : e instanceof Error ? e.message : String(e);
-      throw new OutputError(`an interrupted earlier synth could not be finished (${cause}); its journal or staging folder is still in place: fix the cause and run synth again`, true);
+      throw new OutputError(
+        `an interrupted earlier synth could not be finished (${cause}); its journal or staging folder is still in place: fix the cause and run synth again`,
+        true,
+      );
     }
     const planned = trees.map((tree, i) => planTree(tree, roots[i]));
     commitFolders(
@@ -166,7 +168,9 @@ function planTree(tree: OutputTree, root: string): { plan: FolderPlan; changes: 
   const rootDevice = lstatSync(root).dev;
   const checkFolder = (folder: string, folderDevice: number) => {
     if (folderDevice !== rootDevice) {
-      throw new OutputLayoutError(`${folder} is on another file system than ${root}: layered-egress moves files in with an atomic rename, which cannot cross file systems; make it a plain folder of ${root}`);
+      throw new OutputLayoutError(
+        `${folder} is on another file system than ${root}: layered-egress moves files in with an atomic rename, which cannot cross file systems; make it a plain folder of ${root}`,
+      );
     }
     try {
       accessSync(folder, constants.W_OK);
@@ -178,7 +182,8 @@ function planTree(tree: OutputTree, root: string): { plan: FolderPlan; changes: 
   const changed: string[] = [];
   const unchanged: string[] = [];
   for (const [rel, content] of tree.files) {
-    if (!isSafeRelative(rel) || TOOL_FILES.includes(rel.split('/')[0])) throw new OutputLayoutError(`refusing to generate '${rel}': not a plain path below ${root}`);
+    if (!isSafeRelative(rel) || TOOL_FILES.includes(rel.split('/')[0]))
+      throw new OutputLayoutError(`refusing to generate '${rel}': not a plain path below ${root}`);
     const target = inspectTarget(root, rel);
     checkFolder(target.nearestFolder, target.nearestFolderStats.dev);
     const path = join(root, rel);
@@ -203,7 +208,10 @@ function planTree(tree: OutputTree, root: string): { plan: FolderPlan; changes: 
   const writes = new Map(tree.files);
   writes.set(OWNERSHIP_RECORD, ownershipRecordText(tree.files.keys()));
   const sorted = (list: string[]) => [...list].sort();
-  return { plan: { root, writes, deletes }, changes: { added: sorted(added), changed: sorted(changed), removed: sorted(deletes), unchanged: sorted(unchanged) } };
+  return {
+    plan: { root, writes, deletes },
+    changes: { added: sorted(added), changed: sorted(changed), removed: sorted(deletes), unchanged: sorted(unchanged) },
+  };
 }
 
 /**

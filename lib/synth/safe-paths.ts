@@ -59,10 +59,12 @@ export function inspectTarget(root: string, rel: string): TargetState {
     if (!stats) return { exists: false, nearestFolder: folder, nearestFolderStats: folderStats };
     if (stats.isSymbolicLink() || (!stats.isDirectory() && !stats.isFile())) throw new UnsafePathError(path, kindOf(stats));
     if (last) {
-      if (!stats.isFile()) throw new OutputLayoutError(`cannot write ${path}: it is a folder, where layered-egress writes a file; move it away and synthesize again`);
+      if (!stats.isFile())
+        throw new OutputLayoutError(`cannot write ${path}: it is a folder, where layered-egress writes a file; move it away and synthesize again`);
       return { exists: true, nearestFolder: folder, nearestFolderStats: folderStats };
     }
-    if (!stats.isDirectory()) throw new OutputLayoutError(`cannot write below ${path}: it is a file, where layered-egress needs a folder; move it away and synthesize again`);
+    if (!stats.isDirectory())
+      throw new OutputLayoutError(`cannot write below ${path}: it is a file, where layered-egress needs a folder; move it away and synthesize again`);
     folder = path;
     folderStats = stats;
   }
@@ -85,7 +87,9 @@ export function ensureParentFolders(root: string, rel: string): void {
       const now = lstatSync(folder);
       if (!now.isDirectory()) throw new UnsafePathError(folder, kindOf(now));
     } else if (!stats.isDirectory()) {
-      throw stats.isSymbolicLink() ? new UnsafePathError(folder, kindOf(stats)) : new OutputLayoutError(`cannot write below ${folder}: it is a file, where layered-egress needs a folder`);
+      throw stats.isSymbolicLink()
+        ? new UnsafePathError(folder, kindOf(stats))
+        : new OutputLayoutError(`cannot write below ${folder}: it is a file, where layered-egress needs a folder`);
     }
   }
 }

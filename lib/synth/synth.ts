@@ -36,7 +36,10 @@ export function synthAll(model: EgressModel, targets: SynthTargets = {}): SynthR
   const manifestsOut = targets.manifestsOut ?? 'manifests';
   const terraform = synthTerraform(model);
   const manifests = withConfigContext(model, () => synthManifests(model));
-  const { recovery, changes: [terraformChanges, manifestChanges] } = writeOutputTrees(
+  const {
+    recovery,
+    changes: [terraformChanges, manifestChanges],
+  } = writeOutputTrees(
     [
       { root: cdktfOut, files: terraform, alwaysOwned: isCdktfGenerated },
       { root: manifestsOut, files: manifests },

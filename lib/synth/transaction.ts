@@ -261,7 +261,10 @@ export function recoverFolders(roots: readonly string[], hooks: CommitHooks = {}
     if (lstatOrUndefined(staging)) {
       const owner = readStagingOwner(staging);
       if (owner && owner.journal && !roots.includes(dirname(owner.journal)) && lstatOrUndefined(owner.journal)) {
-        throw new OutputError(`${staging} belongs to an interrupted synth whose journal is ${owner.journal}: run synth once with that folder to finish it`, true);
+        throw new OutputError(
+          `${staging} belongs to an interrupted synth whose journal is ${owner.journal}: run synth once with that folder to finish it`,
+          true,
+        );
       }
       removeStaging(root, step);
       rolledBack.push(root);

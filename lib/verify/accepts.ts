@@ -113,14 +113,39 @@ export function acceptedPatterns(world: World): Accepted[] {
               const after = chain.name ?? listener.name;
               const names = chain.index !== -1 && listener.tlsInspector ? chain.serverNames : undefined;
               if (!names) {
-                const why = chain.index === -1 ? 'default_filter_chain' : chain.serverNames ? 'no tls_inspector: server names are never read' : 'a chain without server_names';
-                out.push({ level, engine: 'envoy', port: sp.port, effect, names: { kind: 'any', why }, source: describeData(c.configMap, 'envoy.yaml', where, { needle: after }) });
+                const why =
+                  chain.index === -1
+                    ? 'default_filter_chain'
+                    : chain.serverNames
+                      ? 'no tls_inspector: server names are never read'
+                      : 'a chain without server_names';
+                out.push({
+                  level,
+                  engine: 'envoy',
+                  port: sp.port,
+                  effect,
+                  names: { kind: 'any', why },
+                  source: describeData(c.configMap, 'envoy.yaml', where, { needle: after }),
+                });
                 continue;
               }
               for (const raw of names) {
                 const n = norm(raw);
-                const set: NameSet = n.startsWith('*.') ? { kind: 'below', suffix: n.slice(2) } : n.startsWith('.') ? { kind: 'below', suffix: n.slice(1) } : n.includes('*') ? { kind: 'any', why: `server name '${n}'` } : { kind: 'exact', name: n };
-                out.push({ level, engine: 'envoy', port: sp.port, effect, names: set, source: describeData(c.configMap, 'envoy.yaml', `${where}, server name ${raw}`, { needle: raw, after }) });
+                const set: NameSet = n.startsWith('*.')
+                  ? { kind: 'below', suffix: n.slice(2) }
+                  : n.startsWith('.')
+                    ? { kind: 'below', suffix: n.slice(1) }
+                    : n.includes('*')
+                      ? { kind: 'any', why: `server name '${n}'` }
+                      : { kind: 'exact', name: n };
+                out.push({
+                  level,
+                  engine: 'envoy',
+                  port: sp.port,
+                  effect,
+                  names: set,
+                  source: describeData(c.configMap, 'envoy.yaml', `${where}, server name ${raw}`, { needle: raw, after }),
+                });
               }
             }
           }
@@ -130,26 +155,55 @@ export function acceptedPatterns(world: World): Accepted[] {
     if (lw.coredns) {
       const cm = lw.coredns.configMap;
       for (const r of lw.coredns.config.rules) {
-        out.push({ level, engine: 'coredns', names: corednsNames(r.match, r.from), effect: `rewritten to ${r.to}`, source: corednsSource(cm, r.key, r.line, r.text) });
+        out.push({
+          level,
+          engine: 'coredns',
+          names: corednsNames(r.match, r.from),
+          effect: `rewritten to ${r.to}`,
+          source: corednsSource(cm, r.key, r.line, r.text),
+        });
       }
       for (const s of lw.coredns.config.servers) {
-        out.push({ level, engine: 'coredns', names: s.zones.includes('.') ? { kind: 'any', why: `server block ${s.zones.join(' ')}` } : s.zones.length === 1 ? { kind: 'apex-and-below', suffix: s.zones[0] } : { kind: 'any', why: `server block for ${s.zones.join(' ')}` }, effect: 'answered by a server block the verifier does not model', source: corednsSource(cm, s.key, s.line, s.text) });
+        out.push({
+          level,
+          engine: 'coredns',
+          names: s.zones.includes('.')
+            ? { kind: 'any', why: `server block ${s.zones.join(' ')}` }
+            : s.zones.length === 1
+              ? { kind: 'apex-and-below', suffix: s.zones[0] }
+              : { kind: 'any', why: `server block for ${s.zones.join(' ')}` },
+          effect: 'answered by a server block the verifier does not model',
+          source: corednsSource(cm, s.key, s.line, s.text),
+        });
       }
     }
     for (const dm of lw.dnsmasq) {
       if (!dm.config) continue;
       const src = (line: number, text: string) => dnsmasqSource(dm.configMap, line, text);
       for (const h of dm.config.hosts) {
-        for (const n of h.names) out.push({ level, engine: 'dnsmasq', names: { kind: 'exact', name: n }, effect: `answered ${[...h.ipv4, ...h.ipv6].join(', ')}`, source: src(h.line, h.text) });
+        for (const n of h.names)
+          out.push({
+            level,
+            engine: 'dnsmasq',
+            names: { kind: 'exact', name: n },
+            effect: `answered ${[...h.ipv4, ...h.ipv6].join(', ')}`,
+            source: src(h.line, h.text),
+          });
       }
       for (const r of dm.config.records) {
         if (r.action.kind !== 'address4' && r.action.kind !== 'address6') continue;
         const d = r.domain;
-        const set: NameSet = d.text === '#' ? { kind: 'any', why: 'address=/#/ catch-all' } : d.wildcard ? { kind: 'ends-with', text: d.text } : { kind: 'apex-and-below', suffix: d.text };
+        const set: NameSet =
+          d.text === '#'
+            ? { kind: 'any', why: 'address=/#/ catch-all' }
+            : d.wildcard
+              ? { kind: 'ends-with', text: d.text }
+              : { kind: 'apex-and-below', suffix: d.text };
         out.push({ level, engine: 'dnsmasq', names: set, effect: `answered ${r.action.ip}`, source: src(r.line, r.text) });
       }
       // cname=, addn-hosts=, alias= ...: options that can answer names, which the model does not cover
-      for (const u of dm.config.unmodelled) out.push({ level, engine: 'dnsmasq', names: { kind: 'any', why: u.why }, effect: `possibly answered by '${u.text}'`, source: src(u.line, u.text) });
+      for (const u of dm.config.unmodelled)
+        out.push({ level, engine: 'dnsmasq', names: { kind: 'any', why: u.why }, effect: `possibly answered by '${u.text}'`, source: src(u.line, u.text) });
     }
   }
   return out;
@@ -184,7 +238,8 @@ export function regexNames(pattern: string): NameSet {
   const m = /^\^((?:\(\?:\[\^\.\]\+\\\.\)\+)?)(.*?)(?:\\\.)?\$$/i.exec(pattern);
   if (!m || !LITERAL.test(m[2])) return { kind: 'any', why: `regex '${pattern}' has a shape the verifier cannot bound` };
   const literal = m[2].replace(/\\([.-])/g, '$1').toLowerCase();
-  if (literal.startsWith('.') || literal.endsWith('.') || literal.includes('..')) return { kind: 'any', why: `regex '${pattern}' has a shape the verifier cannot bound` };
+  if (literal.startsWith('.') || literal.endsWith('.') || literal.includes('..'))
+    return { kind: 'any', why: `regex '${pattern}' has a shape the verifier cannot bound` };
   return m[1] ? { kind: 'below', suffix: literal } : { kind: 'exact', name: literal };
 }
 
@@ -199,7 +254,10 @@ export function mentionedNames(world: World): Array<{ names: NameSet; from: stri
     for (const dm of lw.dnsmasq) {
       for (const r of dm.config?.records ?? []) {
         if (r.domain.text === '#') continue;
-        out.push({ names: r.domain.wildcard ? { kind: 'ends-with', text: r.domain.text } : { kind: 'apex-and-below', suffix: r.domain.text }, from: `dnsmasq ${lw.level.name} ${r.text}` });
+        out.push({
+          names: r.domain.wildcard ? { kind: 'ends-with', text: r.domain.text } : { kind: 'apex-and-below', suffix: r.domain.text },
+          from: `dnsmasq ${lw.level.name} ${r.text}`,
+        });
       }
     }
   }

@@ -21,7 +21,13 @@ export interface Report {
   /** What the config promises for unlisted names at each dnsmasq (checked by `dnsmasq-unlisted`). */
   readonly dns?: DnsIntent;
   /** Every rule that ran: its id, what it checks, its status (with the reason when not applicable) and its findings. */
-  readonly rules: ReadonlyArray<{ readonly id: string; readonly description: string; readonly status: RuleResult['status']; readonly reason?: string; readonly findings: readonly Finding[] }>;
+  readonly rules: ReadonlyArray<{
+    readonly id: string;
+    readonly description: string;
+    readonly status: RuleResult['status'];
+    readonly reason?: string;
+    readonly findings: readonly Finding[];
+  }>;
   /** Every finding of every rule. */
   readonly findings: readonly Finding[];
   /** How many findings are errors (the check fails with one or more). */
@@ -38,7 +44,10 @@ export function runCheck(intent: Intent, artifacts: Artifacts, rules: readonly R
     try {
       result = rule.evaluate(ctx);
     } catch (e) {
-      result = { status: 'non-compliant', findings: [{ rule: rule.id, severity: 'error', level: '-', layer: rule.layer, message: `rule crashed: ${(e as Error).stack ?? e}` }] };
+      result = {
+        status: 'non-compliant',
+        findings: [{ rule: rule.id, severity: 'error', level: '-', layer: rule.layer, message: `rule crashed: ${(e as Error).stack ?? e}` }],
+      };
     }
     return {
       id: rule.id,

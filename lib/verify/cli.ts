@@ -54,7 +54,9 @@ Exit codes: 0 the name behaves as the allow-list says, 1 it does not, 2 invalid 
 
 /** One line, when a folder holds no synthesized output: what to run. */
 function missingOutput(cdktfOut: string, manifestsOut: string): string | undefined {
-  const missing = [existsSync(join(cdktfOut, 'stacks')) ? undefined : join(cdktfOut, 'stacks'), existsSync(manifestsOut) ? undefined : manifestsOut].filter((x): x is string => x !== undefined);
+  const missing = [existsSync(join(cdktfOut, 'stacks')) ? undefined : join(cdktfOut, 'stacks'), existsSync(manifestsOut) ? undefined : manifestsOut].filter(
+    (x): x is string => x !== undefined,
+  );
   if (missing.length === 0) return undefined;
   return `layered-egress: nothing to check: ${missing.join(' and ')} not found; run \`npm run synth\` (or \`layered-egress synth\`) first.`;
 }

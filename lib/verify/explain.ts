@@ -22,7 +22,8 @@ export function explainName(world: World, rawName: string, from?: string, port?:
   lines.push(`  allow-list: ${entries.length > 0 ? entries.map((e) => `${e.pattern} (ports ${e.ports.join(', ')})`).join('; ') : 'not allowed'}`);
   const purposes = purposesOf(intent, name);
   if (purposes.length > 0) lines.push(`  purpose: ${purposes.join('; ')}`);
-  if (port !== undefined && entries.length > 0 && !listedPorts.includes(port)) lines.push(`  port ${port}: not allowed for this name (the list gives ${listedPorts.join(', ')})`);
+  if (port !== undefined && entries.length > 0 && !listedPorts.includes(port))
+    lines.push(`  port ${port}: not allowed for this name (the list gives ${listedPorts.join(', ')})`);
   lines.push('');
   lines.push(`Pod at ${lw.level.name}`);
   const dns = podDns(world, lw.level.name, name);
@@ -68,8 +69,7 @@ export function explainName(world: World, rawName: string, from?: string, port?:
     if (nd.kind === 'azure-dns') {
       const fw = !lw.level.parent ? firewallStep(world, lw.level.name, name, ports[0] ?? 443) : undefined;
       lines.push(`  DNS ${qtype}  Azure DNS (real address; the top level leaves ${fw ? 'through its firewall' : 'directly'})`);
-    }
-    else if (nd.kind === 'dnsmasq') {
+    } else if (nd.kind === 'dnsmasq') {
       const o = nd.outcome;
       const what = o.kind === 'answer' ? `answers ${o.ips.join(', ')}` : o.kind === 'forward' ? `forwards upstream (${o.upstream})` : o.kind;
       lines.push(`  DNS ${qtype}  dnsmasq of ${nd.level} ${what} (${formatSource(nd.source)})`);
@@ -85,16 +85,21 @@ function routeLines(route: Route, port: number, viaLb: boolean): string[] {
   const out = [`  TLS :${port}${viaLb ? ' (sent to the Envoy load balancer directly)' : ''}`];
   let n = 0;
   for (const hop of route.hops) {
-    out.push(`    ${++n}. ${hop.level} Envoy: Service ${hop.service}:${hop.servicePort} -> listener ${hop.listener} -> chain ${hop.chain} -> cluster ${hop.cluster} -> ${hop.next}`);
+    out.push(
+      `    ${++n}. ${hop.level} Envoy: Service ${hop.service}:${hop.servicePort} -> listener ${hop.listener} -> chain ${hop.chain} -> cluster ${hop.cluster} -> ${hop.next}`,
+    );
     out.push(`       at ${formatSource(hop.source)}`);
     const step = route.nsg[n - 1];
     if (step) for (const d of step.decisions) out.push(`       NSG ${d}`);
   }
   if (route.firewall) {
-    out.push(`    ${++n}. ${route.firewall.level} Azure Firewall: ${route.firewall.ok ? 'allowed by' : 'denied:'} ${route.firewall.decision}`);
+    out.push(`    ${n + 1}. ${route.firewall.level} Azure Firewall: ${route.firewall.ok ? 'allowed by' : 'denied:'} ${route.firewall.decision}`);
     if (route.firewall.source) out.push(`       at ${formatSource(route.firewall.source)}`);
   }
   if (route.reachesInternet && route.exit) out.push(`    => leaves ${route.exit.level} to the internet: ${route.exit.host}:${route.exit.port}`);
-  else if (route.stop) out.push(`    => stops at ${route.stop.level} [${route.stop.layer}]: ${route.stop.message}${route.stop.source ? `\n       at ${formatSource(route.stop.source)}` : ''}`);
+  else if (route.stop)
+    out.push(
+      `    => stops at ${route.stop.level} [${route.stop.layer}]: ${route.stop.message}${route.stop.source ? `\n       at ${formatSource(route.stop.source)}` : ''}`,
+    );
   return out;
 }

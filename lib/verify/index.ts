@@ -26,6 +26,13 @@ export function checkArtifacts(model: EgressModel, cdktfOut: string, manifestsOu
 }
 
 /** Reads both folders and explains one name. */
-export function explainArtifacts(model: EgressModel, cdktfOut: string, manifestsOut: string, name: string, from?: string, port?: number): { text: string; ok: boolean } {
+export function explainArtifacts(
+  model: EgressModel,
+  cdktfOut: string,
+  manifestsOut: string,
+  name: string,
+  from?: string,
+  port?: number,
+): { text: string; ok: boolean } {
   return explainName(buildWorld(intentFromModel(model), loadArtifacts(cdktfOut, manifestsOut)), name, from, port);
 }

@@ -115,7 +115,9 @@ export function nodeDns(world: World, level: string, name: string, qtype: QueryT
   if (servers.length === 1 && world.firewalls.some((f) => f.dnsProxy && f.privateIp === servers[0])) return { kind: 'azure-dns' };
   const owner = [...world.levels.values()].find((o) => servers.includes(o.level.dnsIp));
   if (!owner || servers.length !== 1) return { kind: 'custom', servers, source: lw.vnet.source };
-  const dm = owner.dnsmasq.find((c) => c.services.some((s) => s.type === 'LoadBalancer' && s.loadBalancerIp === servers[0] && s.ports.some((p) => p.port === 53)));
+  const dm = owner.dnsmasq.find((c) =>
+    c.services.some((s) => s.type === 'LoadBalancer' && s.loadBalancerIp === servers[0] && s.ports.some((p) => p.port === 53)),
+  );
   if (!dm) return { kind: 'no-config', why: `no dnsmasq LoadBalancer Service of level ${owner.level.name} answers at ${servers[0]}:53` };
   if (!dm.config) return { kind: 'no-config', why: `the dnsmasq.conf of level ${owner.level.name} does not parse` };
   const outcome = answerDnsmasq(dm.config, name, qtype);
@@ -141,7 +143,13 @@ function sourceRange(lw: LevelWorld) {
  * level's node subnet NSGs (Azure load balancer backends), and VNET peering for
  * cross-level flows.
  */
-export function nsgStep(world: World, from: string, to: { level: string; ip: string } | { internet: readonly string[] }, port: number, protocol: 'Tcp' | 'Udp'): NsgStep {
+export function nsgStep(
+  world: World,
+  from: string,
+  to: { level: string; ip: string } | { internet: readonly string[] },
+  port: number,
+  protocol: 'Tcp' | 'Udp',
+): NsgStep {
   // Rules ask the same hop for many names: decide it once per world.
   const memo = nsgMemo.get(world) ?? new Map<string, NsgStep>();
   nsgMemo.set(world, memo);
@@ -156,11 +164,25 @@ export function nsgStep(world: World, from: string, to: { level: string; ip: str
 
 const nsgMemo = new WeakMap<World, Map<string, NsgStep>>();
 
-function decideNsgStep(world: World, from: string, to: { level: string; ip: string } | { internet: readonly string[] }, port: number, protocol: 'Tcp' | 'Udp'): NsgStep {
+function decideNsgStep(
+  world: World,
+  from: string,
+  to: { level: string; ip: string } | { internet: readonly string[] },
+  port: number,
+  protocol: 'Tcp' | 'Udp',
+): NsgStep {
   const src = lvl(world, from)!;
   const toLabel = 'internet' in to ? 'internet' : `${to.level} ${to.ip}`;
   const decisions: string[] = [];
-  const fail = (layer: Layer, message: string, source?: Source, level = from): NsgStep => ({ from, to: toLabel, port, protocol, ok: false, decisions, stop: { level, layer, message, source } });
+  const fail = (layer: Layer, message: string, source?: Source, level = from): NsgStep => ({
+    from,
+    to: toLabel,
+    port,
+    protocol,
+    ok: false,
+    decisions,
+    stop: { level, layer, message, source },
+  });
   const source: Endpoint = { kind: 'range', range: sourceRange(src) };
   const destination: Endpoint = 'internet' in to ? internetEndpoint(to.internet) : { kind: 'range', range: parseRange(to.ip)! };
   if (!('internet' in to)) {
@@ -174,17 +196,37 @@ function decideNsgStep(world: World, from: string, to: { level: string; ip: stri
   for (const nsg of nsgsOf(world, src.nodeSubnet)) {
     const d = evaluateNsg(nsg, { direction: 'Outbound', protocol, source, destination, port, virtualNetwork: virtualNetworkRanges(world, src.vnet) });
     decisions.push(`${from} outbound ${nsg.name ?? nsg.key}: ${d.access} by ${d.rule.name} (${d.rule.priority})${d.partial ? ', partly' : ''}`);
-    if (d.access !== 'Allow') return fail('nsg', `NSG ${nsg.name ?? nsg.key} (outbound, ${from}) denies ${protocol} ${port} to ${toLabel}: rule ${d.rule.name} priority ${d.rule.priority}${d.partial ? ' covers only part of the source' : ''}`, d.rule.source ?? nsg.source);
+    if (d.access !== 'Allow')
+      return fail(
+        'nsg',
+        `NSG ${nsg.name ?? nsg.key} (outbound, ${from}) denies ${protocol} ${port} to ${toLabel}: rule ${d.rule.name} priority ${d.rule.priority}${d.partial ? ' covers only part of the source' : ''}`,
+        d.rule.source ?? nsg.source,
+      );
   }
   if (!('internet' in to)) {
     const dst = lvl(world, to.level)!;
     for (const nsg of nsgsOf(world, dst.nodeSubnet)) {
       const vnet = virtualNetworkRanges(world, dst.vnet);
       const front = evaluateNsg(nsg, { direction: 'Inbound', protocol, source, destination, port, virtualNetwork: vnet });
-      const back = dst.nodeSubnet?.prefixes[0] ? evaluateNsg(nsg, { direction: 'Inbound', protocol, source, destination: { kind: 'range', range: parseRange(dst.nodeSubnet.prefixes[0])! }, port, virtualNetwork: vnet }) : front;
+      const back = dst.nodeSubnet?.prefixes[0]
+        ? evaluateNsg(nsg, {
+            direction: 'Inbound',
+            protocol,
+            source,
+            destination: { kind: 'range', range: parseRange(dst.nodeSubnet.prefixes[0])! },
+            port,
+            virtualNetwork: vnet,
+          })
+        : front;
       const d = front.access === 'Allow' ? front : back;
       decisions.push(`${to.level} inbound ${nsg.name ?? nsg.key}: ${d.access} by ${d.rule.name} (${d.rule.priority})`);
-      if (d.access !== 'Allow') return fail('nsg', `NSG ${nsg.name ?? nsg.key} (inbound, ${to.level}) denies ${protocol} ${port} from ${from}: rule ${d.rule.name} priority ${d.rule.priority}`, d.rule.source ?? nsg.source, to.level);
+      if (d.access !== 'Allow')
+        return fail(
+          'nsg',
+          `NSG ${nsg.name ?? nsg.key} (inbound, ${to.level}) denies ${protocol} ${port} from ${from}: rule ${d.rule.name} priority ${d.rule.priority}`,
+          d.rule.source ?? nsg.source,
+          to.level,
+        );
     }
   }
   if (decisions.length === 0) decisions.push(`${from}: no NSG on the node subnet (everything allowed)`);
@@ -212,42 +254,98 @@ export function routeFrom(world: World, level: string, service: ServiceInfo, sni
   let at = lvl(world, level)!;
   let svc = service;
   let p = port;
-  const stop = (layer: Layer, message: string, source?: Source): Route => ({ reachesInternet: false, hops, nsg, stop: { level: at.level.name, layer, message, source } });
+  const stop = (layer: Layer, message: string, source?: Source): Route => ({
+    reachesInternet: false,
+    hops,
+    nsg,
+    stop: { level: at.level.name, layer, message, source },
+  });
   for (let guard = 0; guard <= world.intent.levels.length; guard++) {
     const comp = componentOf(at, svc);
     const cfg = comp?.config;
     const svcSource = describe(svc.object);
-    if (!comp || !cfg) return stop('envoy', comp?.parseError ? `envoy.yaml does not parse: ${comp.parseError}` : 'no Envoy config behind the Service', comp ? describe(comp.configMap) : svcSource);
-    const cmSource = (extra: string, needle?: string, after?: string) => describeData(comp.configMap, 'envoy.yaml', `key envoy.yaml, ${extra}`, { needle, after });
+    if (!comp || !cfg)
+      return stop(
+        'envoy',
+        comp?.parseError ? `envoy.yaml does not parse: ${comp.parseError}` : 'no Envoy config behind the Service',
+        comp ? describe(comp.configMap) : svcSource,
+      );
+    const cmSource = (extra: string, needle?: string, after?: string) =>
+      describeData(comp.configMap, 'envoy.yaml', `key envoy.yaml, ${extra}`, { needle, after });
     const sp = svc.ports.find((x) => x.port === p && x.protocol === 'TCP');
     if (!sp) return stop('service', `Service ${svc.object.namespace}/${svc.object.name} has no TCP port ${p}`, svcSource);
     const targetPort = sp.targetPort ?? p;
     const listener = cfg.listeners.find((l) => l.port === targetPort);
     if (!listener) return stop('envoy', `no listener on port ${targetPort} (Service port ${p})`, cmSource('listeners', 'listeners'));
     const loadErrors = listenerLoadErrors(listener);
-    if (loadErrors.length > 0) return stop('envoy', `Envoy rejects listener ${listener.name}: ${loadErrors[0]}`, cmSource(`listener ${listener.name}`, listener.name));
+    if (loadErrors.length > 0)
+      return stop('envoy', `Envoy rejects listener ${listener.name}: ${loadErrors[0]}`, cmSource(`listener ${listener.name}`, listener.name));
     const chain = selectChain(listener, targetPort, sni);
-    if (!chain) return stop('envoy', `no filter chain of listener ${listener.name} matches ${sni ?? '(no SNI)'} on port ${targetPort}: Envoy closes the connection`, cmSource(`listener ${listener.name}`, listener.name));
-    const sniNeedle = sni !== undefined ? chain.serverNames?.find((n) => n === sni.toLowerCase()) ?? chain.serverNames?.find((n) => sni.toLowerCase().endsWith(n.replace(/^\*/, ''))) : undefined;
-    const chainSource = cmSource(`listener ${listener.name}, chain ${chainLabel(chain)}`, sniNeedle ?? chain.name ?? listener.name, chain.name ?? listener.name);
+    if (!chain)
+      return stop(
+        'envoy',
+        `no filter chain of listener ${listener.name} matches ${sni ?? '(no SNI)'} on port ${targetPort}: Envoy closes the connection`,
+        cmSource(`listener ${listener.name}`, listener.name),
+      );
+    const sniNeedle =
+      sni !== undefined
+        ? (chain.serverNames?.find((n) => n === sni.toLowerCase()) ?? chain.serverNames?.find((n) => sni.toLowerCase().endsWith(n.replace(/^\*/, ''))))
+        : undefined;
+    const chainSource = cmSource(
+      `listener ${listener.name}, chain ${chainLabel(chain)}`,
+      sniNeedle ?? chain.name ?? listener.name,
+      chain.name ?? listener.name,
+    );
     const target = chainTarget(cfg, chain, sni, targetPort);
     if (target.kind === 'none') return stop('envoy', target.reason, chainSource);
-    const hopBase = { level: at.level.name, service: `${svc.object.namespace}/${svc.object.name}`, servicePort: p, listener: listener.name, chain: chainLabel(chain), cluster: target.cluster.name, source: chainSource };
+    const hopBase = {
+      level: at.level.name,
+      service: `${svc.object.namespace}/${svc.object.name}`,
+      servicePort: p,
+      listener: listener.name,
+      chain: chainLabel(chain),
+      cluster: target.cluster.name,
+      source: chainSource,
+    };
     if (target.kind === 'static') {
       const ep = target.endpoints[0];
       const epPort = ep.port ?? p;
       hops.push({ ...hopBase, next: `${ep.address}:${epPort}` });
       const parent = lvl(world, at.level.parent);
-      if (!parent) return stop('envoy', `the top level's cluster ${target.cluster.name} sends to the private address ${ep.address}:${epPort}, not to the internet`, chainSource);
-      if (target.endpoints.length > 1) return stop('envoy', `cluster ${target.cluster.name} has ${target.endpoints.length} endpoints; only the parent's load balancer IP is expected`, chainSource);
+      if (!parent)
+        return stop(
+          'envoy',
+          `the top level's cluster ${target.cluster.name} sends to the private address ${ep.address}:${epPort}, not to the internet`,
+          chainSource,
+        );
+      if (target.endpoints.length > 1)
+        return stop(
+          'envoy',
+          `cluster ${target.cluster.name} has ${target.endpoints.length} endpoints; only the parent's load balancer IP is expected`,
+          chainSource,
+        );
       if (ep.address !== parent.level.envoyIp) {
-        return stop('envoy', `cluster ${target.cluster.name} sends to ${ep.address}:${epPort}, not to the parent ${parent.level.name}'s Envoy load balancer IP ${parent.level.envoyIp}`, chainSource);
+        return stop(
+          'envoy',
+          `cluster ${target.cluster.name} sends to ${ep.address}:${epPort}, not to the parent ${parent.level.name}'s Envoy load balancer IP ${parent.level.envoyIp}`,
+          chainSource,
+        );
       }
       const step = nsgStep(world, at.level.name, { level: parent.level.name, ip: ep.address }, epPort, 'Tcp');
       nsg.push(step);
       if (!step.ok) return { reachesInternet: false, hops, nsg, stop: step.stop };
       const next = serviceWithIp(parent, ep.address);
-      if (!next) return { reachesInternet: false, hops, nsg, stop: { level: parent.level.name, layer: 'service', message: `no LoadBalancer Service of ${parent.level.name}'s Envoy has the IP ${ep.address} (annotation ${'service.beta.kubernetes.io/azure-load-balancer-ipv4'})` } };
+      if (!next)
+        return {
+          reachesInternet: false,
+          hops,
+          nsg,
+          stop: {
+            level: parent.level.name,
+            layer: 'service',
+            message: `no LoadBalancer Service of ${parent.level.name}'s Envoy has the IP ${ep.address} (annotation ${'service.beta.kubernetes.io/azure-load-balancer-ipv4'})`,
+          },
+        };
       at = parent;
       svc = next;
       p = epPort;
@@ -256,14 +354,27 @@ export function routeFrom(world: World, level: string, service: ServiceInfo, sni
     const host = target.host;
     const hostPort = target.port ?? p;
     hops.push({ ...hopBase, next: `internet ${host}:${hostPort} (${target.kind === 'dfp' ? 'dynamic forward proxy' : target.cluster.kind})` });
-    if (at.level.parent) return stop('envoy', `level ${at.level.name} is not the top level but cluster ${target.cluster.name} connects to the internet (${host}:${hostPort})`, chainSource);
-    if (sni !== undefined && host !== sni.toLowerCase()) return stop('envoy', `cluster ${target.cluster.name} connects to ${host}, not to the requested name ${sni}`, chainSource);
+    if (at.level.parent)
+      return stop(
+        'envoy',
+        `level ${at.level.name} is not the top level but cluster ${target.cluster.name} connects to the internet (${host}:${hostPort})`,
+        chainSource,
+      );
+    if (sni !== undefined && host !== sni.toLowerCase())
+      return stop('envoy', `cluster ${target.cluster.name} connects to ${host}, not to the requested name ${sni}`, chainSource);
     if (hostPort !== port) return stop('envoy', `cluster ${target.cluster.name} connects to port ${hostPort}, not to the requested port ${port}`, chainSource);
     const step = nsgStep(world, at.level.name, { internet: [] }, hostPort, 'Tcp');
     nsg.push(step);
     if (!step.ok) return { reachesInternet: false, hops, nsg, stop: step.stop };
     const firewall = firewallStep(world, at.level.name, host, hostPort);
-    if (firewall && !firewall.ok) return { reachesInternet: false, hops, nsg, firewall, stop: { level: at.level.name, layer: 'firewall', message: `the firewall denies ${host}:${hostPort}: ${firewall.decision}`, source: firewall.source } };
+    if (firewall && !firewall.ok)
+      return {
+        reachesInternet: false,
+        hops,
+        nsg,
+        firewall,
+        stop: { level: at.level.name, layer: 'firewall', message: `the firewall denies ${host}:${hostPort}: ${firewall.decision}`, source: firewall.source },
+      };
     return { reachesInternet: true, hops, nsg, firewall, exit: { host, port: hostPort, level: at.level.name } };
   }
   return stop('envoy', 'the chain of upstreams loops');
@@ -283,7 +394,9 @@ export interface NodePath {
 export function firewallInFront(world: World, level: string): FirewallFact | undefined {
   const subnet = lvl(world, level)?.nodeSubnet;
   if (!subnet) return undefined;
-  const hops = world.routeTables.filter((t) => t.subnets.includes(subnet.key)).flatMap((t) => t.routes.filter((r) => r.prefix === '0.0.0.0/0').map((r) => r.nextHopIp));
+  const hops = world.routeTables
+    .filter((t) => t.subnets.includes(subnet.key))
+    .flatMap((t) => t.routes.filter((r) => r.prefix === '0.0.0.0/0').map((r) => r.nextHopIp));
   return world.firewalls.find((f) => f.privateIp !== undefined && hops.includes(f.privateIp));
 }
 
@@ -328,9 +441,12 @@ export function proxyIps(world: World): Set<string> {
   return ips;
 }
 
-
 /** The text of a dnsmasq.conf line, for sources. */
 export function lineText(config: DnsmasqConfig | undefined, line: number | undefined): string | undefined {
   if (!config || !line) return undefined;
-  return config.records.find((r) => r.line === line)?.text ?? config.hosts.find((h) => h.line === line)?.text ?? config.defaultServerLines.find((s) => s.line === line)?.text;
+  return (
+    config.records.find((r) => r.line === line)?.text ??
+    config.hosts.find((h) => h.line === line)?.text ??
+    config.defaultServerLines.find((s) => s.line === line)?.text
+  );
 }

@@ -9,7 +9,18 @@ import { Intent, nameAllowed } from './intent';
  * unanchored regex matches), and one unlisted name.
  */
 
-export type ProbeKind = 'artifact' | 'forward-zone' | 'exact' | 'wildcard-one-label' | 'wildcard-two-labels' | 'wildcard-apex' | 'look-alike' | 'exact-subdomain' | 'foreign-suffix' | 'unlisted' | 'search-path';
+export type ProbeKind =
+  | 'artifact'
+  | 'forward-zone'
+  | 'exact'
+  | 'wildcard-one-label'
+  | 'wildcard-two-labels'
+  | 'wildcard-apex'
+  | 'look-alike'
+  | 'exact-subdomain'
+  | 'foreign-suffix'
+  | 'unlisted'
+  | 'search-path';
 
 export interface Probe {
   readonly name: string;
@@ -55,7 +66,12 @@ export function probesFor(intent: Intent): Probe[] {
 export function searchPathProbes(intent: Intent, namespace: string): Probe[] {
   const bases = intent.entries.map((e) => (e.kind === 'exact' ? e.domain : `${PROBE_LABEL}.${e.domain}`));
   return bases.flatMap((b) =>
-    [`${b}.${namespace}.svc.cluster.local`, `${b}.svc.cluster.local`].map((name) => ({ name, kind: 'search-path' as const, from: b, allowed: nameAllowed(intent, name) })),
+    [`${b}.${namespace}.svc.cluster.local`, `${b}.svc.cluster.local`].map((name) => ({
+      name,
+      kind: 'search-path' as const,
+      from: b,
+      allowed: nameAllowed(intent, name),
+    })),
   );
 }
 

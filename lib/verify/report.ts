@@ -7,11 +7,15 @@ import { Finding, formatSource } from './types';
  */
 export function formatReport(report: Report): string {
   const lines: string[] = [];
-  lines.push(`layered-egress check: ${report.levels.length} level(s) [${report.levels.join(', ')}], ${report.entries} allow-list entries, ${report.probes} probe names`);
+  lines.push(
+    `layered-egress check: ${report.levels.length} level(s) [${report.levels.join(', ')}], ${report.entries} allow-list entries, ${report.probes} probe names`,
+  );
   lines.push(`  read ${report.cdktfOut} and ${report.manifestsOut}`);
   if (report.dns) {
     const d = report.dns;
-    lines.push(`  unlisted names at every dnsmasq: ${d.strict ? `NXDOMAIN (strict), except ${d.forwardZones.length} declared zone(s) forwarded upstream` : 'forwarded upstream (non-strict)'} (the top level to ${d.upstream}, each level below to its parent's DNS)`);
+    lines.push(
+      `  unlisted names at every dnsmasq: ${d.strict ? `NXDOMAIN (strict), except ${d.forwardZones.length} declared zone(s) forwarded upstream` : 'forwarded upstream (non-strict)'} (the top level to ${d.upstream}, each level below to its parent's DNS)`,
+    );
   }
   lines.push('');
   const byLevel = new Map<string, Finding[]>();
@@ -42,7 +46,8 @@ export function formatReport(report: Report): string {
           lines.push(`         names: ${shown.slice(0, 8).join(', ')}${shown.length > 8 ? ` and ${shown.length - 8} more` : ''}`);
         }
         const purposes = [...new Set(g.purposes)];
-        if (purposes.length > 0) lines.push(`         purpose: ${purposes.slice(0, 4).join('; ')}${purposes.length > 4 ? ` and ${purposes.length - 4} more` : ''}`);
+        if (purposes.length > 0)
+          lines.push(`         purpose: ${purposes.slice(0, 4).join('; ')}${purposes.length > 4 ? ` and ${purposes.length - 4} more` : ''}`);
         lines.push(`         at: ${formatSource(f.source)}`);
       }
     }
@@ -50,7 +55,8 @@ export function formatReport(report: Report): string {
   }
   lines.push('Rules');
   for (const r of report.rules) {
-    const status = r.status === 'compliant' ? 'pass' : r.status === 'not-applicable' ? 'n/a ' : r.findings.some((f) => f.severity === 'error') ? 'FAIL' : 'warn';
+    const status =
+      r.status === 'compliant' ? 'pass' : r.status === 'not-applicable' ? 'n/a ' : r.findings.some((f) => f.severity === 'error') ? 'FAIL' : 'warn';
     lines.push(`  ${status} ${r.id}${r.status === 'non-compliant' ? ` (${r.findings.length})` : r.reason ? ` (${r.reason})` : ''}`);
   }
   lines.push('');

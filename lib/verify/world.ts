@@ -123,6 +123,7 @@ export function serviceInfo(s: KubeObject, workloads: readonly KubeObject[]): Se
   const annotations = (s.body.metadata?.annotations ?? {}) as Record<string, string>;
   const named = new Map<string, number>();
   for (const w of workloads) for (const c of containers(w)) for (const p of c.ports ?? []) if (p.name) named.set(String(p.name), Number(p.containerPort));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Service ports as parsed from YAML: any shape, read defensively
   const ports = ((s.body.spec?.ports ?? []) as Array<Record<string, any>>).map((p) => {
     const tp = p.targetPort;
     const targetPort = tp === undefined ? Number(p.port) : typeof tp === 'number' || /^\d+$/.test(String(tp)) ? Number(tp) : named.get(String(tp));
@@ -173,4 +174,3 @@ export function virtualNetworkRanges(world: World, vnet: VnetFact | undefined): 
   for (const p of world.network.peerings) if (p.localVnet === vnet.key && p.remoteVnet && p.allowVirtualNetworkAccess) keys.add(p.remoteVnet);
   return world.network.vnets.filter((v) => keys.has(v.key)).flatMap((v) => v.addressSpace.map((a) => parseRange(a)).filter((r): r is Range => r !== undefined));
 }
-

@@ -19,7 +19,11 @@ export class LevelWorkloads extends Construct {
    * @param model the validated config
    * @param level the level of `model` whose charts this adds
    */
-  constructor(scope: Construct, /** The validated config the charts were built from. */ readonly model: EgressModel, /** The level these charts belong to. */ readonly level: LevelModel) {
+  constructor(
+    scope: Construct,
+    /** The validated config the charts were built from. */ readonly model: EgressModel,
+    /** The level these charts belong to. */ readonly level: LevelModel,
+  ) {
     super(scope, level.name);
     const options = model.workloads;
     const parent = model.levels.find((l) => l.name === level.parent)?.addresses;
@@ -39,7 +43,12 @@ export class LevelWorkloads extends Construct {
         privateClusterLocation: model.cluster.privateCluster ? model.location : undefined,
       });
     }
-    new NetworkPolicyChart(this, 'network-policies', { ...common, parent, child, excludedRanges: parent === undefined ? clusterAndLevelRanges(model) : undefined });
+    new NetworkPolicyChart(this, 'network-policies', {
+      ...common,
+      parent,
+      child,
+      excludedRanges: parent === undefined ? clusterAndLevelRanges(model) : undefined,
+    });
   }
 
   /** This level's charts, sorted by id (the file order in kustomization.yaml). */

@@ -88,7 +88,13 @@ export class ManifestSizeError extends Error {}
  * Fails synth when a ConfigMap's data is over 1 MiB, naming level, object and size.
  * @throws ManifestSizeError
  */
-export function assertConfigMapSize(level: string, namespace: string, name: string, data: Record<string, string>, remedy = 'shorten the allow-list or cover names with wildcards'): void {
+export function assertConfigMapSize(
+  level: string,
+  namespace: string,
+  name: string,
+  data: Record<string, string>,
+  remedy = 'shorten the allow-list or cover names with wildcards',
+): void {
   const size = Object.entries(data).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
   if (size > CONFIG_MAP_LIMIT_BYTES) {
     throw new ManifestSizeError(
@@ -119,7 +125,10 @@ export interface EgressComponentProps {
   /** Further pod annotations (for example Prometheus scraping). @default none */
   readonly podAnnotations?: Record<string, string>;
   /** Pod spec fields beyond the secure defaults this chart sets: containers, volumes, DNS. */
-  readonly pod: Omit<k8s.PodSpec, 'automountServiceAccountToken' | 'enableServiceLinks' | 'securityContext' | 'topologySpreadConstraints' | 'terminationGracePeriodSeconds'>;
+  readonly pod: Omit<
+    k8s.PodSpec,
+    'automountServiceAccountToken' | 'enableServiceLinks' | 'securityContext' | 'topologySpreadConstraints' | 'terminationGracePeriodSeconds'
+  >;
   /** The internal load balancer Service: its planned static IP, its subnet and its ports. */
   readonly service: { readonly ip: string; readonly subnet: string; readonly ports: k8s.ServicePort[] };
 }
@@ -145,26 +154,31 @@ export class EgressComponentChart extends Chart {
 
     new k8s.KubeConfigMap(this, 'config', { metadata: { name: props.config.name, labels }, data });
 
-    new DrainingDeployment(this, 'deployment', {
-      metadata: { name: props.name, labels },
-      spec: {
-        replicas: props.replicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: {
-          metadata: { labels: { ...labels, ...selector }, annotations: { [CHECKSUM_ANNOTATION]: checksum(props.config.text), ...props.podAnnotations } },
-          spec: {
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            securityContext: podSecurityContext(),
-            topologySpreadConstraints: topologySpread(selector),
-            terminationGracePeriodSeconds: props.drainSeconds + TERMINATION_MARGIN_SECONDS,
-            ...props.pod,
+    new DrainingDeployment(
+      this,
+      'deployment',
+      {
+        metadata: { name: props.name, labels },
+        spec: {
+          replicas: props.replicas,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selector },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+          template: {
+            metadata: { labels: { ...labels, ...selector }, annotations: { [CHECKSUM_ANNOTATION]: checksum(props.config.text), ...props.podAnnotations } },
+            spec: {
+              automountServiceAccountToken: false,
+              enableServiceLinks: false,
+              securityContext: podSecurityContext(),
+              topologySpreadConstraints: topologySpread(selector),
+              terminationGracePeriodSeconds: props.drainSeconds + TERMINATION_MARGIN_SECONDS,
+              ...props.pod,
+            },
           },
         },
       },
-    }, props.drainSeconds);
+      props.drainSeconds,
+    );
 
     new k8s.KubeService(this, 'service', {
       metadata: { name: props.name, labels, annotations: internalLoadBalancerAnnotations(props.service.ip, props.service.subnet) },
@@ -198,14 +212,21 @@ export const TERMINATION_MARGIN_SECONDS = 10;
  * unknown keys, so it is added to the rendered object.
  */
 class DrainingDeployment extends k8s.KubeDeployment {
-  constructor(scope: Construct, id: string, props: k8s.KubeDeploymentProps, private readonly drainSeconds: number) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: k8s.KubeDeploymentProps,
+    private readonly drainSeconds: number,
+  ) {
     super(scope, id, props);
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cdk8s ApiObject.toJson's own return type
   public toJson(): any {
     const json = super.toJson();
     if (this.drainSeconds > 0) {
-      for (const container of json.spec.template.spec.containers) container.lifecycle = { ...container.lifecycle, preStop: { sleep: { seconds: this.drainSeconds } } };
+      for (const container of json.spec.template.spec.containers)
+        container.lifecycle = { ...container.lifecycle, preStop: { sleep: { seconds: this.drainSeconds } } };
     }
     return json;
   }

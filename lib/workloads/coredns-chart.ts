@@ -14,6 +14,7 @@ export const COREDNS = { configMap: 'coredns-custom', namespace: 'kube-system', 
  * Props of {@link CorednsChart}: the allow-list comes from `AllowList.of(chart)`; the
  * rewrites point at the Envoy Service in `options.namespace`.
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- its own name in the public API, so CoreDNS-only props can come later without a breaking change
 export interface CorednsChartProps extends LevelChartProps {}
 
 /**

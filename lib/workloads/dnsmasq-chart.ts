@@ -101,7 +101,12 @@ export class DnsmasqChart extends EgressComponentChart {
               { name: 'dns-tcp', containerPort: DNSMASQ_CONTAINER_PORT, protocol: 'TCP' },
             ],
             readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(DNSMASQ_CONTAINER_PORT) }, periodSeconds: 5, failureThreshold: 2 },
-            livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(DNSMASQ_CONTAINER_PORT) }, initialDelaySeconds: 5, periodSeconds: 10, failureThreshold: 3 },
+            livenessProbe: {
+              tcpSocket: { port: k8s.IntOrString.fromNumber(DNSMASQ_CONTAINER_PORT) },
+              initialDelaySeconds: 5,
+              periodSeconds: 10,
+              failureThreshold: 3,
+            },
             resources: resources('50m', '32Mi', '500m', '128Mi'),
             securityContext: containerSecurityContext(),
             volumeMounts: [{ name: 'config', mountPath: DNSMASQ.mountPath, readOnly: true }],

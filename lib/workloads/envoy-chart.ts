@@ -36,7 +36,9 @@ export class EnvoyChart extends EgressComponentChart {
 
   /** @throws ConfigError listing every prop the config file's rules refuse */
   constructor(scope: Construct, id: string, props: EnvoyChartProps) {
-    const check = new LevelChartCheck('EnvoyChart', id, props).ip(['addresses', 'envoyIp'], props.addresses?.envoyIp).subnetName(['addresses', 'loadBalancerSubnet', 'name'], props.addresses?.loadBalancerSubnet?.name);
+    const check = new LevelChartCheck('EnvoyChart', id, props)
+      .ip(['addresses', 'envoyIp'], props.addresses?.envoyIp)
+      .subnetName(['addresses', 'loadBalancerSubnet', 'name'], props.addresses?.loadBalancerSubnet?.name);
     if (props.parent !== undefined) check.ip(['parent', 'envoyIp'], props.parent.envoyIp);
     check.done();
     const { level, addresses, parent } = props;
@@ -66,7 +68,7 @@ export class EnvoyChart extends EgressComponentChart {
       config: { name: ENVOY.configMap, key: ENVOY.configKey, text: config },
       sizeRemedy:
         top && opts.exactNamesVia === 'logical-dns'
-          ? "set workloads.envoy.exactNamesVia: dynamic-forward-proxy (one chain per port instead of a cluster per exact name), or shorten the allow-list"
+          ? 'set workloads.envoy.exactNamesVia: dynamic-forward-proxy (one chain per port instead of a cluster per exact name), or shorten the allow-list'
           : undefined,
       replicas: opts.replicas,
       drainSeconds: opts.drainSeconds,
@@ -107,7 +109,12 @@ export class EnvoyChart extends EgressComponentChart {
               { name: 'health', containerPort: ENVOY_HEALTH_PORT, protocol: 'TCP' },
             ],
             readinessProbe: { httpGet: { path: '/ready', port: k8s.IntOrString.fromNumber(ENVOY_HEALTH_PORT) }, periodSeconds: 5, failureThreshold: 2 },
-            livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromNumber(ENVOY_HEALTH_PORT) }, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 },
+            livenessProbe: {
+              tcpSocket: { port: k8s.IntOrString.fromNumber(ENVOY_HEALTH_PORT) },
+              initialDelaySeconds: 10,
+              periodSeconds: 10,
+              failureThreshold: 3,
+            },
             // Memory request = limit: the heap monitor and the connection cap count on it.
             resources: resources('100m', opts.resources.memory, opts.resources.cpu, opts.resources.memory),
             securityContext: containerSecurityContext(),
@@ -125,7 +132,12 @@ export class EnvoyChart extends EgressComponentChart {
       service: {
         ip: addresses.envoyIp,
         subnet: addresses.loadBalancerSubnet.name,
-        ports: ports.map((p) => ({ name: `tcp-${p.servicePort}`, port: p.servicePort, targetPort: k8s.IntOrString.fromNumber(p.containerPort), protocol: 'TCP' })),
+        ports: ports.map((p) => ({
+          name: `tcp-${p.servicePort}`,
+          port: p.servicePort,
+          targetPort: k8s.IntOrString.fromNumber(p.containerPort),
+          protocol: 'TCP',
+        })),
       },
     });
     this.ports = ports;

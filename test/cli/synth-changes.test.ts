@@ -13,7 +13,12 @@ const AZURERM = `${DEFAULT_CONFIG}terraform:\n  backend:\n    resourceGroupName:
 
 function capture(): Writable & { text: () => string } {
   const chunks: string[] = [];
-  const stream = new Writable({ write(chunk, _enc, done) { chunks.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
   return Object.assign(stream, { text: () => chunks.join('') });
 }
 
@@ -23,7 +28,15 @@ function synth(dir: string, config: string, extra: string[] = []) {
   const out = capture();
   const err = capture();
   const code = main(['synth', '--config', configPath, '--cdktf-out', join(dir, 'cdktf.out'), '--manifests-out', join(dir, 'manifests'), ...extra], out, err);
-  return { code, out: out.text(), err: err.text(), warnings: err.text().split('\n').filter((l) => l.startsWith('warning: level')) };
+  return {
+    code,
+    out: out.text(),
+    err: err.text(),
+    warnings: err
+      .text()
+      .split('\n')
+      .filter((l) => l.startsWith('warning: level')),
+  };
 }
 
 describe('synth says what changed', () => {
@@ -63,7 +76,11 @@ describe('synth says what changed', () => {
     // l3 is the bottom level now: what it served its lower level goes too.
     expect(report.files.removed.filter((f: string) => !/\/l2\//.test(f)).every((f: string) => /\/l3\//.test(f))).toBe(true);
     expect(report.removedLevels).toEqual([
-      expect.objectContaining({ level: 'l2', state: 'terraform.l2.tfstate in the project root', commands: ['git stash', 'npx cdktf destroy l2', 'git stash pop', 'layered-egress synth'] }),
+      expect.objectContaining({
+        level: 'l2',
+        state: 'terraform.l2.tfstate in the project root',
+        commands: ['git stash', 'npx cdktf destroy l2', 'git stash pop', 'layered-egress synth'],
+      }),
     ]);
     expect(removed.warnings).toHaveLength(1);
     expect(removed.warnings[0]).toContain("level 'l2' is no longer in the config");
@@ -93,7 +110,9 @@ describe('synth says what changed', () => {
       expect(synth(d, AZURERM, ['--quiet']).code).toBe(EXIT.ok);
       const result = synth(d, AZURERM.replace('  - name: l2\n    addressSpace: 172.20.0.0/16\n', ''), ['--quiet']);
       expect(result.code).toBe(EXIT.ok);
-      expect(result.warnings).toEqual([expect.stringContaining('Terraform state (the blob edge/l2.tfstate in container tfstate of storage account sttfstate01)')]);
+      expect(result.warnings).toEqual([
+        expect.stringContaining('Terraform state (the blob edge/l2.tfstate in container tfstate of storage account sttfstate01)'),
+      ]);
     } finally {
       rmSync(d, { recursive: true, force: true });
     }
@@ -120,9 +139,27 @@ describe('the change set comes from the commit itself', () => {
     const dir = mkdtempSync(join(tmpdir(), 'le-changes-'));
     try {
       const root = join(dir, 'out');
-      const first = writeOutputTrees([{ root, files: new Map([['a/x', '1'], ['a/y', '2'], ['b/z', '3']]) }]);
+      const first = writeOutputTrees([
+        {
+          root,
+          files: new Map([
+            ['a/x', '1'],
+            ['a/y', '2'],
+            ['b/z', '3'],
+          ]),
+        },
+      ]);
       expect(first.changes).toEqual([{ added: ['a/x', 'a/y', 'b/z'], changed: [], removed: [], unchanged: [] }]);
-      const second = writeOutputTrees([{ root, files: new Map([['a/x', '1'], ['a/y', 'two'], ['c/w', '4']]) }]);
+      const second = writeOutputTrees([
+        {
+          root,
+          files: new Map([
+            ['a/x', '1'],
+            ['a/y', 'two'],
+            ['c/w', '4'],
+          ]),
+        },
+      ]);
       expect(second.changes).toEqual([{ added: ['c/w'], changed: ['a/y'], removed: ['b/z'], unchanged: ['a/x'] }]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -131,8 +168,21 @@ describe('the change set comes from the commit itself', () => {
 
   test('levels come from stacks/<level>/ and <level>/; files of no level count only as files', () => {
     const summary = summarizeChanges([
-      { folder: 'cdktf.out', changes: { added: [], changed: ['manifest.json'], removed: ['stacks/old/cdk.tf.json'], unchanged: ['stacks/same/cdk.tf.json', 'stacks/edit/cdk.tf.json'] }, levelOf: terraformLevelOf },
-      { folder: 'manifests', changes: { added: ['new/envoy.yaml'], changed: ['edit/envoy.yaml'], removed: ['old/envoy.yaml'], unchanged: ['same/envoy.yaml'] }, levelOf: manifestLevelOf },
+      {
+        folder: 'cdktf.out',
+        changes: {
+          added: [],
+          changed: ['manifest.json'],
+          removed: ['stacks/old/cdk.tf.json'],
+          unchanged: ['stacks/same/cdk.tf.json', 'stacks/edit/cdk.tf.json'],
+        },
+        levelOf: terraformLevelOf,
+      },
+      {
+        folder: 'manifests',
+        changes: { added: ['new/envoy.yaml'], changed: ['edit/envoy.yaml'], removed: ['old/envoy.yaml'], unchanged: ['same/envoy.yaml'] },
+        levelOf: manifestLevelOf,
+      },
     ]);
     expect(summary.levels).toEqual({ added: ['new'], changed: ['edit'], removed: ['old'], unchanged: ['same'] });
     expect(summary.files).toEqual({

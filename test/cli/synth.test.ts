@@ -11,7 +11,12 @@ const DEFAULT_CONFIG = readFileSync('infra/egress.yaml', 'utf8');
 
 function capture(): Writable & { text: () => string } {
   const chunks: string[] = [];
-  const stream = new Writable({ write(chunk, _enc, done) { chunks.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
   return Object.assign(stream, { text: () => chunks.join('') });
 }
 
@@ -49,7 +54,20 @@ describe('layered-egress synth', () => {
     }
   });
 
-  const hostile = ['evil.com\naddress=/#/6.6.6.6', 'graph.microsoft.com/', '*contoso.com', 'foo.*.com', 'https://example.com', 'example.com:443', '10.0.0.1', 'a..b.com', '-lead.example.com', '*', '.leading.example.com', 'x}{.example.com'];
+  const hostile = [
+    'evil.com\naddress=/#/6.6.6.6',
+    'graph.microsoft.com/',
+    '*contoso.com',
+    'foo.*.com',
+    'https://example.com',
+    'example.com:443',
+    '10.0.0.1',
+    'a..b.com',
+    '-lead.example.com',
+    '*',
+    '.leading.example.com',
+    'x}{.example.com',
+  ];
   test.each(hostile)('a bad entry %j exits 2, quotes the value and the rule, and leaves outputs byte-identical', (value) => {
     const result = synthIn(dir, `${DEFAULT_CONFIG}  - domain: ${JSON.stringify(value)}\n`);
     expect(result.code).toBe(EXIT.invalidConfig);
@@ -62,14 +80,40 @@ describe('layered-egress synth', () => {
   const entries = DEFAULT_CONFIG.match(/- domain:/g)!.length;
   const lastLine = DEFAULT_CONFIG.split('\n').length;
   test.each([
-    ['an unknown tag', `${DEFAULT_CONFIG}  - domain: !include other.yaml\n`, new RegExp(`egress\\.yaml:${lastLine}:13: not valid YAML: Unresolved tag: !include`)],
+    [
+      'an unknown tag',
+      `${DEFAULT_CONFIG}  - domain: !include other.yaml\n`,
+      new RegExp(`egress\\.yaml:${lastLine}:13: not valid YAML: Unresolved tag: !include`),
+    ],
     ['a __proto__ key', `${DEFAULT_CONFIG}__proto__:\n  allowList: []\n`, new RegExp(`egress\\.yaml:${lastLine}: __proto__: unknown key`)],
-    ['a constructor key in an entry', `${DEFAULT_CONFIG}    constructor: 1\n`, new RegExp(`egress\\.yaml:${lastLine}: allowList\\[${entries - 1}\\]\\.constructor: unknown key`)],
+    [
+      'a constructor key in an entry',
+      `${DEFAULT_CONFIG}    constructor: 1\n`,
+      new RegExp(`egress\\.yaml:${lastLine}: allowList\\[${entries - 1}\\]\\.constructor: unknown key`),
+    ],
     ['a second document', `${DEFAULT_CONFIG}---\nname: x\n`, new RegExp(`egress\\.yaml:${lastLine}:1: a config file holds exactly one YAML document`)],
-    ['a duplicate key', DEFAULT_CONFIG.replace('location: westeurope', 'location: westeurope\nlocation: westus'), /egress\.yaml:\d+:1: not valid YAML: duplicate key 'location'/],
-    ['punycode look-alike', `${DEFAULT_CONFIG}  - domain: xn--80ak6aa92e.com\n`, new RegExp(`egress\\.yaml:${lastLine}: allowList\\[${entries}\\]\\.domain "xn--80ak6aa92e\\.com": label 'аррӏе' is a look-alike`)],
-    ['a public-suffix wildcard', `${DEFAULT_CONFIG}  - domain: "*.co.uk"\n`, new RegExp(`egress\\.yaml:${lastLine}: allowList\\[${entries}\\]\\.domain "\\*\\.co\\.uk": 'co\\.uk' is a public suffix`)],
-    ['an entry listing every port', `${DEFAULT_CONFIG}  - domain: all.example.org\n    ports: [${Array.from({ length: 65535 }, (_, i) => i + 1).filter((p) => p !== 53).join(', ')}]\n`, /allowList\[\d+\]\.ports: has 65534 ports; at most 16 are accepted/],
+    [
+      'a duplicate key',
+      DEFAULT_CONFIG.replace('location: westeurope', 'location: westeurope\nlocation: westus'),
+      /egress\.yaml:\d+:1: not valid YAML: duplicate key 'location'/,
+    ],
+    [
+      'punycode look-alike',
+      `${DEFAULT_CONFIG}  - domain: xn--80ak6aa92e.com\n`,
+      new RegExp(`egress\\.yaml:${lastLine}: allowList\\[${entries}\\]\\.domain "xn--80ak6aa92e\\.com": label 'аррӏе' is a look-alike`),
+    ],
+    [
+      'a public-suffix wildcard',
+      `${DEFAULT_CONFIG}  - domain: "*.co.uk"\n`,
+      new RegExp(`egress\\.yaml:${lastLine}: allowList\\[${entries}\\]\\.domain "\\*\\.co\\.uk": 'co\\.uk' is a public suffix`),
+    ],
+    [
+      'an entry listing every port',
+      `${DEFAULT_CONFIG}  - domain: all.example.org\n    ports: [${Array.from({ length: 65535 }, (_, i) => i + 1)
+        .filter((p) => p !== 53)
+        .join(', ')}]\n`,
+      /allowList\[\d+\]\.ports: has 65534 ports; at most 16 are accepted/,
+    ],
   ])('%s: exit 2, located, outputs untouched', (_, text, message) => {
     const result = synthIn(dir, text);
     expect(result.code).toBe(EXIT.invalidConfig);
@@ -84,7 +128,10 @@ describe('layered-egress synth', () => {
     expect(again).toEqual(baseline);
     const [head, list] = DEFAULT_CONFIG.split('allowList:\n');
     // One block per entry, comments dropped, then reversed.
-    const blocks = list.split(/(?=  - domain:)/).slice(1).map((b) => b.replace(/\s*(#.*\n?)*$/, '').trimEnd());
+    const blocks = list
+      .split(/(?=  - domain:)/)
+      .slice(1)
+      .map((b) => b.replace(/\s*(#.*\n?)*$/, '').trimEnd());
     expect(blocks.length).toBeGreaterThan(10);
     const shuffled = `${head}allowList:\n${[...blocks].reverse().join('\n')}\n`;
     expect(synthIn(scratch(), shuffled).trees()).toEqual(baseline);

@@ -24,7 +24,7 @@ describe('parseConfig (an object)', () => {
     expect(fromObject.warnings).toEqual(fromFile.warnings.map(({ line: _line, ...rest }) => rest));
   });
 
-  test('refuses with the file pass\'s messages, every problem at once, naming the source and no line', () => {
+  test("refuses with the file pass's messages, every problem at once, naming the source and no line", () => {
     const bad = { ...object, allowlist: [], allowList: [{ domain: 'a.com\nserver=/#/6.6.6.6' }, { domain: '*b.com' }, { domain: 'c.com', ports: [53] }] };
     const entryProblems = [
       '  - platform.json: allowList[0].domain "a.com\\nserver=/#/6.6.6.6": a domain must not contain control characters (a newline could become a new directive in a config file)',
@@ -45,7 +45,9 @@ describe('parseConfig (an object)', () => {
     expect(parseConfig({ ...object, cluster: undefined }).cluster).toEqual(loadConfig(DEFAULT_CONFIG).cluster);
     const cyclic: Record<string, unknown> = { ...object };
     cyclic.self = cyclic;
-    expect(problemsOf(() => parseConfig({ ...cyclic, name: new Date(0), levels: [undefined], location: Symbol('x'), workloads: { envoy: { replicas: NaN } } }, 'x'))).toEqual([
+    expect(
+      problemsOf(() => parseConfig({ ...cyclic, name: new Date(0), levels: [undefined], location: Symbol('x'), workloads: { envoy: { replicas: NaN } } }, 'x')),
+    ).toEqual([
       '  - x: name: must be plain data (JSON-compatible), not a Date',
       '  - x: location: must be plain data (JSON-compatible), not a symbol',
       '  - x: levels[0]: a list item must not be undefined or missing',
@@ -56,7 +58,7 @@ describe('parseConfig (an object)', () => {
   });
 });
 
-describe('the constructs in a user\'s own app', () => {
+describe("the constructs in a user's own app", () => {
   const model = loadConfig(DEFAULT_CONFIG);
   let out: string;
   beforeAll(() => {
@@ -64,7 +66,7 @@ describe('the constructs in a user\'s own app', () => {
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  test('EgressNetwork next to the user\'s own stack synthesizes exactly the CLI\'s Terraform', () => {
+  test("EgressNetwork next to the user's own stack synthesizes exactly the CLI's Terraform", () => {
     const app = new TfApp({ outdir: join(out, 'cdktf.out'), skipBackendValidation: true });
     const own = new TerraformStack(app, OWN.stack);
     new AzurermProvider(own, 'azurerm', { features: [{}] });
@@ -81,7 +83,7 @@ describe('the constructs in a user\'s own app', () => {
     expect(compareWithCli(cli, user).filter((p) => !p.startsWith('Kubernetes'))).toEqual([]);
   });
 
-  test('EgressWorkloads next to the user\'s own chart synthesizes exactly the CLI\'s manifests', () => {
+  test("EgressWorkloads next to the user's own chart synthesizes exactly the CLI's manifests", () => {
     const app = new K8sApp({ outdir: join(out, 'cdk8s.out') });
     new ApiObject(new Chart(app, OWN.chart), 'info', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'info' } });
     const workloads = new EgressWorkloads(app, 'egress', { config: model });
@@ -126,12 +128,25 @@ test('check and explain read synthesized output back, as the CLI commands do', (
 describe('the library smoke comparison', () => {
   const manifest = (stacks: string[]) => JSON.stringify({ stacks: Object.fromEntries(stacks.map((s) => [s, { name: s }])), version: '0.21.0' });
   const cli = {
-    terraform: new Map([['manifest.json', manifest(['l1'])], ['stacks/l1/cdk.tf.json', '{"a":1}']]),
-    manifests: new Map([['l1/envoy.yaml', 'kind: ConfigMap\n'], ['l1/kustomization.yaml', 'resources: []\n']]),
+    terraform: new Map([
+      ['manifest.json', manifest(['l1'])],
+      ['stacks/l1/cdk.tf.json', '{"a":1}'],
+    ]),
+    manifests: new Map([
+      ['l1/envoy.yaml', 'kind: ConfigMap\n'],
+      ['l1/kustomization.yaml', 'resources: []\n'],
+    ]),
   };
   const app = () => ({
-    terraform: new Map([['manifest.json', manifest(['l1', OWN.stack])], ['stacks/l1/cdk.tf.json', '{"a":1}'], [`stacks/${OWN.stack}/cdk.tf.json`, '{}']]),
-    manifests: new Map([['l1-envoy-c8012345.k8s.yaml', 'kind: ConfigMap\n'], [`${OWN.chart}.k8s.yaml`, 'kind: ConfigMap\n']]),
+    terraform: new Map([
+      ['manifest.json', manifest(['l1', OWN.stack])],
+      ['stacks/l1/cdk.tf.json', '{"a":1}'],
+      [`stacks/${OWN.stack}/cdk.tf.json`, '{}'],
+    ]),
+    manifests: new Map([
+      ['l1-envoy-c8012345.k8s.yaml', 'kind: ConfigMap\n'],
+      [`${OWN.chart}.k8s.yaml`, 'kind: ConfigMap\n'],
+    ]),
   });
 
   test('equal output passes', () => {
@@ -142,7 +157,10 @@ describe('the library smoke comparison', () => {
     const changed = app();
     changed.terraform.set('stacks/l1/cdk.tf.json', '{"a":2}');
     changed.manifests.set('l1-envoy-c8012345.k8s.yaml', 'kind: Secret\n');
-    expect(compareWithCli(cli, changed)).toEqual(['Terraform: stacks/l1/cdk.tf.json differs', 'Kubernetes: l1-envoy-c8012345.k8s.yaml differs from l1/envoy.yaml']);
+    expect(compareWithCli(cli, changed)).toEqual([
+      'Terraform: stacks/l1/cdk.tf.json differs',
+      'Kubernetes: l1-envoy-c8012345.k8s.yaml differs from l1/envoy.yaml',
+    ]);
 
     const missing = app();
     missing.manifests.delete('l1-envoy-c8012345.k8s.yaml');
@@ -150,7 +168,7 @@ describe('the library smoke comparison', () => {
     missing.terraform.set('manifest.json', manifest(['l1', 'l2', OWN.stack]));
     expect(compareWithCli(cli, missing)).toEqual([
       'Terraform: manifest.json differs (after removing the own stack)',
-      'Terraform: stacks/l2/cdk.tf.json is not in the CLI\'s output',
+      "Terraform: stacks/l2/cdk.tf.json is not in the CLI's output",
       'Kubernetes: l1/envoy.yaml has 0 matching app files (none)',
     ]);
 
@@ -163,7 +181,7 @@ describe('the library smoke comparison', () => {
     ]);
   });
 
-  test('the example must use the library\'s versions of shared dependencies', () => {
+  test("the example must use the library's versions of shared dependencies", () => {
     expect(versionMismatches({ cdktf: '0.21.0', yaml: '2.9.1' }, { cdktf: '0.20.0', 'layered-egress': '0.1.0', yaml: '2.9.1' })).toEqual([
       "examples/library/package.json: cdktf 0.20.0 differs from the library's 0.21.0",
     ]);

@@ -17,7 +17,12 @@ const objects = (chart: Chart): any[] => chart.toJson();
 const find = (chart: Chart, kind: string): any => objects(chart).find((o) => o.kind === kind);
 
 /** Planned addresses written by hand: no config file, no EgressModel. */
-const addresses = { addressSpace: '10.20.0.0/16', envoyIp: '10.20.64.4', dnsIp: '10.20.64.5', loadBalancerSubnet: { name: 'egress-ilb', cidr: '10.20.64.0/24' } };
+const addresses = {
+  addressSpace: '10.20.0.0/16',
+  envoyIp: '10.20.64.4',
+  dnsIp: '10.20.64.5',
+  loadBalancerSubnet: { name: 'egress-ilb', cidr: '10.20.64.0/24' },
+};
 const parent = { envoyIp: '10.10.64.4', dnsIp: '10.10.64.5' };
 
 describe('each level chart built alone from narrow props and an AllowList', () => {
@@ -74,14 +79,16 @@ describe('each level chart built alone from narrow props and an AllowList', () =
       options: { dnsmasq: { forwardZones: ['privatelink.vaultcore.azure.net'] } },
     });
     const lines = chart.config.split('\n');
-    expect(lines).toEqual(expect.arrayContaining([
-      'host-record=mcr.microsoft.com,10.20.64.4',
-      'address=/*.blob.core.windows.net/10.20.64.4',
-      'server=/20.10.in-addr.arpa/10.10.64.5',
-      'server=/privatelink.westeurope.azmk8s.io/10.10.64.5',
-      'server=/privatelink.vaultcore.azure.net/10.10.64.5',
-      'address=/#/',
-    ]));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'host-record=mcr.microsoft.com,10.20.64.4',
+        'address=/*.blob.core.windows.net/10.20.64.4',
+        'server=/20.10.in-addr.arpa/10.10.64.5',
+        'server=/privatelink.westeurope.azmk8s.io/10.10.64.5',
+        'server=/privatelink.vaultcore.azure.net/10.10.64.5',
+        'address=/#/',
+      ]),
+    );
     expect(find(chart, 'Service').metadata.annotations['service.beta.kubernetes.io/azure-load-balancer-ipv4']).toBe('10.20.64.5');
     expect(objects(chart).map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service', 'PodDisruptionBudget']);
     expect(validateKubernetesObjects(objects(chart)).flatMap((v) => v.errors)).toEqual([]);
@@ -92,7 +99,15 @@ describe('each level chart built alone from narrow props and an AllowList', () =
     const policies = objects(chart);
     expect(policies.map((p) => p.metadata.name)).toEqual(['default-deny', 'envoy', 'dnsmasq']);
     const envoy = policies[1];
-    expect(envoy.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.10.64.4/32' } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 8443 }] }]);
+    expect(envoy.spec.egress).toEqual([
+      {
+        to: [{ ipBlock: { cidr: '10.10.64.4/32' } }],
+        ports: [
+          { protocol: 'TCP', port: 443 },
+          { protocol: 'TCP', port: 8443 },
+        ],
+      },
+    ]);
     expect(envoy.spec.ingress[0].from).toContainEqual({ ipBlock: { cidr: '10.30.0.0/16' } });
     expect(policies[2].spec.egress[0].to).toEqual([{ ipBlock: { cidr: '10.10.64.5/32' } }]);
     // The bottom level: no level below, so no dnsmasq policy.
@@ -105,7 +120,7 @@ describe('each level chart built alone from narrow props and an AllowList', () =
   });
 });
 
-describe('chart props pass the config file\'s rules', () => {
+describe("chart props pass the config file's rules", () => {
   test('a hostile or malformed value is refused with every problem at once, naming the chart and the prop', () => {
     const problems = problemsOf(
       () =>
@@ -120,7 +135,9 @@ describe('chart props pass the config file\'s rules', () => {
     expect(problems).toEqual([
       expect.stringMatching(/^ {2}- DnsmasqChart 'dnsmasq': level "Plant": must be 1-16 characters/),
       expect.stringMatching(/^ {2}- DnsmasqChart 'dnsmasq': options\.namespace "Egress": must be a Kubernetes namespace name/),
-      expect.stringMatching(/^ {2}- DnsmasqChart 'dnsmasq': options\.dnsmasq\.forwardZones\[0\] "evil\.com\/6\.6\.6\.6\\nserver=\/#": must be a lowercase DNS zone/),
+      expect.stringMatching(
+        /^ {2}- DnsmasqChart 'dnsmasq': options\.dnsmasq\.forwardZones\[0\] "evil\.com\/6\.6\.6\.6\\nserver=\/#": must be a lowercase DNS zone/,
+      ),
       '  - DnsmasqChart \'dnsmasq\': addresses.envoyIp "10.20.64.4\\naddress=/#/6.6.6.6": must be an IPv4 address such as 10.1.64.4',
       expect.stringMatching(/^ {2}- DnsmasqChart 'dnsmasq': addresses\.loadBalancerSubnet\.name "egress ilb": must be an Azure subnet name/),
       '  - DnsmasqChart \'dnsmasq\': parent.dnsIp "10.10.64.5\\nserver=6.6.6.6": must be an IPv4 address such as 10.1.64.4',
@@ -129,17 +146,35 @@ describe('chart props pass the config file\'s rules', () => {
   });
 
   test('options follow the deployment rules too (an Envoy connection cap its memory cannot hold)', () => {
-    expect(problemsOf(() => new EnvoyChart(appWithAllowList(), 'envoy', { level: 'site', addresses, options: { envoy: { resources: { memory: '256Mi' }, maxConnections: 1_000_000 } } }))).toEqual([
+    expect(
+      problemsOf(
+        () =>
+          new EnvoyChart(appWithAllowList(), 'envoy', {
+            level: 'site',
+            addresses,
+            options: { envoy: { resources: { memory: '256Mi' }, maxConnections: 1_000_000 } },
+          }),
+      ),
+    ).toEqual([
       expect.stringMatching(/^ {2}- EnvoyChart 'envoy': options\.envoy\.maxConnections 1000000: a memory limit of 256Mi holds at most \d+ connections/),
     ]);
-    expect(problemsOf(() => new NetworkPolicyChart(appWithAllowList(), 'np', { level: 'site', excludedRanges: ['10.0.0.0/33'], options: { envoy: { upstreamDns: ['dns.example'] } } }))).toEqual([
+    expect(
+      problemsOf(
+        () =>
+          new NetworkPolicyChart(appWithAllowList(), 'np', {
+            level: 'site',
+            excludedRanges: ['10.0.0.0/33'],
+            options: { envoy: { upstreamDns: ['dns.example'] } },
+          }),
+      ),
+    ).toEqual([
       expect.stringMatching(/^ {2}- NetworkPolicyChart 'np': options\.envoy\.upstreamDns\[0\] "dns\.example": must be an IPv4 address/),
       expect.stringMatching(/^ {2}- NetworkPolicyChart 'np': excludedRanges\[0\] "10\.0\.0\.0\/33": must be an IPv4 CIDR/),
     ]);
   });
 });
 
-test('LevelWorkloads maps the model onto the narrow props: each chart alone gives the CLI\'s file for its level', () => {
+test("LevelWorkloads maps the model onto the narrow props: each chart alone gives the CLI's file for its level", () => {
   const model = loadConfig('infra/egress.yaml');
   const cli = synthManifests(model);
   const [top, middle, bottom] = model.levels;
@@ -151,7 +186,13 @@ test('LevelWorkloads maps the model onto the narrow props: each chart alone give
     namespace: new NamespaceChart(app, 'namespace', { level, options }),
     envoy: new EnvoyChart(app, 'envoy', { level, options, addresses: middle.addresses, parent: top.addresses }),
     coredns: new CorednsChart(app, 'coredns', { level, options }),
-    dnsmasq: new DnsmasqChart(app, 'dnsmasq', { level, options, addresses: middle.addresses, parent: top.addresses, levelAddressSpaces: model.levels.map((l) => l.addresses.addressSpace) }),
+    dnsmasq: new DnsmasqChart(app, 'dnsmasq', {
+      level,
+      options,
+      addresses: middle.addresses,
+      parent: top.addresses,
+      levelAddressSpaces: model.levels.map((l) => l.addresses.addressSpace),
+    }),
     'network-policies': new NetworkPolicyChart(app, 'network-policies', { level, options, parent: top.addresses, child: bottom.addresses }),
   };
   for (const [id, chart] of Object.entries(charts)) expect([id, Yaml.stringify(...chart.toJson())]).toEqual([id, cli.get(`${level}/${id}.yaml`)]);

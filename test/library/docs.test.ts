@@ -17,7 +17,16 @@ const ENTRY = resolve('lib/index.ts');
 const KNOWN_GAPS: string[] = [];
 
 function publicApi(): { checker: ts.TypeChecker; exports: ts.Symbol[] } {
-  const config = ts.getParsedCommandLineOfConfigFile(resolve('tsconfig.build.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    resolve('tsconfig.build.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    },
+  );
   if (!config) throw new Error('cannot read tsconfig.build.json');
   const program = ts.createProgram([ENTRY], config.options);
   const checker = program.getTypeChecker();
@@ -47,7 +56,25 @@ describe('public API documentation', () => {
 
   test('lib/index.ts exports the documented entry points', () => {
     expect(resolved.map((r) => r.name)).toEqual(
-      expect.arrayContaining(['loadConfig', 'parseConfig', 'ConfigError', 'AllowList', 'EgressNetwork', 'EgressWorkloads', 'LevelStack', 'EnvoyChart', 'CorednsChart', 'DnsmasqChart', 'NetworkPolicyChart', 'NamespaceChart', 'renderEnvoyBootstrap', 'renderCorednsOverride', 'renderDnsmasqConf', 'check', 'explain']),
+      expect.arrayContaining([
+        'loadConfig',
+        'parseConfig',
+        'ConfigError',
+        'AllowList',
+        'EgressNetwork',
+        'EgressWorkloads',
+        'LevelStack',
+        'EnvoyChart',
+        'CorednsChart',
+        'DnsmasqChart',
+        'NetworkPolicyChart',
+        'NamespaceChart',
+        'renderEnvoyBootstrap',
+        'renderCorednsOverride',
+        'renderDnsmasqConf',
+        'check',
+        'explain',
+      ]),
     );
   });
 

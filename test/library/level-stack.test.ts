@@ -23,10 +23,22 @@ const cell = { name: 'cell', addresses: plan('10.30', 64) };
 const resources = (json: any, type: string): any[] => Object.values(json.resource?.[type] ?? {});
 
 test('LevelStack alone from narrow props: its VNET resolves through the parent, its NSG opens the allow-list ports to the parent only', () => {
-  const stack = new LevelStack(appWithAllowList(), { deployment: 'acme', location: 'westeurope', level: plant, parent: site, child: cell, otherAddressSpaces: ['10.10.0.0/16', '10.30.0.0/16'] });
+  const stack = new LevelStack(appWithAllowList(), {
+    deployment: 'acme',
+    location: 'westeurope',
+    level: plant,
+    parent: site,
+    child: cell,
+    otherAddressSpaces: ['10.10.0.0/16', '10.30.0.0/16'],
+  });
   const json = JSON.parse(Testing.synth(stack));
   expect(stack.node.id).toBe('plant');
-  expect(resources(json, 'azurerm_virtual_network')[0]).toMatchObject({ name: 'vnet-acme-plant', location: 'westeurope', address_space: ['10.20.0.0/16'], dns_servers: ['10.10.64.5'] });
+  expect(resources(json, 'azurerm_virtual_network')[0]).toMatchObject({
+    name: 'vnet-acme-plant',
+    location: 'westeurope',
+    address_space: ['10.20.0.0/16'],
+    dns_servers: ['10.10.64.5'],
+  });
   const toParent = resources(json, 'azurerm_network_security_rule').find((r) => r.name === 'allow-envoy-to-site');
   expect(toParent).toMatchObject({ destination_address_prefix: '10.10.64.4', destination_port_ranges: ['443', '8443'] });
   expect(resources(json, 'azurerm_network_security_rule').map((r) => r.name)).toContain('allow-envoy-from-cell');
@@ -36,14 +48,16 @@ test('LevelStack alone from narrow props: its VNET resolves through the parent, 
 });
 
 test('LevelStack at the top (no parent): no peering, no route table, no VNET DNS override', () => {
-  const json = JSON.parse(Testing.synth(new LevelStack(appWithAllowList(), { deployment: 'acme', location: 'westeurope', level: site, cluster: { nodeCount: 5 } })));
+  const json = JSON.parse(
+    Testing.synth(new LevelStack(appWithAllowList(), { deployment: 'acme', location: 'westeurope', level: site, cluster: { nodeCount: 5 } })),
+  );
   expect(resources(json, 'azurerm_virtual_network_peering')).toEqual([]);
   expect(resources(json, 'azurerm_route_table')).toEqual([]);
   expect(resources(json, 'azurerm_virtual_network')[0].dns_servers).toBeUndefined();
   expect(resources(json, 'azurerm_kubernetes_cluster')[0].default_node_pool.node_count).toBe(5);
 });
 
-test('LevelStack props pass the config file\'s rules: every problem at once, naming the prop', () => {
+test("LevelStack props pass the config file's rules: every problem at once, naming the prop", () => {
   const problems = problemsOf(
     () =>
       new LevelStack(appWithAllowList(), {
@@ -67,7 +81,7 @@ test('LevelStack props pass the config file\'s rules: every problem at once, nam
   ]);
 });
 
-test('the model mapped onto the narrow props gives the CLI\'s stacks', () => {
+test("the model mapped onto the narrow props gives the CLI's stacks", () => {
   const model = loadConfig('infra/egress.yaml');
   const app = new App({ skipBackendValidation: true });
   const stacks = buildTerraformApp(app, model);

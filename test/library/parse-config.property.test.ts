@@ -36,7 +36,18 @@ test('an object decides as the file does for any domain and purpose string (1,00
     fc.string({ unit: 'grapheme', maxLength: 30 }),
     fc.string({ unit: fc.constantFrom(...'ab.-*{}\n\r\t #:"\'\\/\u0000\u2028\u00a0\ufeff'.split('')), maxLength: 20 }),
     fc.string({ unit: 'binary', maxLength: 20 }),
-    fc.constantFrom('a.com\nserver=/#/6.6.6.6', 'mcr.microsoft.com', '*.blob.core.windows.net', '{region}.x.com', '- a', '? b', '!!str c', '&anchor d', '*alias', '%TAG e'),
+    fc.constantFrom(
+      'a.com\nserver=/#/6.6.6.6',
+      'mcr.microsoft.com',
+      '*.blob.core.windows.net',
+      '{region}.x.com',
+      '- a',
+      '? b',
+      '!!str c',
+      '&anchor d',
+      '*alias',
+      '%TAG e',
+    ),
   );
   fc.assert(
     fc.property(text, text, (domain, purpose) => {

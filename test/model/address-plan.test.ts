@@ -15,7 +15,12 @@ describe('the automatic address plan', () => {
       envoyIp: '172.16.64.4',
       dnsIp: '172.16.64.5',
     });
-    expect(planLevelAddresses(cidr('192.168.4.0/22'))).toMatchObject({ nodeSubnet: { cidr: '192.168.4.0/24' }, loadBalancerSubnet: { cidr: '192.168.5.0/24' }, envoyIp: '192.168.5.4', dnsIp: '192.168.5.5' });
+    expect(planLevelAddresses(cidr('192.168.4.0/22'))).toMatchObject({
+      nodeSubnet: { cidr: '192.168.4.0/24' },
+      loadBalancerSubnet: { cidr: '192.168.5.0/24' },
+      envoyIp: '192.168.5.4',
+      dnsIp: '192.168.5.5',
+    });
     expect(planLevelAddresses(cidr('10.0.0.0/8'))).toMatchObject({ nodeSubnet: { cidr: '10.0.0.0/10' }, loadBalancerSubnet: { cidr: '10.64.0.0/24' } });
   });
 
@@ -47,7 +52,9 @@ describe('the automatic address plan', () => {
     const pool = (nodeCount: number) => ({ nodeCount, maxPods: 250, networkPlugin: 'azure-overlay' as const });
     const level = (space: string) => ({ addresses: planLevelAddresses(cidr(space)) });
     expect(nodeSubnetProblem(level('10.1.0.0/27'), pool(3))).toBeUndefined();
-    expect(nodeSubnetProblem(level('10.1.0.0/28'), pool(3))).toMatch(/the node subnet 10\.1\.0\.0\/29 has 3 usable addresses but the system pool needs 4 .*first half\) or set levels\[\]\.nodeSubnet/);
+    expect(nodeSubnetProblem(level('10.1.0.0/28'), pool(3))).toMatch(
+      /the node subnet 10\.1\.0\.0\/29 has 3 usable addresses but the system pool needs 4 .*first half\) or set levels\[\]\.nodeSubnet/,
+    );
     expect(nodeSubnetProblem(level('10.1.0.0/28'), pool(2))).toBeUndefined();
   });
 });
@@ -86,15 +93,51 @@ describe('per-level overrides', () => {
   });
 
   test.each([
-    ['outside the space', '    nodeSubnet: 172.19.0.0/24\n', `egress.yaml:8: levels[1].nodeSubnet "172.19.0.0/24": the subnet 'nodes' (172.19.0.0/24) lies outside the level's address space 172.18.0.0/23`],
-    ['smaller than a /29', '    loadBalancerSubnet: 172.18.1.0/30\n', `egress.yaml:8: levels[1].loadBalancerSubnet "172.18.1.0/30": the subnet 'egress-ilb' (172.18.1.0/30) is smaller than a /29, Azure's smallest subnet`],
-    ['overlapping subnets', '    nodeSubnet: 172.18.0.0/24\n    loadBalancerSubnet: 172.18.0.128/28\n', `egress.yaml:9: levels[1].loadBalancerSubnet "172.18.0.128/28": the subnets 'nodes' (172.18.0.0/24) and 'egress-ilb' (172.18.0.128/28) overlap`],
-    ['an IP outside its subnet', '    envoyIp: 172.18.0.10\n', 'egress.yaml:8: levels[1].envoyIp "172.18.0.10": the Envoy IP 172.18.0.10 lies outside the load balancer subnet 172.18.1.0/25'],
-    ['an Azure-reserved first address', '    dnsIp: 172.18.1.3\n', `egress.yaml:8: levels[1].dnsIp "172.18.1.3": the DNS IP 172.18.1.3 is one of Azure's reserved addresses of 172.18.1.0/25 (the first four and the last)`],
-    ['an Azure-reserved last address', '    envoyIp: 172.18.1.127\n', `egress.yaml:8: levels[1].envoyIp "172.18.1.127": the Envoy IP 172.18.1.127 is one of Azure's reserved addresses of 172.18.1.0/25 (the first four and the last)`],
-    ['the same IP twice', '    envoyIp: 172.18.1.20\n    dnsIp: 172.18.1.20\n', 'egress.yaml:9: levels[1].dnsIp "172.18.1.20": the Envoy and DNS IPs are both 172.18.1.20'],
-    ['a node subnet too small for the pool', '    nodeSubnet: 172.18.0.0/29\n', 'egress.yaml:8: levels[1].nodeSubnet "172.18.0.0/29": the node subnet 172.18.0.0/29 has 3 usable addresses but the system pool needs 4 (3 nodes + 1 upgrade surge = 4): give levels[].nodeSubnet a larger block, or lower cluster.nodeCount'],
-    ['not a CIDR', '    nodeSubnet: 172.18.0.1/24\n', 'egress.yaml:8: levels[1].nodeSubnet "172.18.0.1/24": host bits are set: the network address of this block is 172.18.0.0/24'],
+    [
+      'outside the space',
+      '    nodeSubnet: 172.19.0.0/24\n',
+      `egress.yaml:8: levels[1].nodeSubnet "172.19.0.0/24": the subnet 'nodes' (172.19.0.0/24) lies outside the level's address space 172.18.0.0/23`,
+    ],
+    [
+      'smaller than a /29',
+      '    loadBalancerSubnet: 172.18.1.0/30\n',
+      `egress.yaml:8: levels[1].loadBalancerSubnet "172.18.1.0/30": the subnet 'egress-ilb' (172.18.1.0/30) is smaller than a /29, Azure's smallest subnet`,
+    ],
+    [
+      'overlapping subnets',
+      '    nodeSubnet: 172.18.0.0/24\n    loadBalancerSubnet: 172.18.0.128/28\n',
+      `egress.yaml:9: levels[1].loadBalancerSubnet "172.18.0.128/28": the subnets 'nodes' (172.18.0.0/24) and 'egress-ilb' (172.18.0.128/28) overlap`,
+    ],
+    [
+      'an IP outside its subnet',
+      '    envoyIp: 172.18.0.10\n',
+      'egress.yaml:8: levels[1].envoyIp "172.18.0.10": the Envoy IP 172.18.0.10 lies outside the load balancer subnet 172.18.1.0/25',
+    ],
+    [
+      'an Azure-reserved first address',
+      '    dnsIp: 172.18.1.3\n',
+      `egress.yaml:8: levels[1].dnsIp "172.18.1.3": the DNS IP 172.18.1.3 is one of Azure's reserved addresses of 172.18.1.0/25 (the first four and the last)`,
+    ],
+    [
+      'an Azure-reserved last address',
+      '    envoyIp: 172.18.1.127\n',
+      `egress.yaml:8: levels[1].envoyIp "172.18.1.127": the Envoy IP 172.18.1.127 is one of Azure's reserved addresses of 172.18.1.0/25 (the first four and the last)`,
+    ],
+    [
+      'the same IP twice',
+      '    envoyIp: 172.18.1.20\n    dnsIp: 172.18.1.20\n',
+      'egress.yaml:9: levels[1].dnsIp "172.18.1.20": the Envoy and DNS IPs are both 172.18.1.20',
+    ],
+    [
+      'a node subnet too small for the pool',
+      '    nodeSubnet: 172.18.0.0/29\n',
+      'egress.yaml:8: levels[1].nodeSubnet "172.18.0.0/29": the node subnet 172.18.0.0/29 has 3 usable addresses but the system pool needs 4 (3 nodes + 1 upgrade surge = 4): give levels[].nodeSubnet a larger block, or lower cluster.nodeCount',
+    ],
+    [
+      'not a CIDR',
+      '    nodeSubnet: 172.18.0.1/24\n',
+      'egress.yaml:8: levels[1].nodeSubnet "172.18.0.1/24": host bits are set: the network address of this block is 172.18.0.0/24',
+    ],
     ['not an IP', '    dnsIp: 172.18.1.300\n', 'egress.yaml:8: levels[1].dnsIp "172.18.1.300": must be an IPv4 address such as 168.63.129.16'],
   ])('%s is refused with file, line, key and rule', (_, extra, message) => {
     expect(issues(withL3(extra))).toEqual([message]);

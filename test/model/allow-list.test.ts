@@ -72,7 +72,9 @@ describe('AllowList validates what it is given exactly as the config file is val
 
   test('a raw entry with a newline (a dnsmasq directive) throws, naming the entry, the value and the rule', () => {
     expect(() => new AllowList(scope(), 'x', { entries: [{ domain: 'a.com\nserver=/#/6.6.6.6' }] })).toThrow(
-      new AllowListError([`AllowList 'x': entries[0].domain "a.com\\nserver=/#/6.6.6.6": a domain must not contain control characters (a newline could become a new directive in a config file)`]),
+      new AllowListError([
+        `AllowList 'x': entries[0].domain "a.com\\nserver=/#/6.6.6.6": a domain must not contain control characters (a newline could become a new directive in a config file)`,
+      ]),
     );
   });
 
@@ -95,8 +97,15 @@ describe('AllowList validates what it is given exactly as the config file is val
   });
 
   test('raw entries are normalised; loadConfig entries are kept as they are (sources and purposes)', () => {
-    const list = new AllowList(scope(), 'x', { entries: [{ domain: 'B.com.', ports: [8443, 443] }, { domain: 'b.com', purpose: 'twice' }] });
-    expect(list.entries).toEqual([{ pattern: 'b.com', kind: 'exact', domain: 'b.com', ports: [443, 8443], purposes: ['twice'], sources: [0, 1], tlsInspection: false }]);
+    const list = new AllowList(scope(), 'x', {
+      entries: [
+        { domain: 'B.com.', ports: [8443, 443] },
+        { domain: 'b.com', purpose: 'twice' },
+      ],
+    });
+    expect(list.entries).toEqual([
+      { pattern: 'b.com', kind: 'exact', domain: 'b.com', ports: [443, 8443], purposes: ['twice'], sources: [0, 1], tlsInspection: false },
+    ]);
     const entries = parseConfig(CONFIG, 'c.yaml').allowEntries;
     expect(new AllowList(scope(), 'y', { entries }).entries).toEqual(entries);
   });

@@ -17,7 +17,10 @@ const allowListWarnings = (model: { warnings: readonly ConfigIssue[] }) => model
 describe('config file structure', () => {
   test('the shipped default config loads; its only warnings are the two Azure wildcards directly under a private public suffix', () => {
     const model = loadConfig('infra/egress.yaml');
-    expect(model.warnings.map((w) => `${w.path} ${w.value}`)).toEqual(['allowList[13].domain *.servicebus.windows.net', 'allowList[23].domain *.blob.core.windows.net']);
+    expect(model.warnings.map((w) => `${w.path} ${w.value}`)).toEqual([
+      'allowList[13].domain *.servicebus.windows.net',
+      'allowList[23].domain *.blob.core.windows.net',
+    ]);
     expect(model.warnings.every((w) => w.rule.includes('is a public suffix (Public Suffix List, private section)'))).toBe(true);
     expect(model.levels.map((l) => l.name)).toEqual(['l4', 'l3', 'l2']);
   });
@@ -30,7 +33,7 @@ describe('config file structure', () => {
   test('an unknown key is an error with a suggestion, never silently dropped', () => {
     expect(lines(BASE.replace('allowList:', 'allowlist:'))).toEqual([
       "egress.yaml:8: allowlist: unknown key: did you mean 'allowList'? (allowed: name, location, levels, allowList, terraform, cluster, workloads, firewall, hub)",
-      "egress.yaml: allowList: is required: list the domains the levels may reach",
+      'egress.yaml: allowList: is required: list the domains the levels may reach',
     ]);
   });
 
@@ -41,9 +44,7 @@ describe('config file structure', () => {
   });
 
   test('wrong types name the path and the value', () => {
-    expect(lines(BASE.replace('name: edge', 'name: 42'))).toEqual([
-      'egress.yaml:1: name 42: must be a string',
-    ]);
+    expect(lines(BASE.replace('name: edge', 'name: 42'))).toEqual(['egress.yaml:1: name 42: must be a string']);
     expect(lines(BASE.replace('  - domain: mcr.microsoft.com', '  - domain: mcr.microsoft.com\n    ports: 443'))).toEqual([
       'egress.yaml:10: allowList[0].ports 443: must be a list',
     ]);
@@ -83,13 +84,28 @@ allowList:
 
 describe('levels', () => {
   test.each([
-    ['  - name: l4\n    addressSpace: 172.16.1.0/16', 'egress.yaml:5: levels[0].addressSpace "172.16.1.0/16": host bits are set: the network address of this block is 172.16.0.0/16'],
+    [
+      '  - name: l4\n    addressSpace: 172.16.1.0/16',
+      'egress.yaml:5: levels[0].addressSpace "172.16.1.0/16": host bits are set: the network address of this block is 172.16.0.0/16',
+    ],
     ['  - name: l4\n    addressSpace: 172.16.0.0', 'egress.yaml:5: levels[0].addressSpace "172.16.0.0": must be an IPv4 CIDR such as 172.16.0.0/16'],
-    ['  - name: l4\n    addressSpace: 172.16.0.0/29', `egress.yaml:5: levels[0].addressSpace "172.16.0.0/29": must be a /8 to /28: the smallest holds two /29 subnets (Azure's smallest), one for the AKS nodes and one for the load balancers`],
-    ['  - name: l4\n    addressSpace: 169.254.0.0/16', 'egress.yaml:5: levels[0].addressSpace "169.254.0.0/16": overlaps 169.254.0.0/16, link-local (Azure metadata and DNS live there)'],
-    ['  - name: L4\n    addressSpace: 172.16.0.0/16', `egress.yaml:4: levels[0].name "L4": must be 1-16 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'`],
+    [
+      '  - name: l4\n    addressSpace: 172.16.0.0/29',
+      `egress.yaml:5: levels[0].addressSpace "172.16.0.0/29": must be a /8 to /28: the smallest holds two /29 subnets (Azure's smallest), one for the AKS nodes and one for the load balancers`,
+    ],
+    [
+      '  - name: l4\n    addressSpace: 169.254.0.0/16',
+      'egress.yaml:5: levels[0].addressSpace "169.254.0.0/16": overlaps 169.254.0.0/16, link-local (Azure metadata and DNS live there)',
+    ],
+    [
+      '  - name: L4\n    addressSpace: 172.16.0.0/16',
+      `egress.yaml:4: levels[0].name "L4": must be 1-16 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'`,
+    ],
     ['  - name: l3\n    addressSpace: 172.16.0.0/16', 'egress.yaml:6: levels[1].name "l3": level names must be unique (levels[0] has it too)'],
-    ['  - name: l4\n    addressSpace: 172.18.0.0/20', 'egress.yaml:7: levels[1].addressSpace "172.18.0.0/16": overlaps levels[0] (l4, 172.18.0.0/20): peered VNETs need distinct address spaces'],
+    [
+      '  - name: l4\n    addressSpace: 172.18.0.0/20',
+      'egress.yaml:7: levels[1].addressSpace "172.18.0.0/16": overlaps levels[0] (l4, 172.18.0.0/20): peered VNETs need distinct address spaces',
+    ],
   ])('%#: %s', (replacement, message) => {
     expect(lines(BASE.replace('  - name: l4\n    addressSpace: 172.16.0.0/16', replacement))).toEqual([message]);
   });
@@ -104,7 +120,10 @@ describe('levels', () => {
     const model = parseConfig(BASE, 'egress.yaml');
     expect(model.levels).toEqual([
       {
-        name: 'l4', index: 0, parent: undefined, child: 'l3',
+        name: 'l4',
+        index: 0,
+        parent: undefined,
+        child: 'l3',
         addresses: {
           addressSpace: '172.16.0.0/16',
           nodeSubnet: { name: 'nodes', cidr: '172.16.0.0/18' },
@@ -131,7 +150,11 @@ describe('allow-list entries', () => {
   const withEntries = (entries: string) => BASE.replace('  - domain: mcr.microsoft.com\n', entries);
 
   test('port 53 is refused, other ports are checked', () => {
-    expect(lines(withEntries('  - domain: a.example.org\n    ports: [443, 53]\n  - domain: b.example.org\n    ports: [0]\n  - domain: c.example.org\n    ports: []\n'))).toEqual([
+    expect(
+      lines(
+        withEntries('  - domain: a.example.org\n    ports: [443, 53]\n  - domain: b.example.org\n    ports: [0]\n  - domain: c.example.org\n    ports: []\n'),
+      ),
+    ).toEqual([
       'egress.yaml:10: allowList[0].ports[1] 53: port 53 is reserved for the DNS of each level and cannot be proxied',
       'egress.yaml:12: allowList[1].ports[0] 0: must be a whole number from 1 to 65535',
       'egress.yaml:14: allowList[2].ports: must have at least 1 port',
@@ -142,7 +165,20 @@ describe('allow-list entries', () => {
   });
 
   test('each acceptance-list hostile value is refused with the value quoted and the rule', () => {
-    const hostile = ['evil.com\naddress=/#/6.6.6.6', 'graph.microsoft.com/', '*contoso.com', 'foo.*.com', 'https://example.com', 'example.com:443', '10.0.0.1', 'a..b.com', '-lead.example.com', '*', '.leading.example.com', 'x}{.example.com'];
+    const hostile = [
+      'evil.com\naddress=/#/6.6.6.6',
+      'graph.microsoft.com/',
+      '*contoso.com',
+      'foo.*.com',
+      'https://example.com',
+      'example.com:443',
+      '10.0.0.1',
+      'a..b.com',
+      '-lead.example.com',
+      '*',
+      '.leading.example.com',
+      'x}{.example.com',
+    ];
     for (const value of hostile) {
       const [issue, ...rest] = issues(withEntries(`  - domain: a.example.org\n  - domain: ${JSON.stringify(value)}\n`));
       expect(rest).toEqual([]);
@@ -152,9 +188,20 @@ describe('allow-list entries', () => {
   });
 
   test('duplicates after normalisation merge with a warning, ports unioned', () => {
-    const model = parseConfig(withEntries('  - domain: mcr.microsoft.com\n    purpose: a\n  - domain: MCR.Microsoft.com.\n    ports: [8443]\n    purpose: b\n'), 'egress.yaml');
+    const model = parseConfig(
+      withEntries('  - domain: mcr.microsoft.com\n    purpose: a\n  - domain: MCR.Microsoft.com.\n    ports: [8443]\n    purpose: b\n'),
+      'egress.yaml',
+    );
     expect(model.allowEntries).toEqual([
-      { pattern: 'mcr.microsoft.com', kind: 'exact', domain: 'mcr.microsoft.com', ports: [443, 8443], purposes: ['a', 'b'], sources: [0, 1], tlsInspection: false },
+      {
+        pattern: 'mcr.microsoft.com',
+        kind: 'exact',
+        domain: 'mcr.microsoft.com',
+        ports: [443, 8443],
+        purposes: ['a', 'b'],
+        sources: [0, 1],
+        tlsInspection: false,
+      },
     ]);
     expect(allowListWarnings(model)).toEqual([
       `egress.yaml:11: allowList[1].domain "MCR.Microsoft.com.": duplicates allowList[0] ('mcr.microsoft.com') after normalisation; merged, ports unioned`,

@@ -11,7 +11,36 @@ const validDomainArb = fc
   .map(([wild, labels, tld]) => `${wild ? '*.' : ''}${[...labels, tld].join('.')}`);
 
 /** Characters that must never pass: config-file syntax, whitespace, and Unicode that folds to ASCII syntax. */
-const HOSTILE = ['\n', '\r', '\t', ' ', '{', '}', '"', "'", '#', '/', '\\', ';', '=', ':', '@', '$', '`', '\u0000', '\u00a0', '\u2028', '\u200b', '\u200d', '\u3002', '\uff0e', '\uff0f', '\uff0a', '\ufe6b', '\uff03'];
+const HOSTILE = [
+  '\n',
+  '\r',
+  '\t',
+  ' ',
+  '{',
+  '}',
+  '"',
+  "'",
+  '#',
+  '/',
+  '\\',
+  ';',
+  '=',
+  ':',
+  '@',
+  '$',
+  '`',
+  '\u0000',
+  '\u00a0',
+  '\u2028',
+  '\u200b',
+  '\u200d',
+  '\u3002',
+  '\uff0e',
+  '\uff0f',
+  '\uff0a',
+  '\ufe6b',
+  '\uff03',
+];
 
 const parse = (s: string) => parseDomain(s, 'westeurope');
 

@@ -36,7 +36,7 @@ describe('placement top', () => {
     expect(parseConfig(withFirewall('placement: top\nsku: Standard'), 'egress.yaml').firewall?.idps).toBe('Off');
   });
 
-  test('the firewall takes the first /26 of the top level\'s last quarter, also for the smallest level (/22)', () => {
+  test("the firewall takes the first /26 of the top level's last quarter, also for the smallest level (/22)", () => {
     const small = BASE.replace('172.16.0.0/16', '10.8.4.0/22');
     const model = parseConfig(withFirewall('placement: top', '', small), 'egress.yaml');
     expect(model.firewall?.addresses).toEqual({ subnet: { name: 'AzureFirewallSubnet', cidr: '10.8.7.0/26' }, privateIp: '10.8.7.4' });
@@ -63,7 +63,9 @@ describe('placement top', () => {
 describe('refusals name the file, line, key and rule, all at once', () => {
   test('tlsInspection without a firewall', () => {
     expect(issues(entries('  - domain: management.azure.com\n    tlsInspection: true\n'))).toEqual([
-      expect.stringMatching(/^egress\.yaml:10: allowList\[0\]\.tlsInspection true: TLS inspection is done by Azure Firewall Premium: add a 'firewall:' section/),
+      expect.stringMatching(
+        /^egress\.yaml:10: allowList\[0\]\.tlsInspection true: TLS inspection is done by Azure Firewall Premium: add a 'firewall:' section/,
+      ),
     ]);
   });
 
@@ -77,12 +79,16 @@ describe('refusals name the file, line, key and rule, all at once', () => {
     expect(found).toEqual([
       expect.stringMatching(/^egress\.yaml:10: allowList\[0\]\.tlsInspection true: TLS inspection needs firewall\.sku 'Premium'/),
       expect.stringMatching(/^egress\.yaml:13: allowList\[1\]\.tlsInspection true: TLS inspection needs firewall\.sku 'Premium'/),
-      expect.stringMatching(/^egress\.yaml:13: allowList\[1\]\.tlsInspection true: the firewall inspects TLS only in application rules on port 443; port\(s\) 8443/),
+      expect.stringMatching(
+        /^egress\.yaml:13: allowList\[1\]\.tlsInspection true: the firewall inspects TLS only in application rules on port 443; port\(s\) 8443/,
+      ),
       expect.stringMatching(/^egress\.yaml:15: allowList\[2\]\.tlsInspection true: TLS inspection needs firewall\.sku 'Premium'/),
       expect.stringMatching(/^egress\.yaml:15: allowList\[2\]\.tlsInspection true: '\*\.hcp\.westeurope\.azmk8s\.io' is an AKS API server name/),
     ]);
     const premium = issues(withFirewall('placement: top', '', entries('  - domain: a.contoso.com\n    tlsInspection: true\n')));
-    expect(premium).toEqual([expect.stringMatching(/^egress\.yaml:10: allowList\[0\]\.tlsInspection true: TLS inspection needs firewall\.tls\.keyVaultSecretId/)]);
+    expect(premium).toEqual([
+      expect.stringMatching(/^egress\.yaml:10: allowList\[0\]\.tlsInspection true: TLS inspection needs firewall\.tls\.keyVaultSecretId/),
+    ]);
   });
 
   test('IDPS and TLS are Premium features', () => {
@@ -112,24 +118,33 @@ describe('refusals name the file, line, key and rule, all at once', () => {
 
   test('ports above 64000 are refused with a firewall, and accepted without one', () => {
     const list = entries('  - domain: broker.contoso.com\n    ports: [64001]\n');
-    expect(issues(withFirewall('placement: top', '', list))).toEqual([expect.stringMatching(/^egress\.yaml:10: allowList\[0\]\.ports 64001: Azure Firewall rules accept destination ports 0-64000 only/)]);
+    expect(issues(withFirewall('placement: top', '', list))).toEqual([
+      expect.stringMatching(/^egress\.yaml:10: allowList\[0\]\.ports 64001: Azure Firewall rules accept destination ports 0-64000 only/),
+    ]);
     expect(issues(list)).toEqual([]);
   });
 
   test('a wildcard on a non-HTTPS port is refused with a firewall (network rules match exact names only)', () => {
     const list = entries('  - domain: "*.servicebus.windows.net"\n    ports: [443, 5671]\n');
     expect(issues(withFirewall('placement: top', '', list))).toEqual([
-      expect.stringMatching(/^egress\.yaml:9: allowList\[0\]\.domain "\*\.servicebus\.windows\.net": port 5671 is not HTTPS, so the firewall can only allow it with a network rule, and network rules match exact names only/),
+      expect.stringMatching(
+        /^egress\.yaml:9: allowList\[0\]\.domain "\*\.servicebus\.windows\.net": port 5671 is not HTTPS, so the firewall can only allow it with a network rule, and network rules match exact names only/,
+      ),
     ]);
     expect(issues(list)).toEqual([]);
   });
 
   test('options the firewall replaces are refused when set explicitly', () => {
-    const extra = 'cluster:\n  outboundType: loadBalancer\nworkloads:\n  envoy:\n    upstreamDns: [168.63.129.16]\n  dnsmasq:\n    upstreamDns: 168.63.129.16\n';
+    const extra =
+      'cluster:\n  outboundType: loadBalancer\nworkloads:\n  envoy:\n    upstreamDns: [168.63.129.16]\n  dnsmasq:\n    upstreamDns: 168.63.129.16\n';
     expect(issues(withFirewall('placement: top', extra))).toEqual([
       expect.stringMatching(/^egress\.yaml:11: cluster\.outboundType "loadBalancer": with a firewall the top level's nodes leave through it/),
-      expect.stringMatching(/^egress\.yaml:14: workloads\.envoy\.upstreamDns \["168\.63\.129\.16"\]: with a firewall the top Envoy resolves through the firewall's DNS proxy/),
-      expect.stringMatching(/^egress\.yaml:16: workloads\.dnsmasq\.upstreamDns "168\.63\.129\.16": with a firewall the top dnsmasq resolves through the firewall's DNS proxy/),
+      expect.stringMatching(
+        /^egress\.yaml:14: workloads\.envoy\.upstreamDns \["168\.63\.129\.16"\]: with a firewall the top Envoy resolves through the firewall's DNS proxy/,
+      ),
+      expect.stringMatching(
+        /^egress\.yaml:16: workloads\.dnsmasq\.upstreamDns "168\.63\.129\.16": with a firewall the top dnsmasq resolves through the firewall's DNS proxy/,
+      ),
     ]);
     expect(issues(withFirewall('placement: top', 'cluster:\n  outboundType: userDefinedRouting\n'))).toEqual([]);
   });
@@ -137,7 +152,9 @@ describe('refusals name the file, line, key and rule, all at once', () => {
   test('duplicates that disagree on tlsInspection are refused', () => {
     const list = entries('  - domain: a.contoso.com\n    tlsInspection: true\n  - domain: A.contoso.com\n');
     expect(issues(withFirewall(`placement: top\ntls:\n  keyVaultSecretId: ${KV}`, '', list))).toEqual([
-      expect.stringMatching(/^egress\.yaml:11: allowList\[1\]\.tlsInspection false: duplicates allowList\[0\] \('a\.contoso\.com'\) after normalisation but asks for tlsInspection false/),
+      expect.stringMatching(
+        /^egress\.yaml:11: allowList\[1\]\.tlsInspection false: duplicates allowList\[0\] \('a\.contoso\.com'\) after normalisation but asks for tlsInspection false/,
+      ),
     ]);
   });
 });
@@ -151,17 +168,31 @@ describe('placement hub (validated, not generated yet)', () => {
     expect(issues(withFirewall('placement: hub', hub('10.100.0.0/22')))).toEqual([expect.stringMatching(NOT_YET)]);
   });
 
-  test('the firewall would take the hub\'s first /26', () => {
-    expect(buildFirewallModel({ placement: 'hub', sku: undefined, threatIntel: undefined, idps: undefined, publicIps: undefined, tls: undefined }, { addressSpace: '10.100.0.0/22' }, loadConfig('infra/egress.yaml').levels[0].addresses)).toMatchObject({
+  test("the firewall would take the hub's first /26", () => {
+    expect(
+      buildFirewallModel(
+        { placement: 'hub', sku: undefined, threatIntel: undefined, idps: undefined, publicIps: undefined, tls: undefined },
+        { addressSpace: '10.100.0.0/22' },
+        loadConfig('infra/egress.yaml').levels[0].addresses,
+      ),
+    ).toMatchObject({
       placement: 'hub',
       hub: { addressSpace: '10.100.0.0/22' },
       addresses: { subnet: { cidr: '10.100.0.0/26' }, privateIp: '10.100.0.4' },
     });
-    expect(buildFirewallModel({ placement: 'hub', sku: undefined, threatIntel: undefined, idps: undefined, publicIps: undefined, tls: undefined }, undefined, loadConfig('infra/egress.yaml').levels[0].addresses)).toBeUndefined();
+    expect(
+      buildFirewallModel(
+        { placement: 'hub', sku: undefined, threatIntel: undefined, idps: undefined, publicIps: undefined, tls: undefined },
+        undefined,
+        loadConfig('infra/egress.yaml').levels[0].addresses,
+      ),
+    ).toBeUndefined();
   });
 
   test('hub is required with placement hub and refused otherwise', () => {
-    expect(beyondNotYet(withFirewall('placement: hub'))).toEqual([expect.stringMatching(/^egress\.yaml:11: firewall\.placement "hub": needs a 'hub:' section/)]);
+    expect(beyondNotYet(withFirewall('placement: hub'))).toEqual([
+      expect.stringMatching(/^egress\.yaml:11: firewall\.placement "hub": needs a 'hub:' section/),
+    ]);
     expect(issues(`${BASE}${hub('10.100.0.0/22')}`)).toEqual([expect.stringMatching(/^egress\.yaml:10: hub: applies only with firewall\.placement 'hub'/)]);
     expect(issues(withFirewall('placement: top', hub('10.100.0.0/22')))).toEqual([expect.stringMatching(/^egress\.yaml:10: hub: applies only/)]);
   });
@@ -175,8 +206,12 @@ describe('placement hub (validated, not generated yet)', () => {
     expect(issues(withFirewall('placement: hub', hub('10.0.0.0/22')))).toEqual([
       expect.stringMatching(/^egress\.yaml:11: hub\.addressSpace "10\.0\.0\.0\/22": overlaps cluster\.serviceCidr \(10\.0\.0\.0\/16\)/),
     ]);
-    expect(issues(withFirewall('placement: hub', hub('10.100.0.0/27')))).toEqual([expect.stringMatching(/hub\.addressSpace "10\.100\.0\.0\/27": must be a \/8 to \/26/)]);
-    expect(issues(withFirewall('placement: hub', hub('172.31.0.0/24')))).toEqual([expect.stringMatching(/hub\.addressSpace "172\.31\.0\.0\/24": overlaps 172\.31\.0\.0\/16, a range AKS refuses/)]);
+    expect(issues(withFirewall('placement: hub', hub('10.100.0.0/27')))).toEqual([
+      expect.stringMatching(/hub\.addressSpace "10\.100\.0\.0\/27": must be a \/8 to \/26/),
+    ]);
+    expect(issues(withFirewall('placement: hub', hub('172.31.0.0/24')))).toEqual([
+      expect.stringMatching(/hub\.addressSpace "172\.31\.0\.0\/24": overlaps 172\.31\.0\.0\/16, a range AKS refuses/),
+    ]);
   });
 });
 

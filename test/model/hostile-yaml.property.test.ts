@@ -7,17 +7,70 @@ const SAFE_PATTERN = /^(\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(\.[a-z0-9](?:[a-z0
 
 /** Pieces of YAML a hostile author would try: tags, anchors, merge keys, object-member keys, documents, odd scalars, control and look-alike characters. */
 const HOSTILE_TOKENS = [
-  '!include /etc/passwd', '!!binary aGVsbG8=', '!!set {a, b}', '!!timestamp 2001-12-14', '!!js/function "x"', '!foo bar', '!!str 1', '!!int "7"',
-  '&a [1, 2]', '*a', '*.b.com', '<<: {nodeCount: 1}', '__proto__: {x: 1}', 'constructor: 1', 'toString: x', 'hasOwnProperty: 1', '? [a, b]\n: c',
-  '---', '...', '%YAML 1.1', '\t', '\u0000', '\u0085', '\u2028', '\ufeff', '"unterminated', "'also", '{a: 1', '[1, 2', '- - -',
-  '1e400', '0x1F', '.inf', '.nan', '-0', '99999999999999999999', 'null', '~', 'yes', 'on', '""', '|\n  block', '>\n  folded',
-  'pаypal.com', 'xn--80ak6aa92e.com', 'ｅxample.com', 'a.com\nserver=/#/6.6.6.6', '*.co.uk', 'bücher.de', '{region}.x.com', '"*.b.com"',
-  ':', '- ', '# comment', '  ', '\n',
+  '!include /etc/passwd',
+  '!!binary aGVsbG8=',
+  '!!set {a, b}',
+  '!!timestamp 2001-12-14',
+  '!!js/function "x"',
+  '!foo bar',
+  '!!str 1',
+  '!!int "7"',
+  '&a [1, 2]',
+  '*a',
+  '*.b.com',
+  '<<: {nodeCount: 1}',
+  '__proto__: {x: 1}',
+  'constructor: 1',
+  'toString: x',
+  'hasOwnProperty: 1',
+  '? [a, b]\n: c',
+  '---',
+  '...',
+  '%YAML 1.1',
+  '\t',
+  '\u0000',
+  '\u0085',
+  '\u2028',
+  '\ufeff',
+  '"unterminated',
+  "'also",
+  '{a: 1',
+  '[1, 2',
+  '- - -',
+  '1e400',
+  '0x1F',
+  '.inf',
+  '.nan',
+  '-0',
+  '99999999999999999999',
+  'null',
+  '~',
+  'yes',
+  'on',
+  '""',
+  '|\n  block',
+  '>\n  folded',
+  'pаypal.com',
+  'xn--80ak6aa92e.com',
+  'ｅxample.com',
+  'a.com\nserver=/#/6.6.6.6',
+  '*.co.uk',
+  'bücher.de',
+  '{region}.x.com',
+  '"*.b.com"',
+  ':',
+  '- ',
+  '# comment',
+  '  ',
+  '\n',
 ];
 
 /** A valid config with hostile pieces spliced in at random places. */
 const hostileDocument = fc
-  .tuple(fc.array(fc.tuple(fc.nat(), fc.constantFrom(...HOSTILE_TOKENS), fc.boolean()), { minLength: 1, maxLength: 6 }), fc.constantFrom(BASE, `${BASE}cluster:\n  nodeCount: 3\n`))
+  .tuple(
+    fc.array(fc.tuple(fc.nat(), fc.constantFrom(...HOSTILE_TOKENS), fc.boolean()), { minLength: 1, maxLength: 6 }),
+    fc.constantFrom(BASE, `${BASE}cluster:\n  nodeCount: 3\n`),
+  )
   .map(([insertions, base]) => {
     let text = base;
     for (const [at, token, ownLine] of insertions) {
@@ -28,7 +81,10 @@ const hostileDocument = fc
   });
 
 /** Entirely random text, and random structures written as YAML flow text. */
-const noise = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.string({ unit: fc.constantFrom(...'{}[]:,-?!&*#|>\'"\n\t %@`'.split('')), maxLength: 120 }));
+const noise = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 200 }),
+  fc.string({ unit: fc.constantFrom(...'{}[]:,-?!&*#|>\'"\n\t %@`'.split('')), maxLength: 120 }),
+);
 
 function outcome(text: string): { model?: ReturnType<typeof parseConfig>; issues?: readonly string[] } {
   try {

@@ -19,7 +19,14 @@ const everyKey = {
   name: 'edge',
   location: 'westeurope',
   levels: [
-    { name: 'l4', addressSpace: '172.16.0.0/16', nodeSubnet: '172.16.0.0/20', loadBalancerSubnet: '172.16.16.0/28', envoyIp: '172.16.16.10', dnsIp: '172.16.16.11' },
+    {
+      name: 'l4',
+      addressSpace: '172.16.0.0/16',
+      nodeSubnet: '172.16.0.0/20',
+      loadBalancerSubnet: '172.16.16.0/28',
+      envoyIp: '172.16.16.10',
+      dnsIp: '172.16.16.11',
+    },
     { name: 'l3', addressSpace: '172.18.0.0/16' },
   ],
   allowList: [

@@ -65,12 +65,16 @@ real('documented cdktf deploy command lines (cdktf CLI, offline)', () => {
     expect(commands.map((c) => c[1])).toEqual(expect.arrayContaining(['l4', 'l3', 'l2']));
   });
 
-  test.each(commands.map((c) => [c.join(' '), c]))('cdktf %s is accepted and reaches terraform init', (_line, args) => {
-    const out = run(args as string[]);
-    expect(out).not.toMatch(/Usage Error|Unknown argument|not included in the stacks to run/);
-    expect(out).toMatch(/terraform init failed/);
-    expect(out).toMatch(new RegExp(`^${(args as string[])[1]}\\s`, 'm'));
-  }, 120_000);
+  test.each(commands.map((c) => [c.join(' '), c]))(
+    'cdktf %s is accepted and reaches terraform init',
+    (_line, args) => {
+      const out = run(args as string[]);
+      expect(out).not.toMatch(/Usage Error|Unknown argument|not included in the stacks to run/);
+      expect(out).toMatch(/terraform init failed/);
+      expect(out).toMatch(new RegExp(`^${(args as string[])[1]}\\s`, 'm'));
+    },
+    120_000,
+  );
 
   test('without the flag, cdktf 0.21 refuses a lower stack alone (the check this test relies on can fail)', () => {
     expect(run(['deploy', 'l3'])).toMatch(/The following dependencies are not included in the stacks to run: l4/);

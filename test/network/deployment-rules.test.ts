@@ -12,11 +12,15 @@ test('the default system pool size is one AKS supports (not B-series)', () => {
 });
 
 test.each(['Standard_B4ms', 'standard_b2s', 'Standard_B2s_v2'])('a B-series system pool (%s) is refused', (size) => {
-  expect(issues(withCluster(`vmSize: ${size}`))).toEqual([expect.stringMatching(new RegExp(`^egress\\.yaml:\\d+: cluster\\.vmSize "${size}": AKS does not support B-series`))]);
+  expect(issues(withCluster(`vmSize: ${size}`))).toEqual([
+    expect.stringMatching(new RegExp(`^egress\\.yaml:\\d+: cluster\\.vmSize "${size}": AKS does not support B-series`)),
+  ]);
 });
 
 test('privateCluster is refused below the top level, naming the key, and accepted for a single level', () => {
-  expect(issues(withCluster('privateCluster: true'))).toEqual([expect.stringMatching(/^egress\.yaml:11: cluster\.privateCluster true: a private API server cannot provision below the top level/)]);
+  expect(issues(withCluster('privateCluster: true'))).toEqual([
+    expect.stringMatching(/^egress\.yaml:11: cluster\.privateCluster true: a private API server cannot provision below the top level/),
+  ]);
   expect(issues(withCluster('privateCluster: true', ONE_LEVEL))).toEqual([]);
 });
 
@@ -25,7 +29,9 @@ test('every problem at once', () => {
 });
 
 test('Entra admin groups must be GUIDs', () => {
-  expect(issues(withCluster('adminGroupObjectIds: [admins]'))).toEqual([expect.stringMatching(/cluster\.adminGroupObjectIds\[0\] "admins": must be an Entra ID group object ID/)]);
+  expect(issues(withCluster('adminGroupObjectIds: [admins]'))).toEqual([
+    expect.stringMatching(/cluster\.adminGroupObjectIds\[0\] "admins": must be an Entra ID group object ID/),
+  ]);
 });
 
 test('a Kubernetes version without the preStop sleep action (before 1.30) is refused', () => {

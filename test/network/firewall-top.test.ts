@@ -39,7 +39,11 @@ test('AzureFirewallSubnet is the planned /26, and the firewall sits on it with e
   const firewall = one(top, 'azurerm_firewall');
   expect(firewall).toMatchObject({ name: 'afw-edge-l4', sku_name: 'AZFW_VNet', sku_tier: 'Premium' });
   expect(firewall.ip_configuration).toEqual([
-    { name: 'ipconfig-1', public_ip_address_id: expect.stringContaining('public-ip-1'), subnet_id: ref(top, 'azurerm_subnet', (s) => s.name === 'AzureFirewallSubnet') },
+    {
+      name: 'ipconfig-1',
+      public_ip_address_id: expect.stringContaining('public-ip-1'),
+      subnet_id: ref(top, 'azurerm_subnet', (s) => s.name === 'AzureFirewallSubnet'),
+    },
     { name: 'ipconfig-2', public_ip_address_id: expect.stringContaining('public-ip-2') },
   ]);
   expect(resources(top, 'azurerm_public_ip').map((p) => [p.name, p.sku, p.allocation_method])).toEqual([
@@ -77,7 +81,7 @@ test('Standard: no IDPS, no identity, no TLS certificate', () => {
   expect(one(standard, 'azurerm_firewall').sku_tier).toBe('Standard');
 });
 
-test('sources are the IP group of the top level\'s node subnet; for each port the rule FQDNs equal the allow-list names on it', () => {
+test("sources are the IP group of the top level's node subnet; for each port the rule FQDNs equal the allow-list names on it", () => {
   const group = one(top, 'azurerm_ip_group');
   expect(group).toMatchObject({ name: 'ipg-edge-l4', cidrs: ['172.16.0.0/18'] });
   const groupId = ref(top, 'azurerm_ip_group', () => true);
@@ -90,7 +94,12 @@ test('sources are the IP group of the top level\'s node subnet; for each port th
   const app = allow.application_rule_collection.flatMap((c: any) => c.rule);
   const net = allow.network_rule_collection.flatMap((c: any) => c.rule);
   for (const rule of [...app, ...net]) expect(rule.source_ip_groups).toEqual([groupId]);
-  expect(app.flatMap((r: any) => r.destination_fqdns).sort()).toEqual(['*.data.mcr.microsoft.com', 'management.azure.com', 'mcr.microsoft.com', 'westeurope.obo.arc.azure.com']);
+  expect(app.flatMap((r: any) => r.destination_fqdns).sort()).toEqual([
+    '*.data.mcr.microsoft.com',
+    'management.azure.com',
+    'mcr.microsoft.com',
+    'westeurope.obo.arc.azure.com',
+  ]);
   for (const rule of app) expect(rule.protocols).toEqual([{ type: 'Https', port: 443 }]);
   expect(app.filter((r: any) => r.terminate_tls).map((r: any) => r.destination_fqdns)).toEqual([['management.azure.com']]);
   expect(net.map((r: any) => [r.destination_fqdns, r.destination_ports, r.protocols])).toEqual([
@@ -99,21 +108,35 @@ test('sources are the IP group of the top level\'s node subnet; for each port th
   ]);
   for (const rule of [...app, ...net]) expect(rule.destination_fqdn_tags).toBeUndefined();
   const deny = groups[1].application_rule_collection;
-  expect(deny).toEqual([expect.objectContaining({ action: 'Deny', priority: 65000, rule: [expect.objectContaining({ destination_fqdns: ['*'], source_addresses: ['*'] })] })]);
+  expect(deny).toEqual([
+    expect.objectContaining({ action: 'Deny', priority: 65000, rule: [expect.objectContaining({ destination_fqdns: ['*'], source_addresses: ['*'] })] }),
+  ]);
   expect(groups[1].depends_on).toEqual([expect.stringContaining('rules-allow-list')]);
 });
 
 test('the top node subnet routes 0.0.0.0/0 to the firewall; the cluster uses userDefinedRouting and waits for the firewall', () => {
   const route = one(top, 'azurerm_route');
-  expect(route).toMatchObject({ name: 'default-via-firewall', address_prefix: '0.0.0.0/0', next_hop_type: 'VirtualAppliance', next_hop_in_ip_address: '172.16.192.4' });
+  expect(route).toMatchObject({
+    name: 'default-via-firewall',
+    address_prefix: '0.0.0.0/0',
+    next_hop_type: 'VirtualAppliance',
+    next_hop_in_ip_address: '172.16.192.4',
+  });
   const association = one(top, 'azurerm_subnet_route_table_association');
   expect(association.subnet_id).toBe('${azurerm_subnet.subnet-nodes.id}');
   const cluster = one(top, 'azurerm_kubernetes_cluster');
   expect(cluster.network_profile.outbound_type).toBe('userDefinedRouting');
-  expect(cluster.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^azurerm_firewall\./), expect.stringMatching(/^azurerm_firewall_policy_rule_collection_group\..*allow-list/)]));
-  expect(resources(top, 'azurerm_role_assignment').filter((r) => r.role_definition_name === 'Network Contributor').map((r) => r.scope)).toContain(
-    ref(top, 'azurerm_route_table', () => true),
+  expect(cluster.depends_on).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^azurerm_firewall\./),
+      expect.stringMatching(/^azurerm_firewall_policy_rule_collection_group\..*allow-list/),
+    ]),
   );
+  expect(
+    resources(top, 'azurerm_role_assignment')
+      .filter((r) => r.role_definition_name === 'Network Contributor')
+      .map((r) => r.scope),
+  ).toContain(ref(top, 'azurerm_route_table', () => true));
   expect(top.output?.firewall_private_ip?.value).toBe('172.16.192.4');
 });
 
@@ -126,7 +149,13 @@ test('the top VNET resolves through the firewall DNS proxy; the level below stil
 test('without a firewall, the default config has no firewall resource and the top keeps its load balancer egress', () => {
   const plain = synthStacks(model(readFileSync('infra/egress.yaml', 'utf8'))).json;
   for (const stack of Object.values(plain)) {
-    for (const type of ['azurerm_firewall', 'azurerm_firewall_policy', 'azurerm_firewall_policy_rule_collection_group', 'azurerm_ip_group', 'azurerm_public_ip']) {
+    for (const type of [
+      'azurerm_firewall',
+      'azurerm_firewall_policy',
+      'azurerm_firewall_policy_rule_collection_group',
+      'azurerm_ip_group',
+      'azurerm_public_ip',
+    ]) {
       expect(stack.resource[type]).toBeUndefined();
     }
   }
@@ -144,6 +173,8 @@ test('a single-level private cluster behind the firewall: private API server, us
   expect(one(stack, 'azurerm_route').next_hop_in_ip_address).toBe('172.16.192.4');
 });
 
-test('privateCluster with several levels stays refused with a firewall (a lower level resolves through its parent\'s dnsmasq)', () => {
-  expect(() => model(`${BASE}cluster:\n  privateCluster: true\nfirewall:\n  placement: top\n`)).toThrow(/privateCluster true: a private API server cannot provision below the top level/);
+test("privateCluster with several levels stays refused with a firewall (a lower level resolves through its parent's dnsmasq)", () => {
+  expect(() => model(`${BASE}cluster:\n  privateCluster: true\nfirewall:\n  placement: top\n`)).toThrow(
+    /privateCluster true: a private API server cannot provision below the top level/,
+  );
 });

@@ -30,7 +30,7 @@ describe('planNsgRules', () => {
     expect(nsgRuleProblems(rules)).toEqual([]);
   });
 
-  test('below the top, only Deny rules name a tag or *: every outbound Allow names the parent\'s Envoy or DNS IP or the level\'s own ranges', () => {
+  test("below the top, only Deny rules name a tag or *: every outbound Allow names the parent's Envoy or DNS IP or the level's own ranges", () => {
     for (const level of [l3, l2]) {
       const allows = planNsgRules(m, level, [443, 8084]).filter((r) => r.direction === 'Outbound' && r.access === 'Allow');
       const parent = m.levels.find((l) => l.name === level.parent)!;
@@ -40,8 +40,16 @@ describe('planNsgRules', () => {
   });
 
   test('the top level has no outbound restrictions but the other-levels deny; the bottom level opens nothing inbound', () => {
-    expect(planNsgRules(m, l4, [443]).filter((r) => r.direction === 'Outbound').map((r) => r.name)).toEqual(['allow-cluster-outbound', 'deny-other-levels-outbound']);
-    expect(planNsgRules(m, l2, [443]).filter((r) => r.direction === 'Inbound').map((r) => r.name)).toEqual(['allow-cluster-inbound', 'deny-other-levels-inbound']);
+    expect(
+      planNsgRules(m, l4, [443])
+        .filter((r) => r.direction === 'Outbound')
+        .map((r) => r.name),
+    ).toEqual(['allow-cluster-outbound', 'deny-other-levels-outbound']);
+    expect(
+      planNsgRules(m, l2, [443])
+        .filter((r) => r.direction === 'Inbound')
+        .map((r) => r.name),
+    ).toEqual(['allow-cluster-inbound', 'deny-other-levels-inbound']);
   });
 
   test('Envoy ports are exactly the given allow-list ports, deduplicated and ascending', () => {
@@ -95,7 +103,9 @@ describe('nsgRuleProblems', () => {
   });
 
   test('priority collision in one direction', () => {
-    expect(nsgRuleProblems([ok, { ...ok, name: 'allow-b' }])).toEqual(["NSG priority collision: inbound rules 'allow-a' and 'allow-b' both have priority 1100"]);
+    expect(nsgRuleProblems([ok, { ...ok, name: 'allow-b' }])).toEqual([
+      "NSG priority collision: inbound rules 'allow-a' and 'allow-b' both have priority 1100",
+    ]);
   });
 
   test('priority outside 100-4096', () => {

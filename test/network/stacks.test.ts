@@ -8,7 +8,7 @@ const rule = (json: any, name: string) => {
   if (!found) throw new Error(`no rule ${name}`);
   return found;
 };
-const ports = (r: any): string[] => (r.destination_port_ranges ?? [r.destination_port_range]);
+const ports = (r: any): string[] => r.destination_port_ranges ?? [r.destination_port_range];
 
 describe('default config', () => {
   const m = defaultModel();
@@ -27,8 +27,16 @@ describe('default config', () => {
     for (const level of ['l3', 'l2']) {
       const deny = rule(json[level], 'deny-internet-outbound');
       expect(deny).toMatchObject({ direction: 'Outbound', access: 'Deny', destination_address_prefix: 'Internet', priority: 4096, protocol: '*' });
-      expect(rule(json[level], 'deny-azure-dns-outbound')).toMatchObject({ direction: 'Outbound', access: 'Deny', destination_address_prefix: 'AzurePlatformDNS', protocol: '*', destination_port_range: '*' });
-      const allowedTags = rules(json[level]).filter((r) => r.direction === 'Outbound' && r.access === 'Allow' && /^[A-Z*]/.test(r.destination_address_prefix ?? ''));
+      expect(rule(json[level], 'deny-azure-dns-outbound')).toMatchObject({
+        direction: 'Outbound',
+        access: 'Deny',
+        destination_address_prefix: 'AzurePlatformDNS',
+        protocol: '*',
+        destination_port_range: '*',
+      });
+      const allowedTags = rules(json[level]).filter(
+        (r) => r.direction === 'Outbound' && r.access === 'Allow' && /^[A-Z*]/.test(r.destination_address_prefix ?? ''),
+      );
       expect(allowedTags).toEqual([]);
       for (const r of rules(json[level]).filter((r) => r.direction === 'Outbound' && r.access === 'Allow')) expect(r.priority).toBeLessThan(deny.priority);
     }
@@ -38,12 +46,20 @@ describe('default config', () => {
     const cluster = (level: string) => resources(json[level], 'azurerm_kubernetes_cluster')[0];
     expect(cluster('l4').network_profile.outbound_type).toBe('loadBalancer');
     expect(resources(json.l4, 'azurerm_route_table')).toEqual([]);
-    for (const [level, parent] of [['l3', 'l4'], ['l2', 'l3']] as const) {
+    for (const [level, parent] of [
+      ['l3', 'l4'],
+      ['l2', 'l3'],
+    ] as const) {
       expect(cluster(level).network_profile.outbound_type).toBe('userDefinedRouting');
       const [table] = resources(json[level], 'azurerm_route_table');
       expect(table).toMatchObject({ name: `rt-edge-${level}`, bgp_route_propagation_enabled: false });
       expect(resources(json[level], 'azurerm_route')).toEqual([
-        expect.objectContaining({ name: `default-via-${parent}-envoy`, address_prefix: '0.0.0.0/0', next_hop_type: 'VirtualAppliance', next_hop_in_ip_address: m.levels.find((l) => l.name === parent)!.addresses.envoyIp }),
+        expect.objectContaining({
+          name: `default-via-${parent}-envoy`,
+          address_prefix: '0.0.0.0/0',
+          next_hop_type: 'VirtualAppliance',
+          next_hop_in_ip_address: m.levels.find((l) => l.name === parent)!.addresses.envoyIp,
+        }),
       ]);
       const association = Object.entries(json[level].resource.azurerm_subnet_route_table_association as Record<string, any>);
       expect(association.map(([, a]) => a.subnet_id)).toEqual(['${azurerm_subnet.subnet-nodes.id}']);
@@ -57,7 +73,10 @@ describe('default config', () => {
       const [cluster] = resources(json[level], 'azurerm_kubernetes_cluster');
       expect(cluster.local_account_disabled).toBe(true);
       expect(cluster.role_based_access_control_enabled).toBe(true);
-      expect(cluster.azure_active_directory_role_based_access_control).toEqual({ azure_rbac_enabled: true, tenant_id: expect.stringMatching(/^\$\{data\.azurerm_client_config\..*\.tenant_id\}$/) });
+      expect(cluster.azure_active_directory_role_based_access_control).toEqual({
+        azure_rbac_enabled: true,
+        tenant_id: expect.stringMatching(/^\$\{data\.azurerm_client_config\..*\.tenant_id\}$/),
+      });
       expect(cluster.private_cluster_enabled).toBe(false);
     }
   });
@@ -68,15 +87,29 @@ describe('default config', () => {
   });
 
   test('l4 and l3 allow the allow-list ports to their Envoy and 53 to their DNS from the level below, and nothing else from other levels', () => {
-    for (const [level, child] of [['l4', 'l3'], ['l3', 'l2']] as const) {
+    for (const [level, child] of [
+      ['l4', 'l3'],
+      ['l3', 'l2'],
+    ] as const) {
       const lvl = m.levels.find((l) => l.name === level)!;
       const below = m.levels.find((l) => l.name === child)!;
       const envoy = rule(json[level], `allow-envoy-from-${child}`);
-      expect(envoy).toMatchObject({ direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source_address_prefix: below.addresses.addressSpace, destination_address_prefix: lvl.addresses.envoyIp });
+      expect(envoy).toMatchObject({
+        direction: 'Inbound',
+        access: 'Allow',
+        protocol: 'Tcp',
+        source_address_prefix: below.addresses.addressSpace,
+        destination_address_prefix: lvl.addresses.envoyIp,
+      });
       expect(ports(envoy)).toEqual(['443', '8084']);
       for (const protocol of ['Udp', 'Tcp']) {
         expect(rule(json[level], `allow-dns-${protocol.toLowerCase()}-from-${child}`)).toMatchObject({
-          direction: 'Inbound', access: 'Allow', protocol, source_address_prefix: below.addresses.addressSpace, destination_address_prefix: lvl.addresses.dnsIp, destination_port_range: '53',
+          direction: 'Inbound',
+          access: 'Allow',
+          protocol,
+          source_address_prefix: below.addresses.addressSpace,
+          destination_address_prefix: lvl.addresses.dnsIp,
+          destination_port_range: '53',
         });
       }
       const deny = rule(json[level], 'deny-other-levels-inbound');
@@ -84,14 +117,30 @@ describe('default config', () => {
       expect(deny.source_address_prefixes).toEqual(m.levels.filter((l) => l.name !== level).map((l) => l.addresses.addressSpace));
       expect(deny.priority).toBeGreaterThan(envoy.priority);
     }
-    expect(rules(json.l2).filter((r) => r.direction === 'Inbound' && r.access === 'Allow').map((r) => r.name)).toEqual(['allow-cluster-inbound']);
+    expect(
+      rules(json.l2)
+        .filter((r) => r.direction === 'Inbound' && r.access === 'Allow')
+        .map((r) => r.name),
+    ).toEqual(['allow-cluster-inbound']);
   });
 
   test('lower levels may send only the allow-list ports and 53 to the parent', () => {
-    for (const [level, parent] of [['l3', 'l4'], ['l2', 'l3']] as const) {
+    for (const [level, parent] of [
+      ['l3', 'l4'],
+      ['l2', 'l3'],
+    ] as const) {
       const up = m.levels.find((l) => l.name === parent)!;
-      expect(rule(json[level], `allow-envoy-to-${parent}`)).toMatchObject({ direction: 'Outbound', protocol: 'Tcp', destination_address_prefix: up.addresses.envoyIp, destination_port_ranges: ['443', '8084'] });
-      expect(rule(json[level], `allow-dns-udp-to-${parent}`)).toMatchObject({ destination_address_prefix: up.addresses.dnsIp, destination_port_range: '53', protocol: 'Udp' });
+      expect(rule(json[level], `allow-envoy-to-${parent}`)).toMatchObject({
+        direction: 'Outbound',
+        protocol: 'Tcp',
+        destination_address_prefix: up.addresses.envoyIp,
+        destination_port_ranges: ['443', '8084'],
+      });
+      expect(rule(json[level], `allow-dns-udp-to-${parent}`)).toMatchObject({
+        destination_address_prefix: up.addresses.dnsIp,
+        destination_port_range: '53',
+        protocol: 'Udp',
+      });
       expect(rule(json[level], 'deny-other-levels-outbound').destination_address_prefixes).toContain(up.addresses.addressSpace);
     }
   });
@@ -111,7 +160,9 @@ describe('default config', () => {
   test('one NSG per level, associated with both subnets', () => {
     for (const level of ['l4', 'l3', 'l2']) {
       expect(resources(json[level], 'azurerm_network_security_group')).toHaveLength(1);
-      const associations = resources(json[level], 'azurerm_subnet_network_security_group_association').map((a) => a.subnet_id).sort();
+      const associations = resources(json[level], 'azurerm_subnet_network_security_group_association')
+        .map((a) => a.subnet_id)
+        .sort();
       expect(associations).toEqual(['${azurerm_subnet.subnet-egress-ilb.id}', '${azurerm_subnet.subnet-nodes.id}']);
     }
   });
@@ -125,8 +176,14 @@ describe('default config', () => {
       expect(p).toMatchObject({ allow_forwarded_traffic: true, allow_virtual_network_access: true, allow_gateway_transit: false, use_remote_gateways: false });
     }
     const back = resources(json.l3, 'azurerm_virtual_network_peering').find((p) => p.name === 'peer-l4-to-l3')!;
-    expect(back).toMatchObject({ virtual_network_name: 'vnet-edge-l4', resource_group_name: 'rg-edge-l4', remote_virtual_network_id: '${azurerm_virtual_network.vnet.id}' });
-    expect(Object.values(json.l3.data!.azurerm_virtual_network)).toEqual([expect.objectContaining({ name: 'vnet-edge-l4', resource_group_name: 'rg-edge-l4' })]);
+    expect(back).toMatchObject({
+      virtual_network_name: 'vnet-edge-l4',
+      resource_group_name: 'rg-edge-l4',
+      remote_virtual_network_id: '${azurerm_virtual_network.vnet.id}',
+    });
+    expect(Object.values(json.l3.data!.azurerm_virtual_network)).toEqual([
+      expect.objectContaining({ name: 'vnet-edge-l4', resource_group_name: 'rg-edge-l4' }),
+    ]);
   });
 
   test("l3's VNET DNS is l4's DNS IP and l2's is l3's; the top keeps Azure DNS", () => {
@@ -155,7 +212,13 @@ describe('default config', () => {
         expect(cluster.depends_on).toContain(`azurerm_role_assignment.${id}`);
       }
       expect(cluster.default_node_pool).toMatchObject({ node_count: 3, vm_size: 'Standard_D4ds_v5', vnet_subnet_id: '${azurerm_subnet.subnet-nodes.id}' });
-      expect(cluster.network_profile).toMatchObject({ network_plugin: 'azure', network_plugin_mode: 'overlay', network_policy: 'calico', service_cidr: '10.0.0.0/16', dns_service_ip: '10.0.0.10' });
+      expect(cluster.network_profile).toMatchObject({
+        network_plugin: 'azure',
+        network_plugin_mode: 'overlay',
+        network_policy: 'calico',
+        service_cidr: '10.0.0.0/16',
+        dns_service_ip: '10.0.0.10',
+      });
       expect(cluster.tags).toEqual({ [LEVEL_TAG]: level });
     }
     const total = ['l4', 'l3', 'l2'].flatMap((level) => resources(json[level], 'azurerm_kubernetes_cluster'));
@@ -172,7 +235,15 @@ describe('default config', () => {
   test('outputs: VNET and subnet ids, planned Envoy and DNS IPs, cluster name', () => {
     for (const level of m.levels) {
       const out = json[level.name].output!;
-      expect(Object.keys(out).sort()).toEqual(['cluster_name', 'dns_ip', 'envoy_ip', 'load_balancer_subnet_id', 'node_subnet_id', 'resource_group_name', 'vnet_id']);
+      expect(Object.keys(out).sort()).toEqual([
+        'cluster_name',
+        'dns_ip',
+        'envoy_ip',
+        'load_balancer_subnet_id',
+        'node_subnet_id',
+        'resource_group_name',
+        'vnet_id',
+      ]);
       expect(out.envoy_ip.value).toBe(level.addresses.envoyIp);
       expect(out.dns_ip.value).toBe(level.addresses.dnsIp);
     }
@@ -211,7 +282,11 @@ describe('five levels with other address spaces', () => {
       expect(j.output!.envoy_ip.value).toBe(level.addresses.envoyIp);
       if (level.child) {
         const child = m.levels[i + 1];
-        expect(rule(j, `allow-envoy-from-${child.name}`)).toMatchObject({ source_address_prefix: child.addresses.addressSpace, destination_address_prefix: level.addresses.envoyIp, destination_port_ranges: ['443', '8084', '8883'] });
+        expect(rule(j, `allow-envoy-from-${child.name}`)).toMatchObject({
+          source_address_prefix: child.addresses.addressSpace,
+          destination_address_prefix: level.addresses.envoyIp,
+          destination_port_ranges: ['443', '8084', '8883'],
+        });
         expect(rule(j, `allow-dns-udp-from-${child.name}`).destination_address_prefix).toBe(level.addresses.dnsIp);
       }
       if (level.parent) {
@@ -240,7 +315,13 @@ describe('cluster and terraform options', () => {
     expect(cluster.kubernetes_version).toBe('1.33');
     expect(cluster.default_node_pool).toMatchObject({ node_count: 2, vm_size: 'Standard_D4s_v5', max_pods: 30 });
     expect(cluster.network_profile).toEqual({
-      network_plugin: 'azure', network_policy: 'cilium', network_data_plane: 'cilium', service_cidr: '10.100.0.0/16', dns_service_ip: '10.100.0.10', outbound_type: 'userDefinedRouting', load_balancer_sku: 'standard',
+      network_plugin: 'azure',
+      network_policy: 'cilium',
+      network_data_plane: 'cilium',
+      service_cidr: '10.100.0.0/16',
+      dns_service_ip: '10.100.0.10',
+      outbound_type: 'userDefinedRouting',
+      load_balancer_sku: 'standard',
     });
     expect(cluster.api_server_access_profile).toEqual({ authorized_ip_ranges: ['203.0.113.0/24'] });
   });
@@ -252,7 +333,12 @@ describe('cluster and terraform options', () => {
 `);
     const { json } = synthStacks(m);
     const [cluster] = resources(json.l3, 'azurerm_kubernetes_cluster');
-    expect(cluster.network_profile).toMatchObject({ network_plugin: 'kubenet', pod_cidr: '10.244.0.0/16', network_policy: 'calico', outbound_type: 'userDefinedRouting' });
+    expect(cluster.network_profile).toMatchObject({
+      network_plugin: 'kubenet',
+      pod_cidr: '10.244.0.0/16',
+      network_policy: 'calico',
+      outbound_type: 'userDefinedRouting',
+    });
     expect(cluster.network_profile.network_plugin_mode).toBeUndefined();
     expect(cluster.default_node_pool.max_pods).toBe(110);
     expect(rule(json.l3, 'allow-cluster-inbound').source_address_prefixes).toEqual(['172.18.0.0/18', '10.244.0.0/16']);
@@ -263,7 +349,9 @@ describe('cluster and terraform options', () => {
     const [cluster] = resources(synthStacks(single).json.l4, 'azurerm_kubernetes_cluster');
     expect(cluster.private_cluster_enabled).toBe(true);
     expect(cluster.api_server_access_profile).toBeUndefined();
-    expect(() => model(`${BASE}cluster:\n  privateCluster: true\n`)).toThrow(/cluster\.privateCluster true: a private API server cannot provision below the top level/);
+    expect(() => model(`${BASE}cluster:\n  privateCluster: true\n`)).toThrow(
+      /cluster\.privateCluster true: a private API server cannot provision below the top level/,
+    );
   });
 
   test('local accounts and Entra admin groups are options', () => {
@@ -275,7 +363,10 @@ describe('cluster and terraform options', () => {
 
   test('flat Azure CNI: the cluster rule covers the node subnet only', () => {
     const m = model(`${BASE}cluster:\n  networkPlugin: azure\n`);
-    expect(rule(synthStacks(m).json.l4, 'allow-cluster-outbound')).toMatchObject({ source_address_prefix: '172.16.0.0/18', destination_address_prefix: '172.16.0.0/18' });
+    expect(rule(synthStacks(m).json.l4, 'allow-cluster-outbound')).toMatchObject({
+      source_address_prefix: '172.16.0.0/18',
+      destination_address_prefix: '172.16.0.0/18',
+    });
   });
 
   test('terraform.backend: azurerm state, one key per stack', () => {
@@ -287,9 +378,13 @@ describe('cluster and terraform options', () => {
     useOidc: true
 `);
     const { json } = synthStacks(m);
-    expect(json.l4.terraform!.backend).toEqual({ azurerm: { resource_group_name: 'rg-tfstate', storage_account_name: 'sttfstate01', container_name: 'tfstate', key: 'edge/l4.tfstate', use_oidc: true } });
+    expect(json.l4.terraform!.backend).toEqual({
+      azurerm: { resource_group_name: 'rg-tfstate', storage_account_name: 'sttfstate01', container_name: 'tfstate', key: 'edge/l4.tfstate', use_oidc: true },
+    });
     expect(json.l3.terraform!.backend.azurerm.key).toBe('edge/l3.tfstate');
-    const prefixed = model(`${BASE}terraform:\n  backend:\n    resourceGroupName: rg\n    storageAccountName: st01\n    containerName: state\n    keyPrefix: plant/a\n    useMsi: true\n`);
+    const prefixed = model(
+      `${BASE}terraform:\n  backend:\n    resourceGroupName: rg\n    storageAccountName: st01\n    containerName: state\n    keyPrefix: plant/a\n    useMsi: true\n`,
+    );
     expect(synthStacks(prefixed).json.l3.terraform!.backend.azurerm).toMatchObject({ key: 'plant/a/l3.tfstate', use_msi: true });
   });
 });

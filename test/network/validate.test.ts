@@ -28,7 +28,7 @@ describe('checked when the config is loaded (lib/model)', () => {
 
   test('service CIDR overlapping a level', () => {
     expect(configIssues(() => model(withCluster('serviceCidr: 172.18.0.0/20\ndnsServiceIp: 172.18.0.10'))).map(formatIssue)).toEqual([
-      "egress.yaml:11: cluster.serviceCidr \"172.18.0.0/20\": overlaps level 'l3' (172.18.0.0/16): AKS would route those addresses inside the cluster",
+      'egress.yaml:11: cluster.serviceCidr "172.18.0.0/20": overlaps level \'l3\' (172.18.0.0/16): AKS would route those addresses inside the cluster',
     ]);
   });
 });
@@ -80,7 +80,10 @@ describe('network rules, checked when the config is loaded (lib/model/network-ru
   });
 
   test('authorized IP ranges on a private cluster (one level: below the top, privateCluster is refused)', () => {
-    const oneLevel = withCluster('privateCluster: true\napiServerAuthorizedIpRanges: [203.0.113.0/24]').replace(/  - name: l3\n    addressSpace: 172.18.0.0\/16\n/, '');
+    const oneLevel = withCluster('privateCluster: true\napiServerAuthorizedIpRanges: [203.0.113.0/24]').replace(
+      /  - name: l3\n    addressSpace: 172.18.0.0\/16\n/,
+      '',
+    );
     expect(synthIssues(oneLevel)).toEqual([
       'egress.yaml:10: cluster.apiServerAuthorizedIpRanges ["203.0.113.0/24"]: applies to a public API server only: remove it or set privateCluster: false',
     ]);
@@ -105,7 +108,9 @@ describe('network rules, checked when the config is loaded (lib/model/network-ru
   });
 
   test('maxPods outside AKS limits is a config error', () => {
-    expect(configIssues(() => model(withCluster('maxPods: 300'))).map((i) => `${i.path}: ${i.rule}`)).toEqual(['cluster.maxPods: must be a whole number from 10 to 250 (AKS limits)']);
+    expect(configIssues(() => model(withCluster('maxPods: 300'))).map((i) => `${i.path}: ${i.rule}`)).toEqual([
+      'cluster.maxPods: must be a whole number from 10 to 250 (AKS limits)',
+    ]);
   });
 
   test('the CLI prints synth-time problems and exits 2 without writing', () => {
@@ -114,7 +119,11 @@ describe('network rules, checked when the config is loaded (lib/model/network-ru
       const config = join(dir, 'egress.yaml');
       writeFileSync(config, withCluster('outboundType: userDefinedRouting'));
       const err: string[] = [];
-      const code = main(['synth', '--config', config, '--cdktf-out', join(dir, 'cdktf.out'), '--manifests-out', join(dir, 'manifests')], { write: () => true } as never, { write: (s: string) => err.push(s) } as never);
+      const code = main(
+        ['synth', '--config', config, '--cdktf-out', join(dir, 'cdktf.out'), '--manifests-out', join(dir, 'manifests')],
+        { write: () => true } as never,
+        { write: (s: string) => err.push(s) } as never,
+      );
       expect(code).toBe(2);
       expect(err.join('')).toContain('cluster.outboundType "userDefinedRouting"');
       expect(existsSync(join(dir, 'cdktf.out'))).toBe(false);
@@ -146,8 +155,12 @@ describe('planned addresses', () => {
   });
 
   test("IP on one of Azure's reserved addresses", () => {
-    expect(plan({ dnsIp: '172.16.64.3' })).toEqual(["the planned DNS IP 172.16.64.3 is one of Azure's reserved addresses of 172.16.64.0/24 (the first four and the last)"]);
-    expect(plan({ envoyIp: '172.16.64.255' })).toEqual(["the planned Envoy IP 172.16.64.255 is one of Azure's reserved addresses of 172.16.64.0/24 (the first four and the last)"]);
+    expect(plan({ dnsIp: '172.16.64.3' })).toEqual([
+      "the planned DNS IP 172.16.64.3 is one of Azure's reserved addresses of 172.16.64.0/24 (the first four and the last)",
+    ]);
+    expect(plan({ envoyIp: '172.16.64.255' })).toEqual([
+      "the planned Envoy IP 172.16.64.255 is one of Azure's reserved addresses of 172.16.64.0/24 (the first four and the last)",
+    ]);
   });
 
   test('Envoy and DNS on the same IP', () => {
@@ -155,7 +168,9 @@ describe('planned addresses', () => {
   });
 
   test('subnet outside the address space, subnets overlapping', () => {
-    expect(plan({ nodeSubnet: { name: 'nodes', cidr: '172.17.0.0/18' } })).toEqual(["the planned subnet 'nodes' (172.17.0.0/18) lies outside the level's address space"]);
+    expect(plan({ nodeSubnet: { name: 'nodes', cidr: '172.17.0.0/18' } })).toEqual([
+      "the planned subnet 'nodes' (172.17.0.0/18) lies outside the level's address space",
+    ]);
     expect(plan({ nodeSubnet: { name: 'nodes', cidr: '172.16.0.0/17' } })).toEqual(["the planned subnets 'nodes' and 'egress-ilb' overlap"]);
   });
 });
@@ -167,16 +182,48 @@ describe('Azure naming rules', () => {
   });
 
   test.each([
-    ['resource group', 'rg-edge.', "the resource group name 'rg-edge.' breaks Azure's naming rule: 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending with '.'"],
-    ['virtual network', 'v', "the virtual network name 'v' breaks Azure's naming rule: 2-64 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'"],
-    ['subnet', '-nodes', "the subnet name '-nodes' breaks Azure's naming rule: 1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'"],
-    ['network security group', `nsg-${'x'.repeat(77)}`, `the network security group name 'nsg-${'x'.repeat(77)}' breaks Azure's naming rule: 1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'`],
-    ['virtual network peering', 'peer l3', "the virtual network peering name 'peer l3' breaks Azure's naming rule: 1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'"],
+    [
+      'resource group',
+      'rg-edge.',
+      "the resource group name 'rg-edge.' breaks Azure's naming rule: 1-90 letters, digits, '_', '-', '.', '(' or ')', not ending with '.'",
+    ],
+    [
+      'virtual network',
+      'v',
+      "the virtual network name 'v' breaks Azure's naming rule: 2-64 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+    ],
+    [
+      'subnet',
+      '-nodes',
+      "the subnet name '-nodes' breaks Azure's naming rule: 1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+    ],
+    [
+      'network security group',
+      `nsg-${'x'.repeat(77)}`,
+      `the network security group name 'nsg-${'x'.repeat(77)}' breaks Azure's naming rule: 1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'`,
+    ],
+    [
+      'virtual network peering',
+      'peer l3',
+      "the virtual network peering name 'peer l3' breaks Azure's naming rule: 1-80 letters, digits, '_', '.' or '-', starting with a letter or digit and ending with a letter, digit or '_'",
+    ],
     ['managed identity', 'id', "the managed identity name 'id' breaks Azure's naming rule: 3-128 letters, digits, '_' or '-', starting with a letter or digit"],
-    ['AKS cluster', 'aks-', "the AKS cluster name 'aks-' breaks Azure's naming rule: 1-63 letters, digits, '_' or '-', starting and ending with a letter or digit"],
-    ['AKS DNS prefix', 'edge_l4', "the AKS DNS prefix name 'edge_l4' breaks Azure's naming rule: 1-54 letters, digits or '-', starting and ending with a letter or digit"],
+    [
+      'AKS cluster',
+      'aks-',
+      "the AKS cluster name 'aks-' breaks Azure's naming rule: 1-63 letters, digits, '_' or '-', starting and ending with a letter or digit",
+    ],
+    [
+      'AKS DNS prefix',
+      'edge_l4',
+      "the AKS DNS prefix name 'edge_l4' breaks Azure's naming rule: 1-54 letters, digits or '-', starting and ending with a letter or digit",
+    ],
     ['AKS node pool', 'systempool01', undefined],
-    ['AKS node pool', 'system-pool', "the AKS node pool name 'system-pool' breaks Azure's naming rule: 1-12 lowercase letters and digits, starting with a letter (Linux pools)"],
+    [
+      'AKS node pool',
+      'system-pool',
+      "the AKS node pool name 'system-pool' breaks Azure's naming rule: 1-12 lowercase letters and digits, starting with a letter (Linux pools)",
+    ],
   ] as const)('%s %j', (kind, name, message) => {
     expect(azureNameProblem(kind, name)).toBe(message);
   });

@@ -7,11 +7,17 @@ import { freeBlocks } from '../../lib/plan/address-table';
 import { parseCidr } from '../../lib/model/ipv4';
 
 const DEFAULT_CONFIG = readFileSync('infra/egress.yaml', 'utf8');
-const DEFAULT_LEVELS = '  - name: l4\n    addressSpace: 172.16.0.0/16\n  - name: l3\n    addressSpace: 172.18.0.0/16\n  - name: l2\n    addressSpace: 172.20.0.0/16\n';
+const DEFAULT_LEVELS =
+  '  - name: l4\n    addressSpace: 172.16.0.0/16\n  - name: l3\n    addressSpace: 172.18.0.0/16\n  - name: l2\n    addressSpace: 172.20.0.0/16\n';
 
 function capture(): Writable & { text: () => string } {
   const chunks: string[] = [];
-  const stream = new Writable({ write(chunk, _enc, done) { chunks.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
   return Object.assign(stream, { text: () => chunks.join('') });
 }
 
@@ -59,7 +65,10 @@ describe('layered-egress plan', () => {
   test('an invalid config: exit 2 with the located problem', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'le-plan-'));
     try {
-      writeFileSync(join(dir, 'egress.yaml'), DEFAULT_CONFIG.replace(DEFAULT_LEVELS, '  - name: l4\n    addressSpace: 172.16.0.0/16\n    envoyIp: 172.16.64.3\n'));
+      writeFileSync(
+        join(dir, 'egress.yaml'),
+        DEFAULT_CONFIG.replace(DEFAULT_LEVELS, '  - name: l4\n    addressSpace: 172.16.0.0/16\n    envoyIp: 172.16.64.3\n'),
+      );
       const { code, err } = await run(['plan', '--config', join(dir, 'egress.yaml')]);
       expect(code).toBe(EXIT.invalidConfig);
       expect(err).toMatch(/egress\.yaml:16: levels\[0\]\.envoyIp "172\.16\.64\.3": the Envoy IP 172\.16\.64\.3 is one of Azure's reserved addresses/);
@@ -71,7 +80,10 @@ describe('layered-egress plan', () => {
   test('free blocks: the largest aligned blocks around the subnets, in order', () => {
     expect(freeBlocks(cidr('10.0.0.0/24'), [cidr('10.0.0.0/25'), cidr('10.0.0.128/26')]).map((c) => c.prefix)).toEqual([26]);
     expect(freeBlocks(cidr('10.0.0.0/28'), [cidr('10.0.0.0/29'), cidr('10.0.0.8/29')])).toEqual([]);
-    expect(freeBlocks(cidr('10.0.0.0/24'), [cidr('10.0.0.64/26')]).map((c) => [c.network - cidr('10.0.0.0/24').network, c.prefix])).toEqual([[0, 26], [128, 25]]);
+    expect(freeBlocks(cidr('10.0.0.0/24'), [cidr('10.0.0.64/26')]).map((c) => [c.network - cidr('10.0.0.0/24').network, c.prefix])).toEqual([
+      [0, 26],
+      [128, 25],
+    ]);
   });
 });
 

@@ -19,13 +19,31 @@ const entries = [
 ];
 const zones = strictForwardZones({ addressSpaces: ['172.16.0.0/16', '172.18.0.0/16'], location: 'westeurope', privateCluster: false, extra: [] });
 const render = (strict: boolean) =>
-  renderDnsmasqConf({ entries, answerIp: IP, upstreamDns: '168.63.129.16', port: DNSMASQ_CONTAINER_PORT, cacheSize: 1000, localTtl: 60, strict, forwardZones: zones });
+  renderDnsmasqConf({
+    entries,
+    answerIp: IP,
+    upstreamDns: '168.63.129.16',
+    port: DNSMASQ_CONTAINER_PORT,
+    cacheSize: 1000,
+    localTtl: 60,
+    strict,
+    forwardZones: zones,
+  });
 
 describe('dnsmasq.conf rendering', () => {
   const conf = render(false);
   test('follows semantics.md for exact, wildcard and apex + wildcard entries', () => {
     const lines = conf.split('\n');
-    expect(lines).toEqual(expect.arrayContaining(['host-record=a.b.com,172.16.64.4', 'local=/a.b.com/', 'address=/*.w.com/172.16.64.4', 'local=/*.w.com/', 'address=/g.com/172.16.64.4', 'local=/g.com/']));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'host-record=a.b.com,172.16.64.4',
+        'local=/a.b.com/',
+        'address=/*.w.com/172.16.64.4',
+        'local=/*.w.com/',
+        'address=/g.com/172.16.64.4',
+        'local=/g.com/',
+      ]),
+    );
     expect(lines).toEqual(expect.arrayContaining(['no-resolv', 'no-hosts', 'server=168.63.129.16', 'cache-size=1000', `port=${DNSMASQ_CONTAINER_PORT}`]));
     // never a bare address= for an exact name, never a leading-dot or dotless wildcard
     expect(conf).not.toMatch(/address=\/a\.b\.com\/|\/\.[a-z]|\/\*[a-z]/);
@@ -117,11 +135,14 @@ real('real dnsmasq', () => {
       expect(upstream.queries.slice(before)).toEqual([]);
     });
 
-    test.each(['w.com', 'evilw.com', 'x.evilw.com', 'b.com', 'evilb.com', 'z.a.b.com', 'unlisted.org', 'w.com.evil.org'])('%s is not answered with the Envoy IP', async (name) => {
-      const r = await a(name);
-      expect(r.a).not.toContain(IP);
-      if (strict) expect(r.a).toEqual([]);
-    });
+    test.each(['w.com', 'evilw.com', 'x.evilw.com', 'b.com', 'evilb.com', 'z.a.b.com', 'unlisted.org', 'w.com.evil.org'])(
+      '%s is not answered with the Envoy IP',
+      async (name) => {
+        const r = await a(name);
+        expect(r.a).not.toContain(IP);
+        if (strict) expect(r.a).toEqual([]);
+      },
+    );
 
     test('unlisted names: forwarded upstream (default) or NXDOMAIN (strict)', async () => {
       const r = await a('unlisted.org');

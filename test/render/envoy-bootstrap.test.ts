@@ -62,7 +62,10 @@ describe.each([
       }
     }
     expect(b.overload_manager.resource_monitors).toEqual([
-      expect.objectContaining({ name: 'envoy.resource_monitors.global_downstream_max_connections', typed_config: expect.objectContaining({ max_active_downstream_connections: 5000 }) }),
+      expect.objectContaining({
+        name: 'envoy.resource_monitors.global_downstream_max_connections',
+        typed_config: expect.objectContaining({ max_active_downstream_connections: 5000 }),
+      }),
       { name: 'envoy.resource_monitors.fixed_heap', typed_config: { '@type': TYPE.fixedHeap, max_heap_size_bytes: '966367641' } },
     ]);
   });

@@ -47,7 +47,9 @@ describe('strict Envoy validator', () => {
     b.static_resources.listeners[0].address.socket_address.port_value = '443x';
     b.static_resources.listeners[0].filter_chains[0].filter_chain_match.server_names = 'a.b.com';
     const problems = validateEnvoyConfig(b);
-    expect(problems.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(/uint32: expected an integer/), expect.stringMatching(/expected a list/)]));
+    expect(problems.map((p) => p.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/uint32: expected an integer/), expect.stringMatching(/expected a list/)]),
+    );
   });
 
   test('fails on a bad enum value', () => {
@@ -58,7 +60,8 @@ describe('strict Envoy validator', () => {
 
   test('fails on an @type that resolves to nothing', () => {
     const b = valid();
-    b.static_resources.listeners[0].listener_filters[0].typed_config['@type'] = 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspectr';
+    b.static_resources.listeners[0].listener_filters[0].typed_config['@type'] =
+      'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspectr';
     const problems = validateEnvoyConfig(b);
     expect(problems).toHaveLength(1);
     expect(problems[0].message).toMatch(/does not resolve to a message/);

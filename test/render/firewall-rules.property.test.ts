@@ -20,14 +20,44 @@ function asFact(groups: readonly FirewallRuleCollectionGroup[]): FirewallFact {
   for (const g of groups) {
     for (const c of g.networkRuleCollections) {
       collections.push({
-        kind: 'network', group: g.name, groupPriority: g.priority, name: c.name, priority: c.priority, action: c.action, source,
-        rules: c.rules.map((r) => ({ name: r.name, sources: r.sourceIpGroups.map(() => SOURCE_CIDR), protocols: [...r.protocols], ports: [...r.destinationPorts], fqdns: [...r.destinationFqdns], fqdnTags: [], addresses: [...r.destinationAddresses], terminateTls: false })),
+        kind: 'network',
+        group: g.name,
+        groupPriority: g.priority,
+        name: c.name,
+        priority: c.priority,
+        action: c.action,
+        source,
+        rules: c.rules.map((r) => ({
+          name: r.name,
+          sources: r.sourceIpGroups.map(() => SOURCE_CIDR),
+          protocols: [...r.protocols],
+          ports: [...r.destinationPorts],
+          fqdns: [...r.destinationFqdns],
+          fqdnTags: [],
+          addresses: [...r.destinationAddresses],
+          terminateTls: false,
+        })),
       });
     }
     for (const c of g.applicationRuleCollections) {
       collections.push({
-        kind: 'application', group: g.name, groupPriority: g.priority, name: c.name, priority: c.priority, action: c.action, source,
-        rules: c.rules.map((r) => ({ name: r.name, sources: [...r.sourceAddresses, ...r.sourceIpGroups.map(() => SOURCE_CIDR)], protocols: r.protocols.map((p) => `${p.type}:${p.port}`), ports: r.protocols.map((p) => String(p.port)), fqdns: [...r.destinationFqdns], fqdnTags: [], addresses: [], terminateTls: r.terminateTls })),
+        kind: 'application',
+        group: g.name,
+        groupPriority: g.priority,
+        name: c.name,
+        priority: c.priority,
+        action: c.action,
+        source,
+        rules: c.rules.map((r) => ({
+          name: r.name,
+          sources: [...r.sourceAddresses, ...r.sourceIpGroups.map(() => SOURCE_CIDR)],
+          protocols: r.protocols.map((p) => `${p.type}:${p.port}`),
+          ports: r.protocols.map((p) => String(p.port)),
+          fqdns: [...r.destinationFqdns],
+          fqdnTags: [],
+          addresses: [],
+          terminateTls: r.terminateTls,
+        })),
       });
     }
   }
@@ -55,13 +85,16 @@ test('rendered firewall rules allow exactly the list, name by name and port by p
     fc.property(listArb, (entries) => {
       const firewall = asFact(renderFirewallRules({ entries, internetSources: ['top'] }));
       const names = new Set<string>(['unlisted.le-probe.net']);
-      for (const e of entries) for (const n of [e.domain, `le-probe.${e.domain}`, `le-probe.deep.${e.domain}`, `lookalike${e.domain}`, `${e.domain}.evil.net`]) names.add(n);
+      for (const e of entries)
+        for (const n of [e.domain, `le-probe.${e.domain}`, `le-probe.deep.${e.domain}`, `lookalike${e.domain}`, `${e.domain}.evil.net`]) names.add(n);
       for (const name of names) {
         for (const port of [80, 443, 8084, 8883, 5671]) {
           const got = evaluateFirewall(firewall, { sourceIp: SOURCE_IP, name, port }).action === 'Allow';
-          if (got !== listedOn(entries, name, port)) throw new Error(`${name}:${port}: firewall ${got ? 'allows' : 'denies'}, the list ${got ? 'does not name it' : 'names it'}`);
+          if (got !== listedOn(entries, name, port))
+            throw new Error(`${name}:${port}: firewall ${got ? 'allows' : 'denies'}, the list ${got ? 'does not name it' : 'names it'}`);
           // Any other source is denied whatever the name.
-          if (evaluateFirewall(firewall, { sourceIp: '192.168.7.9', name, port }).action === 'Allow') throw new Error(`${name}:${port} allowed from outside the top IP group`);
+          if (evaluateFirewall(firewall, { sourceIp: '192.168.7.9', name, port }).action === 'Allow')
+            throw new Error(`${name}:${port} allowed from outside the top IP group`);
         }
       }
     }),

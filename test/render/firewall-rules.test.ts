@@ -1,17 +1,17 @@
 /** The allow-list rendered as Azure Firewall rule collection groups (plain data). */
 import { parseConfig } from '../../lib/model';
-import {
-  FIREWALL_NAMES,
-  firewallRuleName,
-  FirewallApplicationRule,
-  FirewallNetworkRule,
-  renderFirewallRules,
-} from '../../lib/render/firewall-rules';
+import { FIREWALL_NAMES, firewallRuleName, FirewallApplicationRule, FirewallNetworkRule, renderFirewallRules } from '../../lib/render/firewall-rules';
 
-const entry = (pattern: string, ports: number[] = [443], tlsInspection = false) => ({ pattern, kind: pattern.startsWith('*.') ? ('wildcard' as const) : ('exact' as const), ports, tlsInspection });
+const entry = (pattern: string, ports: number[] = [443], tlsInspection = false) => ({
+  pattern,
+  kind: pattern.startsWith('*.') ? ('wildcard' as const) : ('exact' as const),
+  ports,
+  tlsInspection,
+});
 const appRules = (groups: ReturnType<typeof renderFirewallRules>): FirewallApplicationRule[] =>
   groups.flatMap((g) => g.applicationRuleCollections.filter((c) => c.action === 'Allow').flatMap((c) => c.rules));
-const netRules = (groups: ReturnType<typeof renderFirewallRules>): FirewallNetworkRule[] => groups.flatMap((g) => g.networkRuleCollections.flatMap((c) => c.rules));
+const netRules = (groups: ReturnType<typeof renderFirewallRules>): FirewallNetworkRule[] =>
+  groups.flatMap((g) => g.networkRuleCollections.flatMap((c) => c.rules));
 
 test('one HTTPS application rule per entry on 443: exact names and *. wildcards as written, sources the internet IP groups', () => {
   const groups = renderFirewallRules({ entries: [entry('mcr.microsoft.com'), entry('*.blob.core.windows.net')], internetSources: ['top'] });
@@ -47,7 +47,10 @@ test('tlsInspection becomes terminate_tls on that rule only', () => {
 });
 
 test('non-HTTPS ports become TCP network rules with the exact FQDN, one per entry and port', () => {
-  const groups = renderFirewallRules({ entries: [entry('westeurope.obo.arc.azure.com', [443, 8084]), entry('broker.contoso.com', [8883])], internetSources: ['top'] });
+  const groups = renderFirewallRules({
+    entries: [entry('westeurope.obo.arc.azure.com', [443, 8084]), entry('broker.contoso.com', [8883])],
+    internetSources: ['top'],
+  });
   expect(netRules(groups)).toEqual([
     {
       name: 'tcp-8883-broker.contoso.com',
@@ -79,7 +82,16 @@ test('the last group denies every name on HTTP and HTTPS, from anywhere; no Allo
         name: 'deny-everything-else',
         priority: 65000,
         action: 'Deny',
-        rules: [expect.objectContaining({ sourceAddresses: ['*'], destinationFqdns: ['*'], protocols: [{ type: 'Http', port: 80 }, { type: 'Https', port: 443 }] })],
+        rules: [
+          expect.objectContaining({
+            sourceAddresses: ['*'],
+            destinationFqdns: ['*'],
+            protocols: [
+              { type: 'Http', port: 80 },
+              { type: 'Https', port: 443 },
+            ],
+          }),
+        ],
       },
     ],
   });
@@ -87,7 +99,7 @@ test('the last group denies every name on HTTP and HTTPS, from anywhere; no Allo
   expect(groups.map((g) => g.priority)).toEqual([...groups.map((g) => g.priority)].sort((a, b) => a - b));
 });
 
-test('hub hops: each child reaches exactly its parent\'s Envoy on the allow-list ports and its DNS on 53, before the allow-list', () => {
+test("hub hops: each child reaches exactly its parent's Envoy on the allow-list ports and its DNS on 53, before the allow-list", () => {
   const groups = renderFirewallRules({
     entries: [entry('mcr.microsoft.com'), entry('a.contoso.com', [8084])],
     internetSources: ['l4'],
@@ -110,11 +122,27 @@ test('hub hops: each child reaches exactly its parent\'s Envoy on the allow-list
 test('for each port, the application rule FQDNs equal the allow-list names on that port (default config)', () => {
   const model = parseConfig(require('node:fs').readFileSync('infra/egress.yaml', 'utf8'), 'infra/egress.yaml');
   const groups = renderFirewallRules({ entries: model.allowEntries, internetSources: ['top'] });
-  const https = appRules(groups).flatMap((r) => r.destinationFqdns).sort();
-  expect(https).toEqual(model.allowEntries.filter((e) => e.ports.includes(443)).map((e) => e.pattern).sort());
+  const https = appRules(groups)
+    .flatMap((r) => r.destinationFqdns)
+    .sort();
+  expect(https).toEqual(
+    model.allowEntries
+      .filter((e) => e.ports.includes(443))
+      .map((e) => e.pattern)
+      .sort(),
+  );
   for (const port of [...new Set(model.allowEntries.flatMap((e) => e.ports))].filter((p) => p !== 443)) {
-    const names = netRules(groups).filter((r) => r.destinationPorts.includes(String(port))).flatMap((r) => r.destinationFqdns).sort();
-    expect([port, names]).toEqual([port, model.allowEntries.filter((e) => e.ports.includes(port)).map((e) => e.pattern).sort()]);
+    const names = netRules(groups)
+      .filter((r) => r.destinationPorts.includes(String(port)))
+      .flatMap((r) => r.destinationFqdns)
+      .sort();
+    expect([port, names]).toEqual([
+      port,
+      model.allowEntries
+        .filter((e) => e.ports.includes(port))
+        .map((e) => e.pattern)
+        .sort(),
+    ]);
   }
 });
 

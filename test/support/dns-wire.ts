@@ -23,7 +23,10 @@ export interface DnsAnswer {
 }
 
 function encodeName(name: string): Buffer {
-  const parts = name.replace(/\.$/, '').split('.').filter((l) => l.length > 0);
+  const parts = name
+    .replace(/\.$/, '')
+    .split('.')
+    .filter((l) => l.length > 0);
   const bufs = parts.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'ascii')]));
   return Buffer.concat([...bufs, Buffer.from([0])]);
 }

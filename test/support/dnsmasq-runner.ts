@@ -15,7 +15,8 @@ export function findDnsmasq(): string | undefined {
 }
 
 /** Options that bind, daemonise, log or change user: the runner sets these itself. */
-const RUNNER_OWNED = /^(port|listen-address|interface|except-interface|bind-interfaces|bind-dynamic|user|group|pid-file|log-facility|keep-in-foreground|no-daemon|conf-dir|conf-file)(=|$)/;
+const RUNNER_OWNED =
+  /^(port|listen-address|interface|except-interface|bind-interfaces|bind-dynamic|user|group|pid-file|log-facility|keep-in-foreground|no-daemon|conf-dir|conf-file)(=|$)/;
 
 /**
  * Rewrites a dnsmasq.conf for a loopback test: every upstream (`server=` with an
@@ -101,7 +102,16 @@ export async function startDnsmasq(binary: string, conf: string): Promise<Dnsmas
   const port = await freeUdpPort();
   const child: ChildProcess = spawn(
     binary,
-    ['--keep-in-foreground', `--conf-file=${confPath}`, `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--pid-file=', '--user=root', '--log-facility=-'],
+    [
+      '--keep-in-foreground',
+      `--conf-file=${confPath}`,
+      `--port=${port}`,
+      '--listen-address=127.0.0.1',
+      '--bind-interfaces',
+      '--pid-file=',
+      '--user=root',
+      '--log-facility=-',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

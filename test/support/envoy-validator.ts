@@ -189,7 +189,14 @@ class Walker {
 
   private scalar(type: string, value: unknown, path: string): void {
     if (type in INT_RANGES) {
-      const asText = typeof value === 'number' ? (Number.isInteger(value) ? String(value) : undefined) : typeof value === 'string' && /^-?\d+$/.test(value) ? value : undefined;
+      const asText =
+        typeof value === 'number'
+          ? Number.isInteger(value)
+            ? String(value)
+            : undefined
+          : typeof value === 'string' && /^-?\d+$/.test(value)
+            ? value
+            : undefined;
       if (asText === undefined) return this.fail(path, `${type}: expected an integer, got ${describe(value)}`);
       const [min, max] = INT_RANGES[type];
       const n = BigInt(asText);
@@ -257,13 +264,25 @@ class Walker {
   private any(value: unknown, path: string): void {
     if (!isObject(value)) return this.fail(path, `Any: expected an object with '@type', got ${describe(value)}`);
     const url = value['@type'];
-    if (typeof url !== 'string' || !url.includes('/')) return this.fail(`${path}.@type`, `Any: '@type' must be a type URL such as type.googleapis.com/<message>, got ${describe(url)}`);
+    if (typeof url !== 'string' || !url.includes('/'))
+      return this.fail(`${path}.@type`, `Any: '@type' must be a type URL such as type.googleapis.com/<message>, got ${describe(url)}`);
     const name = url.slice(url.lastIndexOf('/') + 1);
     const type = lookupMessage(this.root, name);
     if (!type) return this.fail(`${path}.@type`, `Any: '@type' ${url} does not resolve to a message of the Envoy v3 API`);
     const { ['@type']: _ignored, ...rest } = value;
     const full = type.fullName.replace(/^\./, '');
-    const special = full in WRAPPERS || ['google.protobuf.Duration', 'google.protobuf.Timestamp', 'google.protobuf.FieldMask', 'google.protobuf.Struct', 'google.protobuf.Value', 'google.protobuf.ListValue', 'google.protobuf.Empty', 'google.protobuf.Any'].includes(full);
+    const special =
+      full in WRAPPERS ||
+      [
+        'google.protobuf.Duration',
+        'google.protobuf.Timestamp',
+        'google.protobuf.FieldMask',
+        'google.protobuf.Struct',
+        'google.protobuf.Value',
+        'google.protobuf.ListValue',
+        'google.protobuf.Empty',
+        'google.protobuf.Any',
+      ].includes(full);
     if (special) {
       const extra = Object.keys(rest).filter((k) => k !== 'value');
       if (extra.length > 0) this.fail(path, `Any of ${full}: only 'value' may accompany '@type', found ${extra.join(', ')}`);

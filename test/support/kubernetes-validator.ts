@@ -25,7 +25,12 @@ const SCRIPT = join(__dirname, 'kubernetes-validate.mjs');
 
 /** Validates every object; one result per object, in order. */
 export function validateKubernetesObjects(objects: readonly unknown[]): KubernetesValidation[] {
-  const out = execFileSync(process.execPath, [SCRIPT], { input: JSON.stringify(objects), encoding: 'utf8', cwd: join(__dirname, '..', '..'), maxBuffer: 256 * 1024 * 1024 });
+  const out = execFileSync(process.execPath, [SCRIPT], {
+    input: JSON.stringify(objects),
+    encoding: 'utf8',
+    cwd: join(__dirname, '..', '..'),
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return JSON.parse(out) as KubernetesValidation[];
 }
 
@@ -42,5 +47,6 @@ export function parseManifest(text: string): Record<string, unknown>[] {
 /** @throws listing every invalid object and why */
 export function assertValidKubernetesObjects(objects: readonly unknown[], label = 'manifest'): void {
   const bad = validateKubernetesObjects(objects).filter((r) => r.errors.length > 0);
-  if (bad.length > 0) throw new Error(`${label}: ${bad.length} invalid object(s):\n${bad.map((b) => `  ${b.kind} ${b.name}: ${b.errors.join('; ')}`).join('\n')}`);
+  if (bad.length > 0)
+    throw new Error(`${label}: ${bad.length} invalid object(s):\n${bad.map((b) => `  ${b.kind} ${b.name}: ${b.errors.join('; ')}`).join('\n')}`);
 }

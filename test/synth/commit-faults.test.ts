@@ -77,7 +77,10 @@ test('a run killed before the commit point is rolled back by the next synth, wha
   const copy = copyOfBase();
   const dir = copyOfBase();
   const steps = runChild(job(dir, NEW)).report!.steps;
-  const lastStaging = steps.map((s, i) => [s, i + 1] as const).filter(([s]) => s.startsWith('stage ')).pop()![1];
+  const lastStaging = steps
+    .map((s, i) => [s, i + 1] as const)
+    .filter(([s]) => s.startsWith('stage '))
+    .pop()![1];
   expect(runChild(job(copy, NEW, lastStaging)).signal).toBe('SIGKILL');
   commitInProcess(copy, OLD);
   expect(snapshot(copy)).toEqual(oldState);
@@ -92,11 +95,14 @@ test('concurrent runs never produce a mixed tree: each waits for the lock, the l
   }
 });
 
-test('several runs at once find a killed run\'s lock: exactly one takes it over at a time, and the tree ends whole', async () => {
+test("several runs at once find a killed run's lock: exactly one takes it over at a time, and the tree ends whole", async () => {
   const copy = copyOfBase();
   const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
   for (const folder of ['cdktf.out', 'manifests']) {
-    writeFileSync(join(copy, folder, LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), since: '2026-01-01T00:00:00.000Z', command: 'killed', token: '00000000deadbeef' }));
+    writeFileSync(
+      join(copy, folder, LOCK_FILE),
+      JSON.stringify({ pid: dead, host: hostname(), since: '2026-01-01T00:00:00.000Z', command: 'killed', token: '00000000deadbeef' }),
+    );
   }
   const results = await runChildrenAtOnce([job(copy, NEW), job(copy, OLD), job(copy, NEW)]);
   expect(results.map((r) => [r.status, r.report?.ok])).toEqual(Array(3).fill([0, true]));
@@ -142,13 +148,25 @@ describe('the whole synth (real config, cdktf and cdk8s), killed in each phase o
 test("a killed run into another pair of folders sharing one of ours (npx cdk8s synth's manifests/ and scratch folder) is finished too", () => {
   const copy = copyOfBase();
   const other = join(copy, 'cdk8s.out');
-  const pair = { trees: [{ root: join(copy, 'manifests'), files: NEW.manifests }, { root: other, files: NEW.manifests }], killAt: 0 };
+  const pair = {
+    trees: [
+      { root: join(copy, 'manifests'), files: NEW.manifests },
+      { root: other, files: NEW.manifests },
+    ],
+    killAt: 0,
+  };
   const steps = runChild(pair).report!.steps;
   rmSync(other, { recursive: true });
   const copy2 = copyOfBase();
   const other2 = join(copy2, 'cdk8s.out');
   const killAt = steps.findIndex((s) => s.startsWith('apply manifests: move')) + 1;
-  const killed = runChild({ trees: [{ root: join(copy2, 'manifests'), files: NEW.manifests }, { root: other2, files: NEW.manifests }], killAt });
+  const killed = runChild({
+    trees: [
+      { root: join(copy2, 'manifests'), files: NEW.manifests },
+      { root: other2, files: NEW.manifests },
+    ],
+    killAt,
+  });
   expect(killed.signal).toBe('SIGKILL');
   const { recovery } = writeOutputTrees([
     { root: join(copy2, 'cdktf.out'), files: new Map(Object.entries(OLD.cdktf)) },

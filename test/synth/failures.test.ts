@@ -22,7 +22,12 @@ const fresh = () => {
 
 function capture(): Writable & { text: () => string } {
   const chunks: string[] = [];
-  const stream = new Writable({ write(chunk, _enc, done) { chunks.push(String(chunk)); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
   return Object.assign(stream, { text: () => chunks.join('') });
 }
 function synth(dir: string, cdktfOut = join(dir, 'cdktf.out'), manifestsOut = join(dir, 'manifests')) {
@@ -57,8 +62,16 @@ describe('the CLI says what state the outputs are in; no stack trace for an expe
   test.each([
     ['the same folder for both outputs', (d: string) => [join(d, 'out'), join(d, 'out')], /are the same folder/],
     ['one output inside the other', (d: string) => [join(d, 'out'), join(d, 'out/manifests')], /lies inside the other output folder/],
-    ['a file where the output folder should be', (d: string) => (writeFileSync(join(d, 'file'), 'x'), [join(d, 'file'), join(d, 'm')]), /is a file, not a folder/],
-    ['a file on the way to the output folder', (d: string) => (writeFileSync(join(d, 'file'), 'x'), [join(d, 'file/cdktf.out'), join(d, 'm')]), /file\/cdktf\.out: a file is where a folder should be \(ENOTDIR\)/],
+    [
+      'a file where the output folder should be',
+      (d: string) => (writeFileSync(join(d, 'file'), 'x'), [join(d, 'file'), join(d, 'm')]),
+      /is a file, not a folder/,
+    ],
+    [
+      'a file on the way to the output folder',
+      (d: string) => (writeFileSync(join(d, 'file'), 'x'), [join(d, 'file/cdktf.out'), join(d, 'm')]),
+      /file\/cdktf\.out: a file is where a folder should be \(ENOTDIR\)/,
+    ],
   ])('%s: exit 1, one clear line, "Nothing was written."', (_, folders, message) => {
     const dir = fresh();
     const before = snapshot(dir);
@@ -86,7 +99,9 @@ describe('the CLI says what state the outputs are in; no stack trace for an expe
     }
     expect(error).toBeInstanceOf(OutputError);
     expect((error as OutputError).written).toBe(true);
-    expect((error as OutputError).message).toMatch(/the new outputs were committed but could not all be moved into place \(EIO: i\/o error, rename\)\. The journal .*\.layered-egress-journal records what is left: fix the cause and run synth again to finish \(it rolls forward\)\./);
+    expect((error as OutputError).message).toMatch(
+      /the new outputs were committed but could not all be moved into place \(EIO: i\/o error, rename\)\. The journal .*\.layered-egress-journal records what is left: fix the cause and run synth again to finish \(it rolls forward\)\./,
+    );
     expect(existsSync(join(dir, 'cdktf.out', JOURNAL))).toBe(true);
 
     // The CLI's next run reports the roll-forward, then writes its own (default config) outputs over it.
@@ -100,7 +115,9 @@ describe('the CLI says what state the outputs are in; no stack trace for an expe
     const dir = fresh();
     writeFileSync(join(dir, 'bad.yaml'), 'name: x\n');
     const err = capture();
-    expect(main(['synth', '--config', join(dir, 'bad.yaml'), '--cdktf-out', join(dir, 'c'), '--manifests-out', join(dir, 'm')], capture(), err)).toBe(EXIT.invalidConfig);
+    expect(main(['synth', '--config', join(dir, 'bad.yaml'), '--cdktf-out', join(dir, 'c'), '--manifests-out', join(dir, 'm')], capture(), err)).toBe(
+      EXIT.invalidConfig,
+    );
     expect(err.text()).toMatch(/\nNothing was written\.\n$/);
     expect(existsSync(join(dir, 'c'))).toBe(false);
   });

@@ -25,7 +25,13 @@ function setUp() {
   writeOutputTrees(trees(dir, OLD));
   writeFiles(dir, USER_FILES);
   const outside = join(dir, '..', `outside-${n}`);
-  writeFiles(outside, { 'envoy.yaml': 'precious\n', 'kustomization.yaml': 'precious\n', 'cdk.tf.json': 'precious\n', 'l2/envoy.yaml': 'precious\n', 'file': 'precious\n' });
+  writeFiles(outside, {
+    'envoy.yaml': 'precious\n',
+    'kustomization.yaml': 'precious\n',
+    'cdk.tf.json': 'precious\n',
+    'l2/envoy.yaml': 'precious\n',
+    file: 'precious\n',
+  });
   return { dir, outside };
 }
 
@@ -86,14 +92,24 @@ describe('folders that cannot be used are refused before anything changes', () =
   test('the same folder for both outputs', () => {
     const dir = fresh();
     mkdirSync(dir);
-    expect(() => writeOutputTrees([{ root: join(dir, 'out'), files: new Map([['a', '1']]) }, { root: join(dir, 'out/'), files: new Map([['b', '2']]) }])).toThrow(/are the same folder/);
+    expect(() =>
+      writeOutputTrees([
+        { root: join(dir, 'out'), files: new Map([['a', '1']]) },
+        { root: join(dir, 'out/'), files: new Map([['b', '2']]) },
+      ]),
+    ).toThrow(/are the same folder/);
     expect(snapshot(dir)).toEqual({});
   });
 
   test('one output folder inside the other', () => {
     const dir = fresh();
     mkdirSync(dir);
-    expect(() => writeOutputTrees([{ root: join(dir, 'out'), files: new Map([['a', '1']]) }, { root: join(dir, 'out/m'), files: new Map([['b', '2']]) }])).toThrow(/lies inside the other output folder/);
+    expect(() =>
+      writeOutputTrees([
+        { root: join(dir, 'out'), files: new Map([['a', '1']]) },
+        { root: join(dir, 'out/m'), files: new Map([['b', '2']]) },
+      ]),
+    ).toThrow(/lies inside the other output folder/);
     expect(snapshot(dir)).toEqual({});
   });
 
@@ -130,7 +146,12 @@ describe('the lock', () => {
     const holder = { pid: process.pid, host: hostname(), since: '2026-01-01T00:00:00.000Z', command: 'layered-egress synth (test)', token: 'feedfacefeedface' };
     writeFileSync(join(dir, 'manifests', LOCK_FILE), JSON.stringify(holder));
     const before = snapshot(dir);
-    const error = expectRefused(dir, new RegExp(`another synth is writing these outputs: .*${LOCK_FILE} is held by pid ${process.pid} on ${hostname()} since 2026-01-01T00:00:00.000Z \\(layered-egress synth \\(test\\)\\)`));
+    const error = expectRefused(
+      dir,
+      new RegExp(
+        `another synth is writing these outputs: .*${LOCK_FILE} is held by pid ${process.pid} on ${hostname()} since 2026-01-01T00:00:00.000Z \\(layered-egress synth \\(test\\)\\)`,
+      ),
+    );
     expect(error.message).toContain('if no such process is running, remove');
     expect(snapshot(dir)).toEqual(before);
   });
@@ -229,7 +250,13 @@ test('a failed run removes the output folders (and their new parents) it created
   expect(() => writeOutputTrees(trees(join(dir, 'new/parent'), NEW))).toThrow(/symbolic link/);
   expect(snapshot(dir)).toEqual(before);
   rmSync(join(dir, 'new'), { recursive: true });
-  expect(() => writeOutputTrees(trees(join(dir, 'a/b'), NEW), { onStep: (what) => { if (what.startsWith('stage ')) throw new Error('injected'); } })).toThrow('injected');
+  expect(() =>
+    writeOutputTrees(trees(join(dir, 'a/b'), NEW), {
+      onStep: (what) => {
+        if (what.startsWith('stage ')) throw new Error('injected');
+      },
+    }),
+  ).toThrow('injected');
   expect(snapshot(dir)).toEqual({});
 });
 

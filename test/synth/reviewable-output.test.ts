@@ -73,7 +73,9 @@ describe('generated files are reviewable', () => {
     const diff = diffPerFile(base, synth(withEntry('  - domain: "*.contoso-review.com"\n    purpose: review\n')));
     // Every level's Envoy, CoreDNS and (above the bottom) dnsmasq see the new name.
     expect(Object.keys(diff).sort()).toEqual(
-      ['l2/coredns.yaml', 'l2/envoy.yaml', 'l3/coredns.yaml', 'l3/dnsmasq.yaml', 'l3/envoy.yaml', 'l4/coredns.yaml', 'l4/dnsmasq.yaml', 'l4/envoy.yaml'].map((f) => `manifests/${f}`),
+      ['l2/coredns.yaml', 'l2/envoy.yaml', 'l3/coredns.yaml', 'l3/dnsmasq.yaml', 'l3/envoy.yaml', 'l4/coredns.yaml', 'l4/dnsmasq.yaml', 'l4/envoy.yaml'].map(
+        (f) => `manifests/${f}`,
+      ),
     );
     for (const [file, n] of Object.entries(diff)) expect([file, n <= 6]).toEqual([file, true]);
   });

@@ -33,7 +33,10 @@ const levels = fc
   .chain((n) =>
     fc.tuple(
       fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/), { minLength: n, maxLength: n }),
-      fc.shuffledSubarray([...Array(14).keys()].map((k) => 16 + k), { minLength: n, maxLength: n }),
+      fc.shuffledSubarray(
+        [...Array(14).keys()].map((k) => 16 + k),
+        { minLength: n, maxLength: n },
+      ),
       fc.array(fc.integer({ min: 16, max: 22 }), { minLength: n, maxLength: n }),
     ),
   )
@@ -47,7 +50,10 @@ const levels = fc
 const IMAGE_ENTRIES = [...DOCKER_HUB_HOSTS, 'registry.k8s.io', '*.pkg.dev'].map((d) => ({ domain: d }));
 
 // forward zones that also hold listed names (an exact name inside a zone, a zone inside a wildcard) included
-const dnsmasq = fc.record({ strict: fc.boolean(), forwardZones: fc.uniqueArray(fc.oneof(fc.constantFrom('privatelink.blob.core.windows.net', 'corp.internal'), domain), { maxLength: 3 }) });
+const dnsmasq = fc.record({
+  strict: fc.boolean(),
+  forwardZones: fc.uniqueArray(fc.oneof(fc.constantFrom('privatelink.blob.core.windows.net', 'corp.internal'), domain), { maxLength: 3 }),
+});
 /**
  * A forward zone equal to an exact entry, or strictly below a wildcard entry, would make
  * dnsmasq forward listed names upstream; the config refuses it
@@ -75,10 +81,19 @@ function synthAndCheck(text: string) {
 test(`random valid configs synthesize and pass check (${RUNS} runs)`, () => {
   fc.assert(
     fc.property(config, (c) => {
-      const text = stringify({ name: 'prop', location: c.location, levels: c.levels, allowList: [...c.allowList, ...IMAGE_ENTRIES], workloads: { dnsmasq: c.dnsmasq } });
+      const text = stringify({
+        name: 'prop',
+        location: c.location,
+        levels: c.levels,
+        allowList: [...c.allowList, ...IMAGE_ENTRIES],
+        workloads: { dnsmasq: c.dnsmasq },
+      });
       const { report } = synthAndCheck(text);
       if (!report.ok) {
-        const lines = report.findings.filter((f) => f.severity === 'error').slice(0, 5).map((f) => `${f.rule} ${f.level} ${f.name ?? ''}: ${f.message}`);
+        const lines = report.findings
+          .filter((f) => f.severity === 'error')
+          .slice(0, 5)
+          .map((f) => `${f.rule} ${f.level} ${f.name ?? ''}: ${f.message}`);
         throw new Error(`check failed for\n${text}\n${lines.join('\n')}`);
       }
     }),
@@ -86,7 +101,20 @@ test(`random valid configs synthesize and pass check (${RUNS} runs)`, () => {
   );
 }, 900000);
 
-const PAYLOADS = ['\naddress=/#/6.6.6.6', '"}]}', '${jndi}', ' rewrite name regex .* x', '/evil', '#', 'a b', '\u0000', '\u202e', '{region}}', '..', 'https://'];
+const PAYLOADS = [
+  '\naddress=/#/6.6.6.6',
+  '"}]}',
+  '${jndi}',
+  ' rewrite name regex .* x',
+  '/evil',
+  '#',
+  'a b',
+  '\u0000',
+  '\u202e',
+  '{region}}',
+  '..',
+  'https://',
+];
 const hostile = fc.tuple(domain, fc.constantFrom(...PAYLOADS), fc.boolean()).map(([d, p, front]) => (front ? `${p}${d}` : `${d}${p}`));
 
 test('random hostile strings never reach any artifact', () => {
@@ -95,7 +123,10 @@ test('random hostile strings never reach any artifact', () => {
       const text = stringify({
         name: 'prop',
         location: 'westeurope',
-        levels: [{ name: where === 'level' ? bad : 'top', addressSpace: '172.16.0.0/16' }, { name: 'low', addressSpace: '172.18.0.0/16' }],
+        levels: [
+          { name: where === 'level' ? bad : 'top', addressSpace: '172.16.0.0/16' },
+          { name: 'low', addressSpace: '172.18.0.0/16' },
+        ],
         allowList: [{ domain: where === 'domain' ? bad : 'a.b.com' }, { domain: 'c.d.net' }],
       });
       let files: string[];

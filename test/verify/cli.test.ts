@@ -18,7 +18,11 @@ function run(args: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
   const sink = (f: (t: string) => void) => new Writable({ write: (chunk, _e, cb) => (f(String(chunk)), cb()) });
-  const code = main(args, sink((t) => (out += t)), sink((t) => (err += t))) as number;
+  const code = main(
+    args,
+    sink((t) => (out += t)),
+    sink((t) => (err += t)),
+  ) as number;
   return { code, out, err };
 }
 
@@ -27,7 +31,9 @@ const dirs = () => ['--cdktf-out', s.cdktfOut, '--manifests-out', s.manifestsOut
 test('check exits 0 on the default output and says why', () => {
   const r = run(['check', ...dirs()]);
   expect(r.out).toMatch(/^OK: every allowed name resolves to the proxy/m);
-  expect(r.out).toMatch(/unlisted names at every dnsmasq: NXDOMAIN \(strict\), except \d+ declared zone\(s\) forwarded upstream \(the top level to 168\.63\.129\.16, each level below to its parent's DNS\)/);
+  expect(r.out).toMatch(
+    /unlisted names at every dnsmasq: NXDOMAIN \(strict\), except \d+ declared zone\(s\) forwarded upstream \(the top level to 168\.63\.129\.16, each level below to its parent's DNS\)/,
+  );
   expect(r.code).toBe(0);
 });
 
@@ -45,9 +51,16 @@ test('check exits 1 and names level, name, layer, file and object on a defect', 
     editConfigMapKey(broken, 'l3', 'dnsmasq.yaml', 'dnsmasq.conf', (t) => t.replace(/^host-record=github\.com,(.*)$/m, 'address=/github.com/$1'));
     const r = run(['check', '--cdktf-out', broken.cdktfOut, '--manifests-out', broken.manifestsOut]);
     expect(r.code).toBe(1);
-    const fileLine = readFileSync(join(broken.manifestsOut, 'l3', 'dnsmasq.yaml'), 'utf8').split('\n').findIndex((l) => l.trim() === 'address=/github.com/172.18.64.4') + 1;
+    const fileLine =
+      readFileSync(join(broken.manifestsOut, 'l3', 'dnsmasq.yaml'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.trim() === 'address=/github.com/172.18.64.4') + 1;
     expect(fileLine).toBeGreaterThan(0);
-    expect(r.out).toMatch(new RegExp(`Level l3\\n  \\[dnsmasq\\]\\n    FAIL dnsmasq-denied: .*\\n         names: le-probe\\.github\\.com\\n         at: .*l3/dnsmasq\\.yaml:${fileLine} \\(ConfigMap egress/dnsmasq-config, key dnsmasq\\.conf line \\d+: address=/github\\.com/172\\.18\\.64\\.4\\)`));
+    expect(r.out).toMatch(
+      new RegExp(
+        `Level l3\\n  \\[dnsmasq\\]\\n    FAIL dnsmasq-denied: .*\\n         names: le-probe\\.github\\.com\\n         at: .*l3/dnsmasq\\.yaml:${fileLine} \\(ConfigMap egress/dnsmasq-config, key dnsmasq\\.conf line \\d+: address=/github\\.com/172\\.18\\.64\\.4\\)`,
+      ),
+    );
     expect(r.out).toMatch(/FAILED: \d+ violation/);
   } finally {
     cleanup(broken);
@@ -78,7 +91,11 @@ test('explain without a name is a usage error', () => {
 });
 
 test('every verb has its own --help, and --version prints the package version', () => {
-  for (const [verb, head] of [['check', /^Usage: layered-egress check /], ['explain', /^Usage: layered-egress explain <name> /], ['synth', /^Usage: layered-egress synth /]] as const) {
+  for (const [verb, head] of [
+    ['check', /^Usage: layered-egress check /],
+    ['explain', /^Usage: layered-egress explain <name> /],
+    ['synth', /^Usage: layered-egress synth /],
+  ] as const) {
     const r = run([verb, '--help']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(head);

@@ -18,7 +18,20 @@ test('indexed and in-order CoreDNS rewrites agree on shadowed, overlapping and u
     else if (kind === 4) lines.push(`rewrite name regex ${s.replace(/\./g, '\\.')} ${t}. answer auto`);
     else lines.push(`rewrite name substring -y ${t}`);
   }
-  const names = ['b.com', 'w.b.com', 'v.w.b.com', 'a.b.com', 'z.a.b.com', 'evilb.com', 'x-y.net', 'q.x-y.net', 'c.io', 'w.c.io', 'c.io.evil.net', 'nothing.org'];
+  const names = [
+    'b.com',
+    'w.b.com',
+    'v.w.b.com',
+    'a.b.com',
+    'z.a.b.com',
+    'evilb.com',
+    'x-y.net',
+    'q.x-y.net',
+    'c.io',
+    'w.c.io',
+    'c.io.evil.net',
+    'nothing.org',
+  ];
   for (let cut = 1; cut <= lines.length; cut += 7) {
     const config = parseCorednsCustom({ 'a.override': lines.slice(0, cut).join('\n') });
     for (const n of names) {

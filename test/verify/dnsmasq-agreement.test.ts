@@ -71,7 +71,39 @@ host-record=s.r.com,10.0.0.4
 server=1.1.1.1
 no-resolv
 `;
-const TRICKY_NAMES = ['b.com', 'x.b.com', 'w.com', 'x.w.com', 'x.y.w.com', 'a.e.com', 'z.a.e.com', 'e.com', 'x.f.com', 'g.com', 'hh.com', 'h.com', 'x.h.com', 'x.i.com', 'i.com', 'k.j.com', 'z.k.j.com', 'j.com', 'x.l.com', 'l.com', 'm.com', 'x.m.com', 'n.com', 'x.n.com', 'p.o.com', 'x.p.o.com', 'unlisted.org', 'r.com', 'x.r.com', 's.r.com', 'X.B.COM'];
+const TRICKY_NAMES = [
+  'b.com',
+  'x.b.com',
+  'w.com',
+  'x.w.com',
+  'x.y.w.com',
+  'a.e.com',
+  'z.a.e.com',
+  'e.com',
+  'x.f.com',
+  'g.com',
+  'hh.com',
+  'h.com',
+  'x.h.com',
+  'x.i.com',
+  'i.com',
+  'k.j.com',
+  'z.k.j.com',
+  'j.com',
+  'x.l.com',
+  'l.com',
+  'm.com',
+  'x.m.com',
+  'n.com',
+  'x.n.com',
+  'p.o.com',
+  'x.p.o.com',
+  'unlisted.org',
+  'r.com',
+  'x.r.com',
+  's.r.com',
+  'X.B.COM',
+];
 
 async function compare(conf: string, names: readonly string[], upstream: FakeUpstream): Promise<string[]> {
   const model = parseDnsmasqConf(conf);

@@ -23,9 +23,21 @@ beforeEach(() => {
 afterEach(() => cleanup(s));
 
 function expectFinding(report: Report, want: { rule: string; level?: string; name?: string; message?: RegExp }): Finding {
-  const hit = errorsOf(report).find((f) => f.rule === want.rule && (!want.level || f.level === want.level) && (!want.name || f.name === want.name) && (!want.message || want.message.test(f.message)));
+  const hit = errorsOf(report).find(
+    (f) =>
+      f.rule === want.rule &&
+      (!want.level || f.level === want.level) &&
+      (!want.name || f.name === want.name) &&
+      (!want.message || want.message.test(f.message)),
+  );
   expect(report.ok).toBe(false);
-  if (!hit) throw new Error(`no ${want.rule} finding like ${String(want.message)}; got:\n${errorsOf(report).slice(0, 10).map((f) => `${f.rule} ${f.level} ${f.name} ${f.message}`).join('\n')}`);
+  if (!hit)
+    throw new Error(
+      `no ${want.rule} finding like ${String(want.message)}; got:\n${errorsOf(report)
+        .slice(0, 10)
+        .map((f) => `${f.rule} ${f.level} ${f.name} ${f.message}`)
+        .join('\n')}`,
+    );
   expect(hit.source?.file).toMatch(/cdktf\.out\/stacks\/l4\/cdk\.tf\.json$/);
   return hit;
 }
@@ -45,8 +57,17 @@ test('the example passes check, with every firewall rule applied', () => {
 test('an extra FQDN in an application rule fails, naming the rule', () => {
   editTerraform(s, 'l4', (json) => appRules(json)[0].destination_fqdns.push('evil.example.org'));
   const report = check(s);
-  expectFinding(report, { rule: 'firewall-rules-listed', level: 'l4', name: 'evil.example.org', message: /application rule '.*' \(collection 'allow-list-https'\) allows evil\.example\.org on port 443: not on the allow-list/ });
-  expectFinding(report, { rule: 'firewall-denied', name: 'evil.example.org', message: /evil\.example\.org:443 passes the firewall \(not on the allow-list\): application rule/ });
+  expectFinding(report, {
+    rule: 'firewall-rules-listed',
+    level: 'l4',
+    name: 'evil.example.org',
+    message: /application rule '.*' \(collection 'allow-list-https'\) allows evil\.example\.org on port 443: not on the allow-list/,
+  });
+  expectFinding(report, {
+    rule: 'firewall-denied',
+    name: 'evil.example.org',
+    message: /evil\.example\.org:443 passes the firewall \(not on the allow-list\): application rule/,
+  });
 });
 
 test('a * rule fails (every name passes)', () => {
@@ -67,10 +88,19 @@ test('a look-alike pattern (*b.com) fails', () => {
 test('a broad network rule on 443 fails: it bypasses every FQDN rule', () => {
   editTerraform(s, 'l4', (json) => {
     const g = group(json, 'allow-list');
-    g.network_rule_collection[0].rule.push({ name: 'allow-web', protocols: ['TCP'], source_addresses: ['*'], destination_addresses: ['*'], destination_ports: ['443'] });
+    g.network_rule_collection[0].rule.push({
+      name: 'allow-web',
+      protocols: ['TCP'],
+      source_addresses: ['*'],
+      destination_addresses: ['*'],
+      destination_ports: ['443'],
+    });
   });
   const report = check(s);
-  expectFinding(report, { rule: 'firewall-rules-listed', message: /network rule 'allow-web' .* allows destination address '\*': a network rule by address bypasses every FQDN rule/ });
+  expectFinding(report, {
+    rule: 'firewall-rules-listed',
+    message: /network rule 'allow-web' .* allows destination address '\*': a network rule by address bypasses every FQDN rule/,
+  });
   expectFinding(report, { rule: 'firewall-denied', name: 'unlisted.le-probe.net', message: /network rule 'allow-web'/ });
 });
 
@@ -114,7 +144,11 @@ test('a listed name dropped from the firewall fails at the firewall and on the p
     c.rule = c.rule.filter((r: any) => r.destination_fqdns[0] !== 'github.com');
   });
   const report = check(s);
-  const hit = expectFinding(report, { rule: 'firewall-allowed', name: 'github.com', message: /github\.com:443 is listed but the firewall denies it .*deny-all-names/ });
+  const hit = expectFinding(report, {
+    rule: 'firewall-allowed',
+    name: 'github.com',
+    message: /github\.com:443 is listed but the firewall denies it .*deny-all-names/,
+  });
   expect(hit.port).toBe(443);
   expect(errorsOf(report).some((f) => f.rule === 'envoy-allowed-routes' && f.name === 'github.com')).toBe(true);
 });
@@ -131,7 +165,9 @@ test('a config that asks for a firewall fails against output that has none', () 
   const plain = synthFresh(loadConfig('infra/egress.yaml'));
   try {
     const report = check({ ...plain, model: loadConfig(EXAMPLE) });
-    expect(errorsOf(report).find((f) => f.rule === 'firewall-present')?.message).toMatch(/the config places a firewall \(top\) but no azurerm_firewall is in the stacks/);
+    expect(errorsOf(report).find((f) => f.rule === 'firewall-present')?.message).toMatch(
+      /the config places a firewall \(top\) but no azurerm_firewall is in the stacks/,
+    );
   } finally {
     cleanup(plain);
   }

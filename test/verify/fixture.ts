@@ -26,14 +26,26 @@ export function topEnvoy(): any {
         {
           name: 'egress_443',
           address: { socket_address: { address: '0.0.0.0', port_value: 10443 } },
-          listener_filters: [{ name: 'envoy.filters.listener.tls_inspector', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector' } }],
+          listener_filters: [
+            {
+              name: 'envoy.filters.listener.tls_inspector',
+              typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector' },
+            },
+          ],
           filter_chains: [
             { name: 'exact', filter_chain_match: { server_names: ['a.b.com'] }, filters: [tcpProxy('a_b_com')] },
             {
               name: 'wild',
               filter_chain_match: { server_names: ['*.w.com'] },
               filters: [
-                { name: 'envoy.filters.network.sni_dynamic_forward_proxy', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.sni_dynamic_forward_proxy.v3.FilterConfig', port_value: 443, dns_cache_config: DNS_CACHE } },
+                {
+                  name: 'envoy.filters.network.sni_dynamic_forward_proxy',
+                  typed_config: {
+                    '@type': 'type.googleapis.com/envoy.extensions.filters.network.sni_dynamic_forward_proxy.v3.FilterConfig',
+                    port_value: 443,
+                    dns_cache_config: DNS_CACHE,
+                  },
+                },
                 tcpProxy('dfp'),
               ],
             },
@@ -41,21 +53,50 @@ export function topEnvoy(): any {
         },
       ],
       clusters: [
-        { name: 'a_b_com', type: 'LOGICAL_DNS', dns_lookup_family: 'V4_ONLY', load_assignment: { cluster_name: 'a_b_com', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: 'a.b.com', port_value: 443 } } } }] }] } },
-        { name: 'dfp', lb_policy: 'CLUSTER_PROVIDED', cluster_type: { name: 'envoy.clusters.dynamic_forward_proxy', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.clusters.dynamic_forward_proxy.v3.ClusterConfig', dns_cache_config: DNS_CACHE } } },
+        {
+          name: 'a_b_com',
+          type: 'LOGICAL_DNS',
+          dns_lookup_family: 'V4_ONLY',
+          load_assignment: {
+            cluster_name: 'a_b_com',
+            endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: 'a.b.com', port_value: 443 } } } }] }],
+          },
+        },
+        {
+          name: 'dfp',
+          lb_policy: 'CLUSTER_PROVIDED',
+          cluster_type: {
+            name: 'envoy.clusters.dynamic_forward_proxy',
+            typed_config: { '@type': 'type.googleapis.com/envoy.extensions.clusters.dynamic_forward_proxy.v3.ClusterConfig', dns_cache_config: DNS_CACHE },
+          },
+        },
       ],
     },
   };
 }
 
 function tcpProxy(cluster: string): any {
-  return { name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: cluster, cluster } };
+  return {
+    name: 'envoy.filters.network.tcp_proxy',
+    typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: cluster, cluster },
+  };
 }
 
 export function lowerEnvoy(parentIp: string): any {
   const b = topEnvoy();
-  b.static_resources.listeners[0].filter_chains = [{ name: 'up', filter_chain_match: { server_names: ['a.b.com', '*.w.com'] }, filters: [tcpProxy('parent_443')] }];
-  b.static_resources.clusters = [{ name: 'parent_443', type: 'STATIC', load_assignment: { cluster_name: 'parent_443', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: parentIp, port_value: 443 } } } }] }] } }];
+  b.static_resources.listeners[0].filter_chains = [
+    { name: 'up', filter_chain_match: { server_names: ['a.b.com', '*.w.com'] }, filters: [tcpProxy('parent_443')] },
+  ];
+  b.static_resources.clusters = [
+    {
+      name: 'parent_443',
+      type: 'STATIC',
+      load_assignment: {
+        cluster_name: 'parent_443',
+        endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: parentIp, port_value: 443 } } } }] }],
+      },
+    },
+  ];
   return b;
 }
 
@@ -68,7 +109,11 @@ function workload(name: string, configMap: string, extra: Record<string, unknown
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { ...extra, containers: [{ name, image: 'mcr.microsoft.com/oss/x/' + name + ':1', ports: [{ name: 'tls', containerPort: 10443 }] }], volumes: [{ name: 'config', configMap: { name: configMap } }] },
+        spec: {
+          ...extra,
+          containers: [{ name, image: 'mcr.microsoft.com/oss/x/' + name + ':1', ports: [{ name: 'tls', containerPort: 10443 }] }],
+          volumes: [{ name: 'config', configMap: { name: configMap } }],
+        },
       },
     },
   };
@@ -78,7 +123,11 @@ function lbService(name: string, ip: string, ports: any[]): any {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, namespace: 'egress', annotations: { 'service.beta.kubernetes.io/azure-load-balancer-ipv4': ip, 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' } },
+    metadata: {
+      name,
+      namespace: 'egress',
+      annotations: { 'service.beta.kubernetes.io/azure-load-balancer-ipv4': ip, 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' },
+    },
     spec: { type: 'LoadBalancer', selector: { app: name }, ports },
   };
 }
@@ -88,11 +137,19 @@ const COREDNS = [
   'rewrite name regex ^(?:[^.]+\\.)+w\\.com\\.$ envoy.egress.svc.cluster.local. answer auto',
 ].join('\n');
 
-export const DNSMASQ = ['no-resolv', 'no-hosts', 'server=168.63.129.16', 'host-record=a.b.com,10.1.64.4', 'local=/a.b.com/', 'address=/*.w.com/10.1.64.4', 'local=/*.w.com/'].join('\n') + '\n';
+export const DNSMASQ =
+  ['no-resolv', 'no-hosts', 'server=168.63.129.16', 'host-record=a.b.com,10.1.64.4', 'local=/a.b.com/', 'address=/*.w.com/10.1.64.4', 'local=/*.w.com/'].join(
+    '\n',
+  ) + '\n';
 
 function manifests(level: 'up' | 'down'): any[] {
   const docs: any[] = [
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'envoy-config', namespace: 'egress' }, data: { 'envoy.yaml': JSON.stringify(level === 'up' ? topEnvoy() : lowerEnvoy('10.1.64.4')) } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'envoy-config', namespace: 'egress' },
+      data: { 'envoy.yaml': JSON.stringify(level === 'up' ? topEnvoy() : lowerEnvoy('10.1.64.4')) },
+    },
     workload('envoy', 'envoy-config', level === 'up' ? { dnsPolicy: 'Default' } : {}),
     lbService('envoy', level === 'up' ? '10.1.64.4' : '10.2.64.4', [{ name: 'tls', port: 443, targetPort: 'tls', protocol: 'TCP' }]),
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns-custom', namespace: 'kube-system' }, data: { 'egress.override': COREDNS } },
@@ -139,20 +196,34 @@ function stack(level: 'up' | 'down'): any {
           deny: rule('deny-internet', 4000, 'Outbound', 'Deny', '*', '*', 'Internet', '*'),
         };
   const resource: any = {
-    azurerm_virtual_network: { vnet: { name: `vnet-${level}`, address_space: [`10.${n}.0.0/16`], ...(level === 'down' ? { dns_servers: ['10.1.64.5'] } : {}) } },
+    azurerm_virtual_network: {
+      vnet: { name: `vnet-${level}`, address_space: [`10.${n}.0.0/16`], ...(level === 'down' ? { dns_servers: ['10.1.64.5'] } : {}) },
+    },
     azurerm_subnet: {
       nodes: { name: 'nodes', virtual_network_name: '${azurerm_virtual_network.vnet.name}', address_prefixes: [`10.${n}.0.0/18`] },
       ilb: { name: 'egress-ilb', virtual_network_name: '${azurerm_virtual_network.vnet.name}', address_prefixes: [`10.${n}.64.0/24`] },
     },
     azurerm_network_security_group: { nsg: { name: `nsg-${level}` } },
     azurerm_network_security_rule: rules,
-    azurerm_subnet_network_security_group_association: { nodes: { subnet_id: '${azurerm_subnet.nodes.id}', network_security_group_id: '${azurerm_network_security_group.nsg.id}' } },
+    azurerm_subnet_network_security_group_association: {
+      nodes: { subnet_id: '${azurerm_subnet.nodes.id}', network_security_group_id: '${azurerm_network_security_group.nsg.id}' },
+    },
     azurerm_kubernetes_cluster: { aks: { default_node_pool: { name: 'system', vnet_subnet_id: '${azurerm_subnet.nodes.id}' } } },
   };
   if (level === 'down') {
     resource.azurerm_virtual_network_peering = {
-      to_parent: { name: 'down-to-up', virtual_network_name: '${azurerm_virtual_network.vnet.name}', remote_virtual_network_id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-up', allow_virtual_network_access: true },
-      from_parent: { name: 'up-to-down', virtual_network_name: 'vnet-up', remote_virtual_network_id: '${azurerm_virtual_network.vnet.id}', allow_virtual_network_access: true },
+      to_parent: {
+        name: 'down-to-up',
+        virtual_network_name: '${azurerm_virtual_network.vnet.name}',
+        remote_virtual_network_id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-up',
+        allow_virtual_network_access: true,
+      },
+      from_parent: {
+        name: 'up-to-down',
+        virtual_network_name: 'vnet-up',
+        remote_virtual_network_id: '${azurerm_virtual_network.vnet.id}',
+        allow_virtual_network_access: true,
+      },
     };
   }
   return { resource };

@@ -55,14 +55,26 @@ test('evil.com in the Envoy server names of l2, l3 and the top wildcard chain, a
     const r = check(s);
     expect(r.code).toBe(1);
     for (const [level, line] of [...envoyLines, ['l4', topLine] as const]) {
-      expect(r.out).toMatch(new RegExp(`Level ${level}\\n[\\s\\S]*FAIL envoy-names-listed: evil\\.com is forwarded by listener egress_443 chain [^\\n]* on port 443: not on the allow-list with that port\\n[^\\n]*names: evil\\.com:443\\n\\s+${at(`${level}/envoy.yaml`, line).source}`));
+      expect(r.out).toMatch(
+        new RegExp(
+          `Level ${level}\\n[\\s\\S]*FAIL envoy-names-listed: evil\\.com is forwarded by listener egress_443 chain [^\\n]* on port 443: not on the allow-list with that port\\n[^\\n]*names: evil\\.com:443\\n\\s+${at(`${level}/envoy.yaml`, line).source}`,
+        ),
+      );
     }
-    expect(r.out).toMatch(new RegExp(`FAIL coredns-names-listed: evil\\.com is rewritten to envoy\\.egress\\.svc\\.cluster\\.local: not on the allow-list\\n[^\\n]*names: evil\\.com\\n\\s+${at('l2/coredns.yaml', corednsLine).source}`));
+    expect(r.out).toMatch(
+      new RegExp(
+        `FAIL coredns-names-listed: evil\\.com is rewritten to envoy\\.egress\\.svc\\.cluster\\.local: not on the allow-list\\n[^\\n]*names: evil\\.com\\n\\s+${at('l2/coredns.yaml', corednsLine).source}`,
+      ),
+    );
     // and the probe built from the artifacts' own name shows the route out
     expect(r.out).toMatch(/FAIL envoy-denied-routes: name outside the allow-list on this port \(artifact\)/);
     // explain agrees: the name leaves to the internet from l2, which is not what the list says
     let out = '';
-    const code = main(['explain', 'evil.com', '--from', 'l2', '--cdktf-out', s.cdktfOut, '--manifests-out', s.manifestsOut], new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }), new Writable({ write: (_c, _e, cb) => cb() }));
+    const code = main(
+      ['explain', 'evil.com', '--from', 'l2', '--cdktf-out', s.cdktfOut, '--manifests-out', s.manifestsOut],
+      new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) }),
+      new Writable({ write: (_c, _e, cb) => cb() }),
+    );
     expect(out).toMatch(/=> leaves l4 to the internet: evil\.com:443/);
     expect(out).toMatch(/Result: NOT as the allow-list says/);
     expect(code).toBe(1);
@@ -77,7 +89,11 @@ test('a catch-all address=/#/<IP> in a dnsmasq.conf: exit 1, file and line named
     const line = editRaw(s, 'l3/dnsmasq.yaml', (t) => t.replace(/^( +)(address=\/#\/)$/m, '$1$2\n$1address=/#/203.0.113.7'), 'address=/#/203.0.113.7');
     const r = check(s);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(new RegExp(`FAIL dnsmasq-names-listed: every name \\(address=/#/ catch-all\\) is answered 203\\.0\\.113\\.7: the verifier cannot bound it to the allow-list\\n[^\\n]*\\n?\\s+${at('l3/dnsmasq.yaml', line).source}`));
+    expect(r.out).toMatch(
+      new RegExp(
+        `FAIL dnsmasq-names-listed: every name \\(address=/#/ catch-all\\) is answered 203\\.0\\.113\\.7: the verifier cannot bound it to the allow-list\\n[^\\n]*\\n?\\s+${at('l3/dnsmasq.yaml', line).source}`,
+      ),
+    );
     expect(r.out).toMatch(/FAIL dnsmasq-unlisted: strict mode: unlisted name .* must be NXDOMAIN, dnsmasq answers 203\.0\.113\.7 \(a local literal\)/);
   } finally {
     cleanup(s);
@@ -91,13 +107,28 @@ test('an NSG rule opening the Internet below the top: exit 1, the stack file and
     const json = JSON.parse(readFileSync(path, 'utf8'));
     const rules = json.resource.azurerm_network_security_rule;
     const template = Object.values(rules)[0] as Record<string, unknown>;
-    rules['nsg_rule-allow-web'] = { ...template, name: 'allow-web', priority: 150, direction: 'Outbound', access: 'Allow', protocol: 'Tcp', destination_address_prefix: 'Internet', destination_address_prefixes: undefined, destination_port_range: '80', destination_port_ranges: undefined };
+    rules['nsg_rule-allow-web'] = {
+      ...template,
+      name: 'allow-web',
+      priority: 150,
+      direction: 'Outbound',
+      access: 'Allow',
+      protocol: 'Tcp',
+      destination_address_prefix: 'Internet',
+      destination_address_prefixes: undefined,
+      destination_port_range: '80',
+      destination_port_ranges: undefined,
+    };
     const text = JSON.stringify(json, null, 2);
     writeFileSync(path, text);
     const line = text.split('\n').findIndex((l) => l.includes('"nsg_rule-allow-web": {')) + 1;
     const r = check(s);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(new RegExp(`FAIL nsg-rules-listed: rule allow-web \\(priority 150\\) lets the nodes reach Internet directly on Tcp 80[^\\n]*\\n[^\\n]*at: \\S*cdktf\\.out/stacks/l3/cdk\\.tf\\.json:${line} \\(azurerm_network_security_rule\\.nsg_rule-allow-web\\)`));
+    expect(r.out).toMatch(
+      new RegExp(
+        `FAIL nsg-rules-listed: rule allow-web \\(priority 150\\) lets the nodes reach Internet directly on Tcp 80[^\\n]*\\n[^\\n]*at: \\S*cdktf\\.out/stacks/l3/cdk\\.tf\\.json:${line} \\(azurerm_network_security_rule\\.nsg_rule-allow-web\\)`,
+      ),
+    );
   } finally {
     cleanup(s);
   }
@@ -119,7 +150,9 @@ test('Envoy config embedded as block YAML: the line of the added server name its
     expect(line).toBeGreaterThan(12);
     const r = check(s);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(new RegExp(`FAIL envoy-names-listed: evil\\.com is forwarded [^\\n]*\\n[^\\n]*names: evil\\.com:443\\n\\s+${at('l3/envoy.yaml', line).source}`));
+    expect(r.out).toMatch(
+      new RegExp(`FAIL envoy-names-listed: evil\\.com is forwarded [^\\n]*\\n[^\\n]*names: evil\\.com:443\\n\\s+${at('l3/envoy.yaml', line).source}`),
+    );
   } finally {
     cleanup(s);
   }

@@ -6,7 +6,11 @@
 import { stringify } from 'yaml';
 import { dataLine, parseManifestFile } from '../../lib/verify/parse/kube';
 
-const envoy = { static_resources: { listeners: [{ name: 'egress_443', filter_chains: [{ name: 'allowed_443', filter_chain_match: { server_names: ['a.b.com', 'evil.com', 'notevil.com'] } }] }] } };
+const envoy = {
+  static_resources: {
+    listeners: [{ name: 'egress_443', filter_chains: [{ name: 'allowed_443', filter_chain_match: { server_names: ['a.b.com', 'evil.com', 'notevil.com'] } }] }],
+  },
+};
 const header = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: envoy-config\n  namespace: egress\ndata:\n';
 
 function lineOf(text: string, marker: string): number {
@@ -33,7 +37,10 @@ test('dnsmasq.conf as a literal block maps value lines; as a folded block the li
   const literal = `${header}  dnsmasq.conf: |\n${conf.replace(/^/gm, '    ')}\n`;
   const [a] = parseManifestFile('d.yaml', literal).objects;
   expect(dataLine(a, 'dnsmasq.conf', { valueLine: 4, needle: 'address=/#/203.0.113.7' })).toBe(lineOf(literal, 'address=/#/'));
-  const folded = `${header}  dnsmasq.conf: >\n${conf.split('\n').map((l) => `    ${l}\n`).join('\n')}`;
+  const folded = `${header}  dnsmasq.conf: >\n${conf
+    .split('\n')
+    .map((l) => `    ${l}\n`)
+    .join('\n')}`;
   const [b] = parseManifestFile('d.yaml', folded).objects;
   expect(b.body.data['dnsmasq.conf'].split('\n')[3]).toBe('address=/#/203.0.113.7');
   expect(dataLine(b, 'dnsmasq.conf', { valueLine: 4, needle: 'address=/#/203.0.113.7' })).toBe(lineOf(folded, 'address=/#/'));

@@ -63,7 +63,14 @@ function runConfig(label: string, model: EgressModel, seed: number): { outcomes:
   const intent: Intent = intentFromModel(model);
   const base = synthTree(model);
   const baseReport = checkTree(intent, base);
-  if (!baseReport.ok) throw new Error(`${label}: check fails on the unmutated output:\n${baseReport.findings.filter((f) => f.severity === 'error').slice(0, 5).map((f) => f.message).join('\n')}`);
+  if (!baseReport.ok)
+    throw new Error(
+      `${label}: check fails on the unmutated output:\n${baseReport.findings
+        .filter((f) => f.severity === 'error')
+        .slice(0, 5)
+        .map((f) => f.message)
+        .join('\n')}`,
+    );
   const r = rng(seed);
   const mutations: Mutation[] = [];
   let t0 = Date.now();
@@ -87,12 +94,22 @@ function runConfig(label: string, model: EgressModel, seed: number): { outcomes:
     const matters = before.length !== after.length || before.some((line, i) => line !== after[i]);
     if ((m.label === 'changes' && !matters) || (m.label === 'preserves' && matters)) {
       const diff = after.filter((l, i) => l !== before[i]).slice(0, 3);
-      labelErrors.push(`${label} ${m.op} (${m.label}) but the oracle says ${matters ? 'it matters' : 'it does not'}: ${m.description}${diff.length ? `\n    ${diff.join('\n    ')}` : ''}`);
+      labelErrors.push(
+        `${label} ${m.op} (${m.label}) but the oracle says ${matters ? 'it matters' : 'it does not'}: ${m.description}${diff.length ? `\n    ${diff.join('\n    ')}` : ''}`,
+      );
     }
     t = Date.now();
     const report = checkTree(intent, m.tree, cache);
     timing.check += Date.now() - t;
-    outcomes.push({ m, matters, checkFails: !report.ok, findings: report.findings.filter((f) => f.severity === 'error').slice(0, 3).map((f) => `${f.rule} ${f.level} ${f.name ?? ''}: ${f.message}`) });
+    outcomes.push({
+      m,
+      matters,
+      checkFails: !report.ok,
+      findings: report.findings
+        .filter((f) => f.severity === 'error')
+        .slice(0, 3)
+        .map((f) => `${f.rule} ${f.level} ${f.name ?? ''}: ${f.message}`),
+    });
   }
   return { outcomes, labelErrors };
 }
@@ -107,14 +124,17 @@ test(`check fails on exactly the edits that change behaviour (mutation score 100
   const survivors = outcomes.filter((o) => o.matters && !o.checkFails);
   const byOp = new Map<string, number>();
   for (const o of outcomes) byOp.set(o.m.op, (byOp.get(o.m.op) ?? 0) + 1);
-  // eslint-disable-next-line no-console
   console.log(
     `mutation score: ${killed}/${mattering} behaviour-changing edits caught (${((100 * killed) / Math.max(1, mattering)).toFixed(1)}%); ` +
       `${outcomes.length - mattering - falseAlarms.length}/${outcomes.length - mattering} behaviour-preserving edits passed; ${outcomes.length} mutations, seed ${SEED}\n` +
       `time: mutate ${timing.mutate} ms, world and universe ${timing.universe} ms, oracle ${timing.oracle} ms, check ${timing.check} ms\n` +
       `operators: ${[...byOp].map(([k, v]) => `${k} ${v}`).join(', ')}`,
   );
-  const show = (xs: Outcome[]) => xs.slice(0, 8).map((o) => `${o.m.op}: ${o.m.description}\n    ${o.findings.join('\n    ') || '(no finding)'}`).join('\n');
+  const show = (xs: Outcome[]) =>
+    xs
+      .slice(0, 8)
+      .map((o) => `${o.m.op}: ${o.m.description}\n    ${o.findings.join('\n    ') || '(no finding)'}`)
+      .join('\n');
   expect(labelErrors).toEqual([]);
   if (survivors.length > 0) throw new Error(`${survivors.length} behaviour-changing edit(s) pass check:\n${show(survivors)}`);
   if (falseAlarms.length > 0) throw new Error(`${falseAlarms.length} behaviour-preserving edit(s) fail check:\n${show(falseAlarms)}`);

@@ -31,7 +31,13 @@ function expectFinding(report: Report, want: Omit<Partial<Finding>, 'message'> &
       (!want.message || want.message.test(f.message)),
   );
   expect(report.ok).toBe(false);
-  if (!hit) throw new Error(`no finding like ${JSON.stringify({ ...want, file: String(want.file), message: String(want.message) })}; got:\n${errorsOf(report).slice(0, 10).map((f) => `${f.rule} ${f.level} ${f.layer} ${f.name} ${f.message}`).join('\n')}`);
+  if (!hit)
+    throw new Error(
+      `no finding like ${JSON.stringify({ ...want, file: String(want.file), message: String(want.message) })}; got:\n${errorsOf(report)
+        .slice(0, 10)
+        .map((f) => `${f.rule} ${f.level} ${f.layer} ${f.name} ${f.message}`)
+        .join('\n')}`,
+    );
 }
 
 test('the unmodified output passes', () => {
@@ -56,7 +62,9 @@ test('2. address= for an exact entry over-matches its subdomains', () => {
 });
 
 test('3. a missing local= leaks AAAA upstream (with strict mode off: strict answers unlisted types from address=/#/)', () => {
-  editConfigMapKey(s, 'l4', 'dnsmasq.yaml', 'dnsmasq.conf', (t) => t.replace(/^local=\/github\.com\/\n/m, '').replace(/^address=\/#\/$/m, 'server=168.63.129.16'));
+  editConfigMapKey(s, 'l4', 'dnsmasq.yaml', 'dnsmasq.conf', (t) =>
+    t.replace(/^local=\/github\.com\/\n/m, '').replace(/^address=\/#\/$/m, 'server=168.63.129.16'),
+  );
   expectFinding(check(s), { rule: 'dnsmasq-aaaa-leak', level: 'l4', name: 'github.com', message: /AAAA.*forwarded upstream/ });
 });
 
@@ -66,7 +74,9 @@ test('4. a catch-all address=/#/<ip> resolves everything to the proxy', () => {
 });
 
 test('5. an unanchored CoreDNS regex matches search-path and foreign names', () => {
-  editConfigMapKey(s, 'l2', 'coredns.yaml', 'layered-egress.override', (t) => t.replace('^(?:[^.]+\\.)+data\\.mcr\\.microsoft\\.com\\.$', '(.*)data\\.mcr\\.microsoft\\.com'));
+  editConfigMapKey(s, 'l2', 'coredns.yaml', 'layered-egress.override', (t) =>
+    t.replace('^(?:[^.]+\\.)+data\\.mcr\\.microsoft\\.com\\.$', '(.*)data\\.mcr\\.microsoft\\.com'),
+  );
   const report = check(s);
   expectFinding(report, { rule: 'coredns-denied', level: 'l2', name: 'le-probe.data.mcr.microsoft.com.egress.svc.cluster.local', file: /l2\/coredns\.yaml$/ });
   expectFinding(report, { rule: 'coredns-denied', level: 'l2', name: 'data.mcr.microsoft.com.le-probe-evil.net' });
@@ -74,7 +84,10 @@ test('5. an unanchored CoreDNS regex matches search-path and foreign names', () 
 
 test('6. an Envoy upstream at the wrong IP', () => {
   editEnvoy(s, 'l3', (b) => {
-    for (const c of b.static_resources.clusters) for (const e of c.load_assignment?.endpoints ?? []) for (const lb of e.lb_endpoints) if (lb.endpoint.address.socket_address.address === '172.16.64.4') lb.endpoint.address.socket_address.address = '172.16.64.9';
+    for (const c of b.static_resources.clusters)
+      for (const e of c.load_assignment?.endpoints ?? [])
+        for (const lb of e.lb_endpoints)
+          if (lb.endpoint.address.socket_address.address === '172.16.64.4') lb.endpoint.address.socket_address.address = '172.16.64.9';
   });
   expectFinding(check(s), { rule: 'envoy-allowed-routes', level: 'l3', layer: 'envoy', name: 'github.com', message: /172\.16\.64\.9.*not to the parent l4/ });
 });
@@ -123,7 +136,9 @@ test('11. load_assignment.cluster_name copy-pasted from another cluster', () => 
 });
 
 test('12. a trailing slash in a CoreDNS name (graph.microsoft.com/)', () => {
-  editConfigMapKey(s, 'l3', 'coredns.yaml', 'layered-egress.override', (t) => t.replace('rewrite name exact graph.microsoft.com ', 'rewrite name exact graph.microsoft.com/ '));
+  editConfigMapKey(s, 'l3', 'coredns.yaml', 'layered-egress.override', (t) =>
+    t.replace('rewrite name exact graph.microsoft.com ', 'rewrite name exact graph.microsoft.com/ '),
+  );
   expectFinding(check(s), { rule: 'coredns-allowed', level: 'l3', name: 'graph.microsoft.com' });
 });
 
@@ -136,7 +151,11 @@ test('14. a peering that skips a level', () => {
   editTerraform(s, 'l2', (j) => {
     const peerings = j.resource.azurerm_virtual_network_peering;
     const key = Object.keys(peerings).find((k) => peerings[k].name === 'peer-l2-to-l3')!;
-    peerings.skip = { ...peerings[key], name: 'peer-l2-to-l4', remote_virtual_network_id: '/subscriptions/x/resourceGroups/rg-edge-l4/providers/Microsoft.Network/virtualNetworks/vnet-edge-l4' };
+    peerings.skip = {
+      ...peerings[key],
+      name: 'peer-l2-to-l4',
+      remote_virtual_network_id: '/subscriptions/x/resourceGroups/rg-edge-l4/providers/Microsoft.Network/virtualNetworks/vnet-edge-l4',
+    };
   });
   expectFinding(check(s), { rule: 'peering-adjacent', level: 'l2', message: /not adjacent/ });
 });

@@ -20,13 +20,19 @@ const base = synthTree(model);
 function withConf(edit: (conf: string) => string): Tree {
   const manifests = new Map(base.manifests);
   const text = manifests.get('l4/dnsmasq.yaml')!;
-  const next = text.replace(/(dnsmasq\.conf: \|\n)((?: {4}.*\n)+)/, (_m, head: string, body: string) => head + edit(body.replace(/^ {4}/gm, '')).replace(/^/gm, '    ').replace(/ {4}$/, ''));
+  const next = text.replace(
+    /(dnsmasq\.conf: \|\n)((?: {4}.*\n)+)/,
+    (_m, head: string, body: string) => head + edit(body.replace(/^ {4}/gm, '')).replace(/^/gm, '    ').replace(/ {4}$/, ''),
+  );
   expect(next).not.toBe(text);
   manifests.set('l4/dnsmasq.yaml', next);
   return { terraform: base.terraform, manifests };
 }
 
-const errors = (t: Tree) => checkTree(intent, t).findings.filter((f) => f.severity === 'error').map((f) => `${f.rule}: ${f.message}`);
+const errors = (t: Tree) =>
+  checkTree(intent, t)
+    .findings.filter((f) => f.severity === 'error')
+    .map((f) => `${f.rule}: ${f.message}`);
 
 test('the synthesized strict output passes, with a listed name inside a forwarded zone', () => {
   expect(errors(base)).toEqual([]);
@@ -39,8 +45,14 @@ test('a zone the config does not declare, even to the declared upstream, fails',
 });
 
 test('dropping the catch-all NXDOMAIN or a declared zone fails', () => {
-  expect(errors(withConf((c) => c.replace('address=/#/\n', '')))).toEqual(expect.arrayContaining([expect.stringMatching(/^dnsmasq-unlisted: strict mode: unlisted name .* must be NXDOMAIN, dnsmasq has no upstream for it \(REFUSED\)/)]));
+  expect(errors(withConf((c) => c.replace('address=/#/\n', '')))).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^dnsmasq-unlisted: strict mode: unlisted name .* must be NXDOMAIN, dnsmasq has no upstream for it \(REFUSED\)/),
+    ]),
+  );
   expect(errors(withConf((c) => c.replace(/^server=\/blob\.core\.windows\.net\/.*\n/m, '')))).toEqual(
-    expect.arrayContaining([expect.stringMatching(/^dnsmasq-unlisted: strict mode: unlisted name \(forward-zone of blob\.core\.windows\.net\) must be forwarded to 168\.63\.129\.16/)]),
+    expect.arrayContaining([
+      expect.stringMatching(/^dnsmasq-unlisted: strict mode: unlisted name \(forward-zone of blob\.core\.windows\.net\) must be forwarded to 168\.63\.129\.16/),
+    ]),
   );
 });

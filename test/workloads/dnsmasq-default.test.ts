@@ -37,7 +37,7 @@ test('the default config is strict at every dnsmasq', () => {
   for (const level of ['l4', 'l3']) expect(confOf(level).split('\n')).toContain('address=/#/');
 });
 
-test('the top dnsmasq forwards its zones to Azure DNS; a lower one only to its parent\'s DNS IP', () => {
+test("the top dnsmasq forwards its zones to Azure DNS; a lower one only to its parent's DNS IP", () => {
   const upstreams = (level: string) => [...new Set([...confOf(level).matchAll(/^server=(?:\/[^/]*\/)?(.+)$/gm)].map((m) => m[1]))];
   expect(upstreams('l4')).toEqual(['168.63.129.16']);
   expect(upstreams('l3')).toEqual([model.levels[0].addresses.dnsIp]);
@@ -69,12 +69,15 @@ real.each(['l4', 'l3'])('real dnsmasq with the default config of %s', (level) =>
     },
   );
 
-  test.each(['microsoft.com', 'azure.com'])('%s, a parent of listed names, has no address (an empty non-terminal: NOERROR, no answer) and is never forwarded', async (name) => {
-    const before = upstream.queries.length;
-    const answer = await queryDns(server.port, name, QTYPE.A);
-    expect({ rcode: answer.rcode, count: answer.count }).toEqual({ rcode: RCODE.NOERROR, count: 0 });
-    expect(upstream.queries.slice(before)).toEqual([]);
-  });
+  test.each(['microsoft.com', 'azure.com'])(
+    '%s, a parent of listed names, has no address (an empty non-terminal: NOERROR, no answer) and is never forwarded',
+    async (name) => {
+      const before = upstream.queries.length;
+      const answer = await queryDns(server.port, name, QTYPE.A);
+      expect({ rcode: answer.rcode, count: answer.count }).toEqual({ rcode: RCODE.NOERROR, count: 0 });
+      expect(upstream.queries.slice(before)).toEqual([]);
+    },
+  );
 
   test.each(['mcr.microsoft.com', 'westeurope.data.mcr.microsoft.com', 'management.azure.com', 'packages.aks.azure.com', 'x.hcp.westeurope.azmk8s.io'])(
     'listed %s answers the Envoy IP; its AAAA is NODATA',

@@ -15,7 +15,8 @@ import { parseManifest, validateKubernetesObjects } from '../support/kubernetes-
 import { configIssues } from '../support/problems';
 
 const withWorkloads = (yaml: string) => `${BASE}workloads:\n${yaml.replace(/^/gm, '  ')}\n`;
-const objectsOf = (text: string, level: string, file: string): any[] => parseManifest(synthManifests(parseConfig(text, 'egress.yaml')).get(`${level}/${file}`) ?? '');
+const objectsOf = (text: string, level: string, file: string): any[] =>
+  parseManifest(synthManifests(parseConfig(text, 'egress.yaml')).get(`${level}/${file}`) ?? '');
 const find = (objs: any[], kind: string, name: string): any => objs.find((o) => o.kind === kind && o.metadata.name === name);
 const issues = configIssues;
 
@@ -45,16 +46,26 @@ describe('defaults', () => {
     assertValidEnvoyConfig(bootstrap, 'l3 envoy.yaml');
     const om = bootstrap.overload_manager;
     expect(om.resource_monitors).toEqual([
-      expect.objectContaining({ name: 'envoy.resource_monitors.global_downstream_max_connections', typed_config: expect.objectContaining({ max_active_downstream_connections: envoyMaxConnectionsFor('1Gi') }) }),
-      expect.objectContaining({ name: 'envoy.resource_monitors.fixed_heap', typed_config: expect.objectContaining({ max_heap_size_bytes: String(Math.floor(1024 ** 3 * 0.9)) }) }),
+      expect.objectContaining({
+        name: 'envoy.resource_monitors.global_downstream_max_connections',
+        typed_config: expect.objectContaining({ max_active_downstream_connections: envoyMaxConnectionsFor('1Gi') }),
+      }),
+      expect.objectContaining({
+        name: 'envoy.resource_monitors.fixed_heap',
+        typed_config: expect.objectContaining({ max_heap_size_bytes: String(Math.floor(1024 ** 3 * 0.9)) }),
+      }),
     ]);
-    expect(om.loadshed_points).toEqual([{ name: 'envoy.load_shed_points.tcp_listener_accept', triggers: [{ name: 'envoy.resource_monitors.fixed_heap', threshold: { value: 0.95 } }] }]);
+    expect(om.loadshed_points).toEqual([
+      { name: 'envoy.load_shed_points.tcp_listener_accept', triggers: [{ name: 'envoy.resource_monitors.fixed_heap', threshold: { value: 0.95 } }] },
+    ]);
     expect(envoyMaxConnectionsFor('1Gi')).toBe(10158);
   });
 
   test('every proxied listener and cluster buffers at most 32 KiB per connection', () => {
-    for (const l of bootstrap.static_resources.listeners.filter((x: any) => x.name.startsWith('egress_'))) expect(l.per_connection_buffer_limit_bytes).toBe(ENVOY_BUFFER_BYTES);
-    for (const c of bootstrap.static_resources.clusters.filter((x: any) => x.name !== 'admin')) expect(c.per_connection_buffer_limit_bytes).toBe(ENVOY_BUFFER_BYTES);
+    for (const l of bootstrap.static_resources.listeners.filter((x: any) => x.name.startsWith('egress_')))
+      expect(l.per_connection_buffer_limit_bytes).toBe(ENVOY_BUFFER_BYTES);
+    for (const c of bootstrap.static_resources.clusters.filter((x: any) => x.name !== 'admin'))
+      expect(c.per_connection_buffer_limit_bytes).toBe(ENVOY_BUFFER_BYTES);
   });
 
   test('the health listener and the admin interface are exempt from the global connection cap', () => {
@@ -75,7 +86,11 @@ describe('defaults', () => {
 
 describe('options', () => {
   test('resources, cap and drain reach the pod and the bootstrap', () => {
-    const envoy = objectsOf(withWorkloads('envoy:\n  resources: { cpu: 2500m, memory: 2Gi }\n  maxConnections: 3000\n  drainSeconds: 45\ndnsmasq:\n  localTtl: 5'), 'l3', 'envoy.yaml');
+    const envoy = objectsOf(
+      withWorkloads('envoy:\n  resources: { cpu: 2500m, memory: 2Gi }\n  maxConnections: 3000\n  drainSeconds: 45\ndnsmasq:\n  localTtl: 5'),
+      'l3',
+      'envoy.yaml',
+    );
     const pod = find(envoy, 'Deployment', 'envoy').spec.template.spec;
     expect(pod.containers[0].args).toEqual(expect.arrayContaining(['--concurrency', '2']));
     expect(pod.containers[0].resources.limits).toEqual({ cpu: '2500m', memory: '2Gi' });
@@ -96,10 +111,16 @@ describe('options', () => {
 
   test('a connection cap the memory cannot hold, and a memory limit below 256Mi, are refused at load', () => {
     expect(issues(withWorkloads('envoy:\n  maxConnections: 50000'))).toEqual([
-      expect.stringMatching(/^egress\.yaml:\d+: workloads\.envoy\.maxConnections 50000: a memory limit of 1Gi holds at most 10158 connections .*raise workloads\.envoy\.resources\.memory$/),
+      expect.stringMatching(
+        /^egress\.yaml:\d+: workloads\.envoy\.maxConnections 50000: a memory limit of 1Gi holds at most 10158 connections .*raise workloads\.envoy\.resources\.memory$/,
+      ),
     ]);
     expect(issues(withWorkloads('envoy:\n  resources: { memory: 5Gi }\n  maxConnections: 50000'))).toEqual([]);
-    expect(issues(withWorkloads('envoy:\n  resources: { memory: 128Mi }'))).toEqual([expect.stringMatching(/workloads\.envoy\.resources\.memory "128Mi": must be at least 256Mi/)]);
-    expect(issues(withWorkloads('envoy:\n  resources: { cpu: "0.5" }'))).toEqual([expect.stringMatching(/workloads\.envoy\.resources\.cpu "0\.5": must be whole cores/)]);
+    expect(issues(withWorkloads('envoy:\n  resources: { memory: 128Mi }'))).toEqual([
+      expect.stringMatching(/workloads\.envoy\.resources\.memory "128Mi": must be at least 256Mi/),
+    ]);
+    expect(issues(withWorkloads('envoy:\n  resources: { cpu: "0.5" }'))).toEqual([
+      expect.stringMatching(/workloads\.envoy\.resources\.cpu "0\.5": must be whole cores/),
+    ]);
   });
 });

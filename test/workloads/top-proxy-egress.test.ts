@@ -88,7 +88,16 @@ describe('cluster and level ranges in public space are excepted too', () => {
 describe('topProxyExcludedRanges', () => {
   test('the fixed list, sorted, without ranges another covers', () => {
     expect(topProxyExcludedRanges(['10.0.0.0/16', '10.244.0.0/16', '172.18.0.0/16', '20.40.0.0/16', '10.0.0.0/8'])).toEqual([
-      '0.0.0.0/8', '10.0.0.0/8', '20.40.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '168.63.129.16/32', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/3',
+      '0.0.0.0/8',
+      '10.0.0.0/8',
+      '20.40.0.0/16',
+      '100.64.0.0/10',
+      '127.0.0.0/8',
+      '168.63.129.16/32',
+      '169.254.0.0/16',
+      '172.16.0.0/12',
+      '192.168.0.0/16',
+      '224.0.0.0/3',
     ]);
     expect(topProxyExcludedRanges([])).toEqual(NON_PUBLIC_RANGES.map((r) => r.cidr));
   });

@@ -17,14 +17,33 @@ describe('default config: every level folder', () => {
   test('holds the expected files, listed in its kustomization', () => {
     expect([...files.keys()].sort()).toEqual(
       [
-        'l2/coredns.yaml', 'l2/envoy.yaml', 'l2/kustomization.yaml', 'l2/namespace.yaml', 'l2/network-policies.yaml',
-        'l3/coredns.yaml', 'l3/dnsmasq.yaml', 'l3/envoy.yaml', 'l3/kustomization.yaml', 'l3/namespace.yaml', 'l3/network-policies.yaml',
-        'l4/coredns.yaml', 'l4/dnsmasq.yaml', 'l4/envoy.yaml', 'l4/kustomization.yaml', 'l4/namespace.yaml', 'l4/network-policies.yaml',
+        'l2/coredns.yaml',
+        'l2/envoy.yaml',
+        'l2/kustomization.yaml',
+        'l2/namespace.yaml',
+        'l2/network-policies.yaml',
+        'l3/coredns.yaml',
+        'l3/dnsmasq.yaml',
+        'l3/envoy.yaml',
+        'l3/kustomization.yaml',
+        'l3/namespace.yaml',
+        'l3/network-policies.yaml',
+        'l4/coredns.yaml',
+        'l4/dnsmasq.yaml',
+        'l4/envoy.yaml',
+        'l4/kustomization.yaml',
+        'l4/namespace.yaml',
+        'l4/network-policies.yaml',
       ].sort(),
     );
     for (const level of levelNames) {
       const listed = parse(files.get(`${level}/kustomization.yaml`)!).resources;
-      expect(listed).toEqual([...files.keys()].filter((f) => f.startsWith(`${level}/`) && !f.endsWith('kustomization.yaml')).map((f) => f.split('/')[1]).sort());
+      expect(listed).toEqual(
+        [...files.keys()]
+          .filter((f) => f.startsWith(`${level}/`) && !f.endsWith('kustomization.yaml'))
+          .map((f) => f.split('/')[1])
+          .sort(),
+      );
     }
   });
 
@@ -70,7 +89,12 @@ describe('default config: Envoy', () => {
     for (const l of listeners) {
       const port = Number(l.name.split('_')[1]);
       const names = l.filter_chains.flatMap((c: any) => c.filter_chain_match.server_names);
-      expect(names.sort()).toEqual(model.allowEntries.filter((e) => e.ports.includes(port)).map((e) => e.pattern).sort());
+      expect(names.sort()).toEqual(
+        model.allowEntries
+          .filter((e) => e.ports.includes(port))
+          .map((e) => e.pattern)
+          .sort(),
+      );
     }
   });
 
@@ -78,8 +102,9 @@ describe('default config: Envoy', () => {
     for (const level of model.levels) {
       const objs = all(level.name);
       expect(find(objs, 'Service', 'envoy').metadata.annotations['service.beta.kubernetes.io/azure-load-balancer-ipv4']).toBe(level.addresses.envoyIp);
-      if (level.child) expect(find(objs, 'Service', 'dnsmasq').metadata.annotations['service.beta.kubernetes.io/azure-load-balancer-ipv4']).toBe(level.addresses.dnsIp);
-      for (const svc of objs.filter((o: any) => o.kind === "Service") as any[]) {
+      if (level.child)
+        expect(find(objs, 'Service', 'dnsmasq').metadata.annotations['service.beta.kubernetes.io/azure-load-balancer-ipv4']).toBe(level.addresses.dnsIp);
+      for (const svc of objs.filter((o: any) => o.kind === 'Service') as any[]) {
         expect(svc.metadata.annotations).toMatchObject({
           'service.beta.kubernetes.io/azure-load-balancer-internal': 'true',
           'service.beta.kubernetes.io/azure-load-balancer-internal-subnet': level.addresses.loadBalancerSubnet.name,
@@ -139,7 +164,11 @@ describe('default config: CoreDNS', () => {
 });
 
 describe('security settings of every Deployment', () => {
-  const deployments = levelNames.flatMap((l) => all(l).filter((o: any) => o.kind === 'Deployment').map((d: any) => [`${l}/${d.metadata.name}`, d] as const));
+  const deployments = levelNames.flatMap((l) =>
+    all(l)
+      .filter((o: any) => o.kind === 'Deployment')
+      .map((d: any) => [`${l}/${d.metadata.name}`, d] as const),
+  );
   test.each(deployments)('%s', (_id, d: any) => {
     const spec = d.spec.template.spec;
     expect(d.spec.replicas).toBeGreaterThanOrEqual(2);
@@ -170,7 +199,8 @@ describe('security settings of every Deployment', () => {
   test('a config change changes the checksum annotation (rolls the pods)', () => {
     const text = require('node:fs').readFileSync('infra/egress.yaml', 'utf8').replace('  - domain: dl.k8s.io\n', '  - domain: dl2.k8s.io\n');
     const other = synthManifests(parseConfig(text, 'test.yaml'));
-    const sum = (m: Map<string, string>) => find(parseManifest(m.get('l3/envoy.yaml')!), 'Deployment', 'envoy').spec.template.metadata.annotations['layered-egress/config-checksum'];
+    const sum = (m: Map<string, string>) =>
+      find(parseManifest(m.get('l3/envoy.yaml')!), 'Deployment', 'envoy').spec.template.metadata.annotations['layered-egress/config-checksum'];
     expect(sum(other)).not.toBe(sum(files));
   });
 });
@@ -186,24 +216,47 @@ describe('NetworkPolicies', () => {
 
   test('lower Envoy egress only to the parent Envoy IP; top Envoy to the internet on allow-list ports plus its resolvers', () => {
     const l3 = find(objectsOf('l3', 'network-policies.yaml'), 'NetworkPolicy', 'envoy').spec.egress;
-    expect(l3).toEqual([{ to: [{ ipBlock: { cidr: `${model.levels[0].addresses.envoyIp}/32` } }], ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 8084 }] }]);
+    expect(l3).toEqual([
+      {
+        to: [{ ipBlock: { cidr: `${model.levels[0].addresses.envoyIp}/32` } }],
+        ports: [
+          { protocol: 'TCP', port: 443 },
+          { protocol: 'TCP', port: 8084 },
+        ],
+      },
+    ]);
     const l4 = find(objectsOf('l4', 'network-policies.yaml'), 'NetworkPolicy', 'envoy').spec.egress;
-    expect(l4[1]).toEqual({ to: [{ ipBlock: { cidr: '168.63.129.16/32' } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] });
+    expect(l4[1]).toEqual({
+      to: [{ ipBlock: { cidr: '168.63.129.16/32' } }],
+      ports: [
+        { protocol: 'UDP', port: 53 },
+        { protocol: 'TCP', port: 53 },
+      ],
+    });
   });
 });
 
 describe('size guard', () => {
   test('a ConfigMap over 1 MiB fails synth naming the level, the object and its size', () => {
-    const names = Array.from({ length: 14000 }, (_, i) => `  - domain: host-${String(i).padStart(5, '0')}.a-rather-long-subdomain-name.example-egress.org\n`).join('');
+    const names = Array.from(
+      { length: 14000 },
+      (_, i) => `  - domain: host-${String(i).padStart(5, '0')}.a-rather-long-subdomain-name.example-egress.org\n`,
+    ).join('');
     // infra/egress.yaml ends inside allowList: appending entries extends the list.
     const big: EgressModel = parseConfig(require('node:fs').readFileSync('infra/egress.yaml', 'utf8') + names, 'big.yaml');
-    expect(() => synthManifests(big)).toThrow(/level 'l4': ConfigMap egress\/envoy-config holds \d+ bytes \(\d+\.\d+ MiB\), over the Kubernetes limit of 1048576 bytes/);
+    expect(() => synthManifests(big)).toThrow(
+      /level 'l4': ConfigMap egress\/envoy-config holds \d+ bytes \(\d+\.\d+ MiB\), over the Kubernetes limit of 1048576 bytes/,
+    );
   });
 
   test("an allow-list too long for the top Envoy's LOGICAL_DNS clusters names the option, and fits through the dynamic forward proxy", () => {
-    const names = Array.from({ length: 2000 }, (_, i) => `  - domain: host-${String(i).padStart(5, '0')}.a-rather-long-subdomain-name.egress-bench.org\n`).join('');
+    const names = Array.from({ length: 2000 }, (_, i) => `  - domain: host-${String(i).padStart(5, '0')}.a-rather-long-subdomain-name.egress-bench.org\n`).join(
+      '',
+    );
     const text = require('node:fs').readFileSync('infra/egress.yaml', 'utf8') + names;
-    expect(() => synthManifests(parseConfig(text, 'big.yaml'))).toThrow(/ConfigMap egress\/envoy-config .*: set workloads\.envoy\.exactNamesVia: dynamic-forward-proxy/);
+    expect(() => synthManifests(parseConfig(text, 'big.yaml'))).toThrow(
+      /ConfigMap egress\/envoy-config .*: set workloads\.envoy\.exactNamesVia: dynamic-forward-proxy/,
+    );
     const files = synthManifests(parseConfig(`${text}workloads:\n  envoy:\n    exactNamesVia: dynamic-forward-proxy\n`, 'big.yaml'));
     expect(files.get('l4/envoy.yaml')!.length).toBeLessThan(1024 * 1024);
   });

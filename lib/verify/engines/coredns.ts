@@ -81,7 +81,7 @@ function ruleIndex(config: CorednsCustom): RuleIndex {
 
 /** The name CoreDNS resolves after the rewrite rules, for a query of `rawName`. */
 export function resolveCoredns(config: CorednsCustom, rawName: string): CorednsOutcome {
-  let name = fqdn(rawName.toLowerCase());
+  const name = fqdn(rawName.toLowerCase());
   const index = ruleIndex(config);
   if (index.allStop) {
     let best = index.exact.get(name) ?? Infinity;

@@ -63,8 +63,14 @@ function indexOf(config: DnsmasqConfig): ConfigIndex {
   const dotWildcards = new Map<string, DnsmasqRecord[]>();
   const rawWildcards: DnsmasqRecord[] = [];
   // Plain `server=<ip>` upstreams (or resolv.conf ones) live in the root group with `/#/`.
-  const upstreams: DnsmasqRecord[] = config.defaultServers.map((u) => ({ domain: { text: '#', wildcard: false }, action: { kind: 'forward', upstream: u }, line: 0, text: `server=${u}` }));
-  if (upstreams.length === 0 && !config.noResolv) upstreams.push({ domain: { text: '#', wildcard: false }, action: { kind: 'forward', upstream: '/etc/resolv.conf' }, line: 0, text: 'resolv.conf' });
+  const upstreams: DnsmasqRecord[] = config.defaultServers.map((u) => ({
+    domain: { text: '#', wildcard: false },
+    action: { kind: 'forward', upstream: u },
+    line: 0,
+    text: `server=${u}`,
+  }));
+  if (upstreams.length === 0 && !config.noResolv)
+    upstreams.push({ domain: { text: '#', wildcard: false }, action: { kind: 'forward', upstream: '/etc/resolv.conf' }, line: 0, text: 'resolv.conf' });
   const add = (map: Map<string, DnsmasqRecord[]>, key: string, r: DnsmasqRecord) => map.set(key, [...(map.get(key) ?? []), r]);
   for (const r of [...config.records, ...upstreams]) {
     if (!r.domain.wildcard) add(plain, r.domain.text, r);

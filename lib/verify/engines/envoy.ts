@@ -113,7 +113,10 @@ export type ChainTarget =
 /** Follows a chain to its cluster and upstream. */
 export function chainTarget(config: EnvoyConfig, chain: EnvoyChain, sni: string | undefined, localPort: number): ChainTarget {
   if (chain.terminal.kind !== 'tcp_proxy') {
-    return { kind: 'none', reason: chain.terminal.kind === 'http' ? 'the chain terminates HTTP (not an egress route)' : `the chain has no tcp_proxy (${chain.terminal.kind})` };
+    return {
+      kind: 'none',
+      reason: chain.terminal.kind === 'http' ? 'the chain terminates HTTP (not an egress route)' : `the chain has no tcp_proxy (${chain.terminal.kind})`,
+    };
   }
   const name = chain.terminal.cluster ?? chain.terminal.weightedClusters[0];
   if (!name) return { kind: 'none', reason: 'tcp_proxy names no cluster' };
@@ -121,14 +124,20 @@ export function chainTarget(config: EnvoyConfig, chain: EnvoyChain, sni: string 
   if (!cluster) return { kind: 'none', reason: `tcp_proxy names cluster '${name}', which is not defined` };
   switch (cluster.kind) {
     case 'STATIC':
-      return cluster.endpoints.length > 0 ? { kind: 'static', cluster, endpoints: cluster.endpoints } : { kind: 'none', reason: `cluster '${name}' has no endpoints` };
+      return cluster.endpoints.length > 0
+        ? { kind: 'static', cluster, endpoints: cluster.endpoints }
+        : { kind: 'none', reason: `cluster '${name}' has no endpoints` };
     case 'LOGICAL_DNS':
     case 'STRICT_DNS':
       return cluster.endpoints.length > 0
         ? { kind: 'dns', cluster, host: cluster.endpoints[0].address, port: cluster.endpoints[0].port }
         : { kind: 'none', reason: `cluster '${name}' has no endpoints` };
     case 'DYNAMIC_FORWARD_PROXY':
-      if (!chain.sniDfp) return { kind: 'none', reason: `cluster '${name}' is a dynamic forward proxy but the chain has no sni_dynamic_forward_proxy filter (no host to connect to)` };
+      if (!chain.sniDfp)
+        return {
+          kind: 'none',
+          reason: `cluster '${name}' is a dynamic forward proxy but the chain has no sni_dynamic_forward_proxy filter (no host to connect to)`,
+        };
       if (sni === undefined) return { kind: 'none', reason: 'no SNI for the dynamic forward proxy' };
       // SNI dynamic forward proxy: port_value, else the port the connection arrived on.
       return { kind: 'dfp', cluster, host: sni.toLowerCase(), port: chain.sniDfp.portValue ?? localPort };

@@ -34,7 +34,23 @@ export interface CorednsCustom {
 }
 
 /** Plugins that never change which address a name resolves to. */
-const HARMLESS = new Set(['log', 'errors', 'cache', 'reload', 'loop', 'health', 'ready', 'prometheus', 'loadbalance', 'debug', 'whoami', 'any', 'minimal', 'nsid', 'bufsize']);
+const HARMLESS = new Set([
+  'log',
+  'errors',
+  'cache',
+  'reload',
+  'loop',
+  'health',
+  'ready',
+  'prometheus',
+  'loadbalance',
+  'debug',
+  'whoami',
+  'any',
+  'minimal',
+  'nsid',
+  'bufsize',
+]);
 
 /** Converts an RE2 (Go) pattern to a JS RegExp; undefined when it uses syntax JS reads differently. */
 export function compileGoRegex(pattern: string): RegExp | undefined {
@@ -130,7 +146,12 @@ function serverBlocks(key: string, text: string): Array<{ key: string; line: num
         .trim()
         .split(/[\s,]+/)
         .filter((z) => z.length > 0)
-        .map((z) => z.replace(/^[a-z]+:\/\//i, '').replace(/:\d+$/, '').toLowerCase())
+        .map((z) =>
+          z
+            .replace(/^[a-z]+:\/\//i, '')
+            .replace(/:\d+$/, '')
+            .toLowerCase(),
+        )
         .map((z) => (z === '.' ? '.' : z.replace(/\.$/, '')));
       out.push({ key, line: i + 1, zones: zones.length > 0 ? zones : ['.'], text: stripped });
     }

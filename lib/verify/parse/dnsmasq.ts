@@ -53,11 +53,55 @@ export interface DnsmasqConfig {
 
 /** Options that never change which address a name gets. */
 const IGNORED = new Set([
-  'no-hosts', 'domain-needed', 'bogus-priv', 'cache-size', 'log-queries', 'log-facility', 'log-async', 'listen-address', 'interface', 'bind-interfaces',
-  'bind-dynamic', 'user', 'group', 'pid-file', 'keep-in-foreground', 'no-daemon', 'strict-order', 'all-servers', 'local-ttl', 'neg-ttl', 'max-ttl',
-  'max-cache-ttl', 'min-cache-ttl', 'no-negcache', 'dns-forward-max', 'min-port', 'max-port', 'edns-packet-max', 'query-port', 'no-poll', 'clear-on-reload',
-  'except-interface', 'no-dhcp-interface', 'stop-dns-rebind', 'rebind-localhost-ok', 'dnssec', 'proxy-dnssec', 'filterwin2k', 'localise-queries', 'conf-file',
-  'auth-ttl', 'fast-dns-retry', 'no-round-robin', 'log-debug', 'quiet-dhcp', 'filter-AAAA', 'filter-A', 'txt-record', 'ptr-record',
+  'no-hosts',
+  'domain-needed',
+  'bogus-priv',
+  'cache-size',
+  'log-queries',
+  'log-facility',
+  'log-async',
+  'listen-address',
+  'interface',
+  'bind-interfaces',
+  'bind-dynamic',
+  'user',
+  'group',
+  'pid-file',
+  'keep-in-foreground',
+  'no-daemon',
+  'strict-order',
+  'all-servers',
+  'local-ttl',
+  'neg-ttl',
+  'max-ttl',
+  'max-cache-ttl',
+  'min-cache-ttl',
+  'no-negcache',
+  'dns-forward-max',
+  'min-port',
+  'max-port',
+  'edns-packet-max',
+  'query-port',
+  'no-poll',
+  'clear-on-reload',
+  'except-interface',
+  'no-dhcp-interface',
+  'stop-dns-rebind',
+  'rebind-localhost-ok',
+  'dnssec',
+  'proxy-dnssec',
+  'filterwin2k',
+  'localise-queries',
+  'conf-file',
+  'auth-ttl',
+  'fast-dns-retry',
+  'no-round-robin',
+  'log-debug',
+  'quiet-dhcp',
+  'filter-AAAA',
+  'filter-A',
+  'txt-record',
+  'ptr-record',
 ]);
 
 const isIpv6 = (s: string) => s.includes(':');
@@ -101,7 +145,13 @@ export function parseDnsmasqConf(text: string): DnsmasqConfig {
         }
         const target = spec[2];
         const action: DnsmasqAction =
-          target === '' ? { kind: 'nxdomain' } : target === '#' ? { kind: 'address4', ip: '0.0.0.0' } : isIpv6(target) ? { kind: 'address6', ip: target } : { kind: 'address4', ip: target };
+          target === ''
+            ? { kind: 'nxdomain' }
+            : target === '#'
+              ? { kind: 'address4', ip: '0.0.0.0' }
+              : isIpv6(target)
+                ? { kind: 'address6', ip: target }
+                : { kind: 'address4', ip: target };
         for (const d of domains(spec[1])) {
           records.push({ domain: d, action, line, text: t });
           if (target === '#') records.push({ domain: d, action: { kind: 'address6', ip: '::' }, line, text: t });
@@ -114,8 +164,7 @@ export function parseDnsmasqConf(text: string): DnsmasqConfig {
           if (key === 'server' && value) {
             defaultServers.push(value);
             defaultServerLines.push({ upstream: value, line, text: t });
-          }
-          else unmodelled.push({ line, text: t, why: `${key}= without /domain/` });
+          } else unmodelled.push({ line, text: t, why: `${key}= without /domain/` });
           return;
         }
         const target = spec[2];

@@ -59,6 +59,7 @@ export interface EnvoyConfig {
   readonly admin?: { readonly address?: string; readonly port?: number };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Envoy config as parsed from YAML: any shape, read defensively
 type Obj = Record<string, any>;
 const typeOf = (o: Obj | undefined): string => String(o?.typed_config?.['@type'] ?? '');
 const isFilter = (o: Obj | undefined, proto: string, name: string) => typeOf(o).endsWith(`.${proto}`) || o?.name === name;

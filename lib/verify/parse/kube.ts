@@ -11,6 +11,7 @@ export interface KubeObject {
   readonly name: string;
   /** `default` when the object names none. */
   readonly namespace: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the object as parsed from YAML: any shape, read defensively
   readonly body: Readonly<Record<string, any>>;
   readonly file: string;
   /** Position of the document in its file (0-based). */
@@ -39,7 +40,11 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * (a folded block, a JSON document in one quoted line) is searched for `needle` as a
  * whole name (not inside a longer name), starting after `after` when given.
  */
-export function dataLine(o: KubeObject, key: string, at: { readonly valueLine?: number; readonly needle?: string; readonly after?: string }): number | undefined {
+export function dataLine(
+  o: KubeObject,
+  key: string,
+  at: { readonly valueLine?: number; readonly needle?: string; readonly after?: string },
+): number | undefined {
   // Rules ask for the same line many times (one per probe name): search once.
   const memo = lineMemo.get(o) ?? new Map<string, number | undefined>();
   lineMemo.set(o, memo);
@@ -73,7 +78,12 @@ export function dnsmasqSource(o: KubeObject, line: number | undefined, text?: st
 }
 
 /** A source pointing at a line inside a ConfigMap data value. */
-export function describeData(o: KubeObject, key: string, extra: string, at: { readonly valueLine?: number; readonly needle?: string; readonly after?: string }): Source {
+export function describeData(
+  o: KubeObject,
+  key: string,
+  extra: string,
+  at: { readonly valueLine?: number; readonly needle?: string; readonly after?: string },
+): Source {
   return { ...describe(o, extra), line: dataLine(o, key, at) };
 }
 
@@ -92,6 +102,7 @@ export function parseManifestFile(file: string, text: string): { objects: KubeOb
       errors.push(`${file}: document ${index}: ${doc.errors[0].message.split('\n')[0]}`);
       return;
     }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a document as parsed from YAML: any shape, read defensively
     const body = doc.toJS() as Record<string, any> | null;
     if (!body || typeof body !== 'object' || typeof body.kind !== 'string') return;
     objects.push({
@@ -109,6 +120,7 @@ export function parseManifestFile(file: string, text: string): { objects: KubeOb
 }
 
 /** The pod template spec of a workload (Deployment, DaemonSet, StatefulSet, Job, Pod). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pod spec as parsed from YAML: any shape, read defensively
 export function podSpec(o: KubeObject): Record<string, any> | undefined {
   if (o.kind === 'Pod') return o.body.spec;
   if (o.kind === 'CronJob') return o.body.spec?.jobTemplate?.spec?.template?.spec;
@@ -141,6 +153,7 @@ export function selects(selector: Record<string, string> | undefined, labels: Re
 }
 
 /** Every container (init and regular) of a workload. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a container as parsed from YAML: any shape, read defensively
 export function containers(o: KubeObject): Array<Record<string, any>> {
   const spec = podSpec(o);
   return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];

@@ -116,8 +116,13 @@ export function readNetworkFacts(stacks: readonly TfStack[]): NetworkFacts {
 
   const nsgs = new Map<string, { fact: Omit<NsgFact, 'rules' | 'problems'>; rules: NsgRuleFact[]; problems: string[] }>();
   for (const b of of('azurerm_network_security_group')) {
-    const entry = { fact: { key: keyOf(b), stack: b.stack, name: r.string(b.stack, b.body.name), source: src(b) }, rules: [] as NsgRuleFact[], problems: [] as string[] };
-    for (const [i, rule] of list(b.body.security_rule).entries()) entry.rules.push(readRule(r, b, rule as Record<string, unknown>, { file: b.file, object: `${addressOf(b)} security_rule[${i}]`, line: b.line }));
+    const entry = {
+      fact: { key: keyOf(b), stack: b.stack, name: r.string(b.stack, b.body.name), source: src(b) },
+      rules: [] as NsgRuleFact[],
+      problems: [] as string[],
+    };
+    for (const [i, rule] of list(b.body.security_rule).entries())
+      entry.rules.push(readRule(r, b, rule as Record<string, unknown>, { file: b.file, object: `${addressOf(b)} security_rule[${i}]`, line: b.line }));
     nsgs.set(entry.fact.key, entry);
   }
   for (const b of of('azurerm_network_security_rule')) {

@@ -65,7 +65,7 @@ export interface ResolvedRef {
   readonly attr: string;
 }
 
-const WHOLE_REF = /^\$\{([a-zA-Z0-9_.\-\[\]]+)\}$/;
+const WHOLE_REF = /^\$\{([a-zA-Z0-9_.\-[\]]+)\}$/;
 
 /** Resolves references over a set of stacks. */
 export class TfResolver {
@@ -95,7 +95,8 @@ export class TfResolver {
       }
       return undefined;
     }
-    const [address, attr] = parts[0] === 'data' ? [`data.${parts[1]}.${parts[2]}`, parts.slice(3).join('.')] : [`${parts[0]}.${parts[1]}`, parts.slice(2).join('.')];
+    const [address, attr] =
+      parts[0] === 'data' ? [`data.${parts[1]}.${parts[2]}`, parts.slice(3).join('.')] : [`${parts[0]}.${parts[1]}`, parts.slice(2).join('.')];
     const block = this.block(stack, address);
     return block ? { block, attr } : undefined;
   }

@@ -14,7 +14,8 @@ const ID = 'coredns-denied';
 export const corednsDenied: Rule = {
   id: ID,
   layer: 'coredns',
-  description: 'At every level, CoreDNS rewrites no name outside the allow-list (apexes, look-alikes, subdomains of exact names, foreign suffixes, search-path names).',
+  description:
+    'At every level, CoreDNS rewrites no name outside the allow-list (apexes, look-alikes, subdomains of exact names, foreign suffixes, search-path names).',
   evaluate(ctx: CheckContext) {
     const out = [];
     for (const lw of levelsOf(ctx)) {
@@ -28,10 +29,16 @@ export const corednsDenied: Rule = {
         const dns = podDns(ctx.world, lw.level.name, probe.name);
         if (dns.kind !== 'proxy' && dns.kind !== 'rewritten') continue;
         out.push(
-          finding(ID, 'coredns', lw.level.name, `name outside the allow-list (${probe.kind}${probe.from ? ` of ${probe.from}` : ''}) is rewritten${dns.kind === 'proxy' ? ' to the Envoy Service' : ` (${dns.why})`}`, {
-            name: probe.name,
-            source: dns.source,
-          }),
+          finding(
+            ID,
+            'coredns',
+            lw.level.name,
+            `name outside the allow-list (${probe.kind}${probe.from ? ` of ${probe.from}` : ''}) is rewritten${dns.kind === 'proxy' ? ' to the Envoy Service' : ` (${dns.why})`}`,
+            {
+              name: probe.name,
+              source: dns.source,
+            },
+          ),
         );
       }
     }

@@ -21,11 +21,25 @@ export const corednsSyntax: Rule = {
       if (!lw.coredns) continue;
       any = true;
       const { config, configMap } = lw.coredns;
-      for (const p of config.problems) out.push(finding(ID, 'coredns', lw.level.name, p.message, { source: describeData(configMap, p.key, `key ${p.key}${p.line ? ` line ${p.line}` : ''}`, { valueLine: p.line }) }));
-      for (const u of config.unmodelled) out.push(finding(ID, 'coredns', lw.level.name, `cannot prove what '${u.text}' answers (${u.why}): only modelled rewrites may change answers`, { source: describeData(configMap, u.key, `key ${u.key} line ${u.line}: ${u.text}`, { valueLine: u.line, needle: u.text }) }));
+      for (const p of config.problems)
+        out.push(
+          finding(ID, 'coredns', lw.level.name, p.message, {
+            source: describeData(configMap, p.key, `key ${p.key}${p.line ? ` line ${p.line}` : ''}`, { valueLine: p.line }),
+          }),
+        );
+      for (const u of config.unmodelled)
+        out.push(
+          finding(ID, 'coredns', lw.level.name, `cannot prove what '${u.text}' answers (${u.why}): only modelled rewrites may change answers`, {
+            source: describeData(configMap, u.key, `key ${u.key} line ${u.line}: ${u.text}`, { valueLine: u.line, needle: u.text }),
+          }),
+        );
       for (const r of config.rules) {
         if (r.match === 'regex' && r.answer === undefined) {
-          out.push(finding(ID, 'coredns', lw.level.name, `regex rewrite without 'answer auto': the answer carries the Envoy Service name and resolvers reject it`, { source: describeData(configMap, r.key, `key ${r.key} line ${r.line}: ${r.text}`, { valueLine: r.line, needle: r.text }) }));
+          out.push(
+            finding(ID, 'coredns', lw.level.name, `regex rewrite without 'answer auto': the answer carries the Envoy Service name and resolvers reject it`, {
+              source: describeData(configMap, r.key, `key ${r.key} line ${r.line}: ${r.text}`, { valueLine: r.line, needle: r.text }),
+            }),
+          );
         }
       }
     }

@@ -28,8 +28,14 @@ export const dnsmasqAaaaLeak: Rule = {
             const a = answerDnsmasq(dm.config, probe.name, qtype);
             if (a.kind !== 'forward' && a.kind !== 'answer') continue;
             const what = qtype === 'AAAA' ? 'AAAA' : 'HTTPS/TXT';
-            const why = a.kind === 'forward' ? `forwarded upstream (${a.upstream}): the real address leaks past the proxy; add local=` : `answered ${a.ips.join(', ')}`;
-            out.push(finding(ID, 'dnsmasq', lw.level.name, `${what} query for an allowed name is ${why}`, { name: probe.name, source: dnsmasqSource(dm.configMap, 'line' in a ? a.line : undefined, lineText(dm.config, 'line' in a ? a.line : undefined)) }));
+            const why =
+              a.kind === 'forward' ? `forwarded upstream (${a.upstream}): the real address leaks past the proxy; add local=` : `answered ${a.ips.join(', ')}`;
+            out.push(
+              finding(ID, 'dnsmasq', lw.level.name, `${what} query for an allowed name is ${why}`, {
+                name: probe.name,
+                source: dnsmasqSource(dm.configMap, 'line' in a ? a.line : undefined, lineText(dm.config, 'line' in a ? a.line : undefined)),
+              }),
+            );
           }
         }
       }

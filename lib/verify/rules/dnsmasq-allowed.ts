@@ -29,9 +29,19 @@ export const dnsmasqAllowed: Rule = {
         const a = answerDnsmasq(dm.config, probe.name, 'A');
         const want = parent.level.envoyIp;
         if (a.kind === 'answer' && a.ips.length === 1 && a.ips[0] === want) continue;
-        const got = a.kind === 'answer' ? `answers ${a.ips.join(', ')}` : a.kind === 'forward' ? `forwards it upstream (${a.upstream}): nodes of ${lw.level.name} get the real address` : a.kind;
+        const got =
+          a.kind === 'answer'
+            ? `answers ${a.ips.join(', ')}`
+            : a.kind === 'forward'
+              ? `forwards it upstream (${a.upstream}): nodes of ${lw.level.name} get the real address`
+              : a.kind;
         const line = 'line' in a && a.line ? a.line : undefined;
-        out.push(finding(ID, 'dnsmasq', parent.level.name, `allowed name: dnsmasq ${got}, not the Envoy IP ${want} (used by the nodes of ${lw.level.name})`, { name: probe.name, source: dnsmasqSource(dm.configMap, line, lineText(dm.config, line)) }));
+        out.push(
+          finding(ID, 'dnsmasq', parent.level.name, `allowed name: dnsmasq ${got}, not the Envoy IP ${want} (used by the nodes of ${lw.level.name})`, {
+            name: probe.name,
+            source: dnsmasqSource(dm.configMap, line, lineText(dm.config, line)),
+          }),
+        );
       }
     }
     return any ? resultOf(out) : { status: 'not-applicable', reason: 'single level: no node resolves through a parent dnsmasq' };

@@ -24,10 +24,16 @@ export const dnsmasqDenied: Rule = {
             const a = answerDnsmasq(dm.config, probe.name, qtype);
             if (a.kind !== 'answer' || !a.ips.some((ip) => proxies.has(ip) || ip === '0.0.0.0' || ip === '::')) continue;
             out.push(
-              finding(ID, 'dnsmasq', lw.level.name, `name outside the allow-list (${probe.kind}${probe.from ? ` of ${probe.from}` : ''}) is answered ${a.ips.join(', ')} (${qtype})`, {
-                name: probe.name,
-                source: dnsmasqSource(dm.configMap, a.line, lineText(dm.config, a.line)),
-              }),
+              finding(
+                ID,
+                'dnsmasq',
+                lw.level.name,
+                `name outside the allow-list (${probe.kind}${probe.from ? ` of ${probe.from}` : ''}) is answered ${a.ips.join(', ')} (${qtype})`,
+                {
+                  name: probe.name,
+                  source: dnsmasqSource(dm.configMap, a.line, lineText(dm.config, a.line)),
+                },
+              ),
             );
           }
         }

@@ -39,7 +39,8 @@ function describeOutcome(o: DnsmasqOutcome): string {
 export const dnsmasqUnlisted: Rule = {
   id: ID,
   layer: 'dnsmasq',
-  description: 'Every dnsmasq gives names outside the allow-list what the mode promises: strict, NXDOMAIN except the declared zones (forwarded upstream: upstreamDns at the top, the parent level DNS IP below); non-strict, forwarded likewise. Never a local address.',
+  description:
+    'Every dnsmasq gives names outside the allow-list what the mode promises: strict, NXDOMAIN except the declared zones (forwarded upstream: upstreamDns at the top, the parent level DNS IP below); non-strict, forwarded likewise. Never a local address.',
   evaluate(ctx: CheckContext) {
     const dns = ctx.intent.dns;
     if (!dns) return { status: 'not-applicable', reason: 'the intent declares no DNS mode' };
@@ -60,10 +61,16 @@ export const dnsmasqUnlisted: Rule = {
             const promise = want === 'upstream' ? `forwarded to ${upstream}` : 'NXDOMAIN';
             const line = 'line' in o && o.line ? o.line : undefined;
             out.push(
-              finding(ID, 'dnsmasq', lw.level.name, `${dns.strict ? 'strict' : 'non-strict'} mode: unlisted name (${probe.kind}${probe.from ? ` of ${probe.from}` : ''}) must be ${promise}, dnsmasq ${describeOutcome(o)} (${qtype})`, {
-                name: probe.name,
-                source: dnsmasqSource(dm.configMap, line, lineText(dm.config, line)),
-              }),
+              finding(
+                ID,
+                'dnsmasq',
+                lw.level.name,
+                `${dns.strict ? 'strict' : 'non-strict'} mode: unlisted name (${probe.kind}${probe.from ? ` of ${probe.from}` : ''}) must be ${promise}, dnsmasq ${describeOutcome(o)} (${qtype})`,
+                {
+                  name: probe.name,
+                  source: dnsmasqSource(dm.configMap, line, lineText(dm.config, line)),
+                },
+              ),
             );
           }
         }

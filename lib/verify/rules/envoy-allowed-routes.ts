@@ -15,7 +15,8 @@ const ID = 'envoy-allowed-routes';
 export const envoyAllowedRoutes: Rule = {
   id: ID,
   layer: 'envoy',
-  description: 'From every level, every allowed name on each of its ports is routed through every Envoy above it and leaves the top level to that host and port, with every NSG and peering on the way allowing the hop.',
+  description:
+    'From every level, every allowed name on each of its ports is routed through every Envoy above it and leaves the top level to that host and port, with every NSG and peering on the way allowing the hop.',
   evaluate(ctx: CheckContext) {
     const out: Finding[] = [];
     for (const lw of levelsOf(ctx)) {
@@ -33,7 +34,13 @@ export const envoyAllowedRoutes: Rule = {
           const route = routeFrom(ctx.world, lw.level.name, service, probe.name, port);
           if (route.reachesInternet) continue;
           const s = route.stop!;
-          out.push(finding(ID, s.layer, s.level, `allowed name does not get through (from ${lw.level.name}): ${s.message}`, { name: probe.name, port, source: s.source }));
+          out.push(
+            finding(ID, s.layer, s.level, `allowed name does not get through (from ${lw.level.name}): ${s.message}`, {
+              name: probe.name,
+              port,
+              source: s.source,
+            }),
+          );
         }
       }
     }

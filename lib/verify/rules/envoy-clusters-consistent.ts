@@ -15,7 +15,8 @@ const ID = 'envoy-clusters-consistent';
 export const envoyClustersConsistent: Rule = {
   id: ID,
   layer: 'envoy',
-  description: "Every tcp_proxy names a defined cluster, load_assignment.cluster_name matches, and a dynamic forward proxy's filter and cluster share one dns_cache_config.",
+  description:
+    "Every tcp_proxy names a defined cluster, load_assignment.cluster_name matches, and a dynamic forward proxy's filter and cluster share one dns_cache_config.",
   evaluate(ctx: CheckContext) {
     const out = [];
     let any = false;
@@ -23,11 +24,16 @@ export const envoyClustersConsistent: Rule = {
       for (const c of lw.envoy) {
         if (!c.config) continue;
         any = true;
-        const at = (extra: string) => describeData(c.configMap, 'envoy.yaml', `key envoy.yaml, ${extra}`, { needle: /^(?:listener|cluster) ([^,]+)/.exec(extra)?.[1] ?? extra });
+        const at = (extra: string) =>
+          describeData(c.configMap, 'envoy.yaml', `key envoy.yaml, ${extra}`, { needle: /^(?:listener|cluster) ([^,]+)/.exec(extra)?.[1] ?? extra });
         const clusters = new Map(c.config.clusters.map((cl) => [cl.name, cl]));
         for (const cl of c.config.clusters) {
           if (cl.loadAssignmentName !== undefined && cl.loadAssignmentName !== cl.name) {
-            out.push(finding(ID, 'envoy', lw.level.name, `cluster ${cl.name} has load_assignment.cluster_name '${cl.loadAssignmentName}'`, { source: at(`cluster ${cl.name}`) }));
+            out.push(
+              finding(ID, 'envoy', lw.level.name, `cluster ${cl.name} has load_assignment.cluster_name '${cl.loadAssignmentName}'`, {
+                source: at(`cluster ${cl.name}`),
+              }),
+            );
           }
         }
         for (const l of c.config.listeners) {
@@ -42,7 +48,11 @@ export const envoyClustersConsistent: Rule = {
                 continue;
               }
               if (cl.kind === 'DYNAMIC_FORWARD_PROXY' && ch.sniDfp && !isDeepStrictEqual(ch.sniDfp.dnsCache, cl.dnsCache)) {
-                out.push(finding(ID, 'envoy', lw.level.name, `sni_dynamic_forward_proxy and cluster ${n} have different dns_cache_config: Envoy refuses the pair`, { source: where }));
+                out.push(
+                  finding(ID, 'envoy', lw.level.name, `sni_dynamic_forward_proxy and cluster ${n} have different dns_cache_config: Envoy refuses the pair`, {
+                    source: where,
+                  }),
+                );
               }
             }
           }

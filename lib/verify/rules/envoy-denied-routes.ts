@@ -29,11 +29,17 @@ export const envoyDeniedRoutes: Rule = {
               if (route.hops.length === 0) continue;
               const hop = route.hops[0];
               out.push(
-                finding(ID, 'envoy', lw.level.name, `${n.name === undefined ? 'a connection without SNI' : `name outside the allow-list on this port (${n.label})`} is forwarded by chain ${hop.chain} to ${hop.next}`, {
-                  name: n.name ?? '(no SNI)',
-                  port: sp.port,
-                  source: hop.source,
-                }),
+                finding(
+                  ID,
+                  'envoy',
+                  lw.level.name,
+                  `${n.name === undefined ? 'a connection without SNI' : `name outside the allow-list on this port (${n.label})`} is forwarded by chain ${hop.chain} to ${hop.next}`,
+                  {
+                    name: n.name ?? '(no SNI)',
+                    port: sp.port,
+                    source: hop.source,
+                  },
+                ),
               );
             }
           }

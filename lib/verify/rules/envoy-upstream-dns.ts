@@ -27,12 +27,21 @@ export const envoyUpstreamDns: Rule = {
     for (const w of envoy.workloads) {
       const spec = podSpec(w) ?? {};
       const policy = spec.dnsPolicy ?? 'ClusterFirst';
-      const ok = policy === 'Default' || (policy === 'ClusterFirst' && spec.hostNetwork === true) || (policy === 'None' && (spec.dnsConfig?.nameservers ?? []).length > 0);
+      const ok =
+        policy === 'Default' ||
+        (policy === 'ClusterFirst' && spec.hostNetwork === true) ||
+        (policy === 'None' && (spec.dnsConfig?.nameservers ?? []).length > 0);
       if (!ok) {
         out.push(
-          finding(ID, 'envoy', top.level.name, `Envoy resolves upstream names through the cluster DNS (dnsPolicy ${policy}${spec.hostNetwork ? ' with host network' : ''}), which rewrites allowed names to Envoy itself: a loop`, {
-            source: describe(w, 'spec.template.spec.dnsPolicy'),
-          }),
+          finding(
+            ID,
+            'envoy',
+            top.level.name,
+            `Envoy resolves upstream names through the cluster DNS (dnsPolicy ${policy}${spec.hostNetwork ? ' with host network' : ''}), which rewrites allowed names to Envoy itself: a loop`,
+            {
+              source: describe(w, 'spec.template.spec.dnsPolicy'),
+            },
+          ),
         );
       }
     }

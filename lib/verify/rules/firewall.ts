@@ -44,19 +44,39 @@ function allowedSamples(intent: Intent): Array<{ name: string; port: number }> {
 export const firewallPresent: Rule = {
   id: 'firewall-present',
   layer: 'firewall',
-  description: 'With a firewall in the config, the top level (placement top) has an Azure Firewall with a policy, DNS proxy on, and the top VNET resolves through it.',
+  description:
+    'With a firewall in the config, the top level (placement top) has an Azure Firewall with a policy, DNS proxy on, and the top VNET resolves through it.',
   evaluate(ctx) {
     if (!applicable(ctx)) return NOT_APPLICABLE;
     const { firewall, top } = topFirewall(ctx.world);
     const out: Finding[] = [];
     const lw = ctx.world.levels.get(top.name);
     if (!firewall) {
-      out.push(finding('firewall-present', 'firewall', top.name, `the config places a firewall (${ctx.intent.firewall?.placement}) but no azurerm_firewall is in the stacks: nothing enforces the list a second time`, { source: lw?.vnet?.source }));
+      out.push(
+        finding(
+          'firewall-present',
+          'firewall',
+          top.name,
+          `the config places a firewall (${ctx.intent.firewall?.placement}) but no azurerm_firewall is in the stacks: nothing enforces the list a second time`,
+          { source: lw?.vnet?.source },
+        ),
+      );
       return resultOf(out);
     }
-    if (!ctx.intent.firewall) out.push(finding('firewall-present', 'firewall', top.name, 'the stacks hold an Azure Firewall the config does not declare', { source: firewall.source }));
-    if (!firewall.dnsProxy) out.push(finding('firewall-present', 'firewall', top.name, "the firewall policy's DNS proxy is off: its FQDN network rules cannot resolve, and the clients and the firewall may see different answers", { source: firewall.source }));
-    if (!firewall.privateIp) out.push(finding('firewall-present', 'firewall', top.name, 'the firewall has no AzureFirewallSubnet the verifier can read', { source: firewall.source }));
+    if (!ctx.intent.firewall)
+      out.push(finding('firewall-present', 'firewall', top.name, 'the stacks hold an Azure Firewall the config does not declare', { source: firewall.source }));
+    if (!firewall.dnsProxy)
+      out.push(
+        finding(
+          'firewall-present',
+          'firewall',
+          top.name,
+          "the firewall policy's DNS proxy is off: its FQDN network rules cannot resolve, and the clients and the firewall may see different answers",
+          { source: firewall.source },
+        ),
+      );
+    if (!firewall.privateIp)
+      out.push(finding('firewall-present', 'firewall', top.name, 'the firewall has no AzureFirewallSubnet the verifier can read', { source: firewall.source }));
     return resultOf(out);
   },
 };
@@ -76,9 +96,15 @@ export const firewallRoute: Rule = {
     if (ok) return resultOf([]);
     const found = routes.map(({ r }) => `${r.nextHopType} ${r.nextHopIp ?? ''}`.trim()).join(', ') || 'none';
     return resultOf([
-      finding('firewall-route', 'route', top.name, `the node subnet's 0.0.0.0/0 route must go to the firewall (${firewall.privateIp}); found: ${found}. Without it the nodes leave past the firewall`, {
-        source: tables[0]?.source ?? subnet?.source,
-      }),
+      finding(
+        'firewall-route',
+        'route',
+        top.name,
+        `the node subnet's 0.0.0.0/0 route must go to the firewall (${firewall.privateIp}); found: ${found}. Without it the nodes leave past the firewall`,
+        {
+          source: tables[0]?.source ?? subnet?.source,
+        },
+      ),
     ]);
   },
 };
@@ -86,7 +112,8 @@ export const firewallRoute: Rule = {
 export const firewallAllowed: Rule = {
   id: 'firewall-allowed',
   layer: 'firewall',
-  description: "Every listed name, on every listed port, passes the firewall from the top level's nodes (network rules, then application rules, as Azure processes them).",
+  description:
+    "Every listed name, on every listed port, passes the firewall from the top level's nodes (network rules, then application rules, as Azure processes them).",
   evaluate(ctx) {
     if (!applicable(ctx)) return NOT_APPLICABLE;
     const { firewall, top, sourceIp } = topFirewall(ctx.world);
@@ -95,7 +122,15 @@ export const firewallAllowed: Rule = {
     for (const { name, port } of allowedSamples(ctx.intent)) {
       const decision = evaluateFirewall(firewall, { sourceIp, name, port });
       if (decision.action !== 'Allow') {
-        out.push(finding('firewall-allowed', 'firewall', top.name, `${name}:${port} is listed but the firewall denies it from ${sourceIp}: ${describeRule(decision)}`, { name, port, source: decision.collection?.source ?? firewall.source }));
+        out.push(
+          finding(
+            'firewall-allowed',
+            'firewall',
+            top.name,
+            `${name}:${port} is listed but the firewall denies it from ${sourceIp}: ${describeRule(decision)}`,
+            { name, port, source: decision.collection?.source ?? firewall.source },
+          ),
+        );
       }
     }
     return resultOf(out);
@@ -105,7 +140,8 @@ export const firewallAllowed: Rule = {
 export const firewallDenied: Rule = {
   id: 'firewall-denied',
   layer: 'firewall',
-  description: 'No unlisted name (apexes of wildcards, look-alikes, subdomains of exact names, foreign names, every name a firewall rule mentions) and no listed name on an unlisted port passes the firewall.',
+  description:
+    'No unlisted name (apexes of wildcards, look-alikes, subdomains of exact names, foreign names, every name a firewall rule mentions) and no listed name on an unlisted port passes the firewall.',
   evaluate(ctx) {
     if (!applicable(ctx)) return NOT_APPLICABLE;
     const { firewall, top, sourceIp } = topFirewall(ctx.world);
@@ -122,7 +158,13 @@ export const firewallDenied: Rule = {
         if (decision.action === 'Allow') {
           const listed = portsForName(ctx.intent, name);
           const why = listed.length > 0 ? `listed on port(s) ${listed.join(', ')} only` : 'not on the allow-list';
-          out.push(finding('firewall-denied', 'firewall', top.name, `${name}:${port} passes the firewall (${why}): ${describeRule(decision)}`, { name, port, source: decision.collection?.source }));
+          out.push(
+            finding('firewall-denied', 'firewall', top.name, `${name}:${port} passes the firewall (${why}): ${describeRule(decision)}`, {
+              name,
+              port,
+              source: decision.collection?.source,
+            }),
+          );
         }
       }
     }
@@ -133,7 +175,8 @@ export const firewallDenied: Rule = {
 export const firewallRulesListed: Rule = {
   id: 'firewall-rules-listed',
   layer: 'firewall',
-  description: 'Every Allow rule of the firewall is inside the list: application FQDNs and network FQDNs are listed on their ports, no FQDN tag, no `*` or look-alike pattern, no broad destination address or port range.',
+  description:
+    'Every Allow rule of the firewall is inside the list: application FQDNs and network FQDNs are listed on their ports, no FQDN tag, no `*` or look-alike pattern, no broad destination address or port range.',
   evaluate(ctx) {
     if (!applicable(ctx)) return NOT_APPLICABLE;
     const out: Finding[] = [];
@@ -144,7 +187,16 @@ export const firewallRulesListed: Rule = {
         for (const r of c.rules) {
           const where = { source: c.source };
           const label = `${c.kind} rule '${r.name}' (collection '${c.name}')`;
-          if (r.fqdnTags.length > 0) out.push(finding('firewall-rules-listed', 'firewall', level, `${label} allows FQDN tag(s) ${r.fqdnTags.join(', ')}: Microsoft-maintained names the allow-list does not name`, where));
+          if (r.fqdnTags.length > 0)
+            out.push(
+              finding(
+                'firewall-rules-listed',
+                'firewall',
+                level,
+                `${label} allows FQDN tag(s) ${r.fqdnTags.join(', ')}: Microsoft-maintained names the allow-list does not name`,
+                where,
+              ),
+            );
           for (const port of r.ports) {
             if (!/^\d+$/.test(port)) {
               out.push(finding('firewall-rules-listed', 'firewall', level, `${label} allows port(s) '${port}': only the listed ports may be open`, where));
@@ -153,13 +205,29 @@ export const firewallRulesListed: Rule = {
             for (const f of r.fqdns) {
               const set = fqdnNameSet(f);
               if (!coveredByList(ctx.intent, set, Number(port))) {
-                out.push(finding('firewall-rules-listed', 'firewall', level, `${label} allows ${formatNameSet(set)} on port ${port}: not on the allow-list with that port`, { ...where, name: f, port: Number(port) }));
+                out.push(
+                  finding(
+                    'firewall-rules-listed',
+                    'firewall',
+                    level,
+                    `${label} allows ${formatNameSet(set)} on port ${port}: not on the allow-list with that port`,
+                    { ...where, name: f, port: Number(port) },
+                  ),
+                );
               }
             }
           }
           for (const a of r.addresses) {
             if (addressIsBroad(a) || !hops.has(a.replace(/\/32$/, ''))) {
-              out.push(finding('firewall-rules-listed', 'firewall', level, `${label} allows destination address '${a}': a network rule by address bypasses every FQDN rule; only the levels' Envoy and DNS IPs may be named`, where));
+              out.push(
+                finding(
+                  'firewall-rules-listed',
+                  'firewall',
+                  level,
+                  `${label} allows destination address '${a}': a network rule by address bypasses every FQDN rule; only the levels' Envoy and DNS IPs may be named`,
+                  where,
+                ),
+              );
             }
           }
         }
@@ -172,13 +240,22 @@ export const firewallRulesListed: Rule = {
 export const firewallFinalDeny: Rule = {
   id: 'firewall-final-deny',
   layer: 'firewall',
-  description: "The last application rule collection denies '*' on HTTP and HTTPS from any source, which also closes the firewall's implicit infrastructure FQDN allows.",
+  description:
+    "The last application rule collection denies '*' on HTTP and HTTPS from any source, which also closes the firewall's implicit infrastructure FQDN allows.",
   evaluate(ctx) {
     if (!applicable(ctx)) return NOT_APPLICABLE;
     const out: Finding[] = [];
     for (const firewall of ctx.world.firewalls) {
       if (!finalDeny(firewall)) {
-        out.push(finding('firewall-final-deny', 'firewall', firewall.stack, "no explicit deny-all application rule collection comes last: the firewall's infrastructure FQDN collection still allows Azure platform names the list does not name", { source: firewall.source }));
+        out.push(
+          finding(
+            'firewall-final-deny',
+            'firewall',
+            firewall.stack,
+            "no explicit deny-all application rule collection comes last: the firewall's infrastructure FQDN collection still allows Azure platform names the list does not name",
+            { source: firewall.source },
+          ),
+        );
       }
     }
     return resultOf(out);

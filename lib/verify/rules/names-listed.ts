@@ -21,8 +21,15 @@ function namesListed(engine: Engine, id: string, description: string): Rule {
         if (coveredByList(ctx.intent, a.names, a.port)) continue;
         const what = formatNameSet(a.names);
         const port = a.port !== undefined ? ` on port ${a.port}` : '';
-        const why = a.names.kind === 'any' ? 'the verifier cannot bound it to the allow-list' : `not on the allow-list${a.port !== undefined ? ' with that port' : ''}`;
-        out.push(finding(id, engine as Layer, a.level, `${what} is ${a.effect}${port}: ${why}`, { name: a.names.kind === 'exact' ? a.names.name : what, port: a.port, source: a.source }));
+        const why =
+          a.names.kind === 'any' ? 'the verifier cannot bound it to the allow-list' : `not on the allow-list${a.port !== undefined ? ' with that port' : ''}`;
+        out.push(
+          finding(id, engine as Layer, a.level, `${what} is ${a.effect}${port}: ${why}`, {
+            name: a.names.kind === 'exact' ? a.names.name : what,
+            port: a.port,
+            source: a.source,
+          }),
+        );
       }
       return resultOf(out);
     },

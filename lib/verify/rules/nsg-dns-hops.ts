@@ -18,7 +18,13 @@ export const nsgDnsHops: Rule = {
       any = true;
       for (const protocol of ['Udp', 'Tcp'] as const) {
         const step = nsgStep(ctx.world, lw.level.name, { level: parent.level.name, ip: parent.level.dnsIp }, 53, protocol);
-        if (!step.ok) out.push(finding(ID, step.stop!.layer, step.stop!.level, `DNS (${protocol} 53) from ${lw.level.name} to ${parent.level.dnsIp}: ${step.stop!.message}`, { port: 53, source: step.stop!.source }));
+        if (!step.ok)
+          out.push(
+            finding(ID, step.stop!.layer, step.stop!.level, `DNS (${protocol} 53) from ${lw.level.name} to ${parent.level.dnsIp}: ${step.stop!.message}`, {
+              port: 53,
+              source: step.stop!.source,
+            }),
+          );
       }
     }
     return any ? resultOf(out) : { status: 'not-applicable', reason: 'single level' };

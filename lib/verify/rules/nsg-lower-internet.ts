@@ -19,15 +19,42 @@ export const nsgLowerInternet: Rule = {
       any = true;
       const nsgs = nsgsOf(ctx.world, lw.nodeSubnet);
       if (nsgs.length === 0) {
-        out.push(finding(ID, 'nsg', lw.level.name, 'the node subnet has no NSG: nodes reach the internet directly, past every proxy', { source: lw.nodeSubnet.source }));
+        out.push(
+          finding(ID, 'nsg', lw.level.name, 'the node subnet has no NSG: nodes reach the internet directly, past every proxy', {
+            source: lw.nodeSubnet.source,
+          }),
+        );
         continue;
       }
       const range = parseRange(lw.nodeSubnet.prefixes[0] ?? lw.level.addressSpace)!;
-      for (const [protocol, port] of [['Tcp', 443], ['Tcp', 80], ['Udp', 53], ['Tcp', 8084]] as const) {
-        const decisions = nsgs.map((nsg) => ({ nsg, d: evaluateNsg(nsg, { direction: 'Outbound', protocol, port, source: { kind: 'range', range }, destination: { kind: 'internet', tags: [] }, virtualNetwork: virtualNetworkRanges(ctx.world, lw.vnet) }) }));
+      for (const [protocol, port] of [
+        ['Tcp', 443],
+        ['Tcp', 80],
+        ['Udp', 53],
+        ['Tcp', 8084],
+      ] as const) {
+        const decisions = nsgs.map((nsg) => ({
+          nsg,
+          d: evaluateNsg(nsg, {
+            direction: 'Outbound',
+            protocol,
+            port,
+            source: { kind: 'range', range },
+            destination: { kind: 'internet', tags: [] },
+            virtualNetwork: virtualNetworkRanges(ctx.world, lw.vnet),
+          }),
+        }));
         if (decisions.every((x) => x.d.access === 'Allow')) {
           const x = decisions[0];
-          out.push(finding(ID, 'nsg', lw.level.name, `nodes can reach the internet directly on ${protocol} ${port} (NSG ${x.nsg.name ?? x.nsg.key} rule ${x.d.rule.name} priority ${x.d.rule.priority})`, { port, source: x.d.rule.source ?? x.nsg.source }));
+          out.push(
+            finding(
+              ID,
+              'nsg',
+              lw.level.name,
+              `nodes can reach the internet directly on ${protocol} ${port} (NSG ${x.nsg.name ?? x.nsg.key} rule ${x.d.rule.name} priority ${x.d.rule.priority})`,
+              { port, source: x.d.rule.source ?? x.nsg.source },
+            ),
+          );
         }
       }
     }

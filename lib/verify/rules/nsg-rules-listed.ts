@@ -30,7 +30,8 @@ function firstPort(rule: NsgRuleFact): number {
 export const nsgRulesListed: Rule = {
   id: ID,
   layer: 'nsg',
-  description: 'No NSG rule on a node subnet lets nodes below the top reach the Internet directly, or lets the Internet in; service tags below the top are warnings.',
+  description:
+    'No NSG rule on a node subnet lets nodes below the top reach the Internet directly, or lets the Internet in; service tags below the top are warnings.',
   evaluate(ctx: CheckContext) {
     const out: Finding[] = [];
     for (const lw of levelsOf(ctx)) {
@@ -53,14 +54,40 @@ export const nsgRulesListed: Rule = {
               if (isInternetPrefix(p)) {
                 const r = parseRange(p);
                 const dst: Endpoint = r && p.trim() !== '0.0.0.0/0' ? { kind: 'range', range: r } : { kind: 'internet', tags: [] };
-                if (decides({ kind: 'range', range: nodes }, dst)) out.push(finding(ID, 'nsg', lw.level.name, `rule ${rule.name} (priority ${rule.priority}) lets the nodes reach ${p} directly on ${rule.protocol} ${ports}: below the top only the parent's proxy and DNS may be reached`, { port, source: at }));
+                if (decides({ kind: 'range', range: nodes }, dst))
+                  out.push(
+                    finding(
+                      ID,
+                      'nsg',
+                      lw.level.name,
+                      `rule ${rule.name} (priority ${rule.priority}) lets the nodes reach ${p} directly on ${rule.protocol} ${ports}: below the top only the parent's proxy and DNS may be reached`,
+                      { port, source: at },
+                    ),
+                  );
               } else if (isServiceTag(p) && decides({ kind: 'range', range: nodes }, { kind: 'internet', tags: [p] })) {
-                out.push(finding(ID, 'nsg', lw.level.name, `rule ${rule.name} (priority ${rule.priority}) lets the nodes reach service tag ${p} directly on ${rule.protocol} ${ports}: Azure addresses past the allow-list`, { port, source: at, severity: 'warning' }));
+                out.push(
+                  finding(
+                    ID,
+                    'nsg',
+                    lw.level.name,
+                    `rule ${rule.name} (priority ${rule.priority}) lets the nodes reach service tag ${p} directly on ${rule.protocol} ${ports}: Azure addresses past the allow-list`,
+                    { port, source: at, severity: 'warning' },
+                  ),
+                );
               }
             }
           }
-          if (rule.direction === 'Inbound' && rule.sourcePrefixes.some(isInternetPrefix) && decides({ kind: 'internet', tags: [] }, { kind: 'range', range: nodes })) {
-            out.push(finding(ID, 'nsg', lw.level.name, `rule ${rule.name} (priority ${rule.priority}) lets the Internet in on ${rule.protocol} ${ports}`, { port, source: at }));
+          if (
+            rule.direction === 'Inbound' &&
+            rule.sourcePrefixes.some(isInternetPrefix) &&
+            decides({ kind: 'internet', tags: [] }, { kind: 'range', range: nodes })
+          ) {
+            out.push(
+              finding(ID, 'nsg', lw.level.name, `rule ${rule.name} (priority ${rule.priority}) lets the Internet in on ${rule.protocol} ${ports}`, {
+                port,
+                source: at,
+              }),
+            );
           }
         }
       }

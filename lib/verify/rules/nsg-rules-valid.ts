@@ -17,11 +17,22 @@ export const nsgRulesValid: Rule = {
       const seen = new Map<string, string>();
       for (const r of nsg.rules) {
         const at = r.source ?? nsg.source;
-        if (!Number.isInteger(r.priority) || r.priority < NSG_LIMITS.minPriority || r.priority > NSG_LIMITS.maxPriority) out.push(finding(ID, 'nsg', level, `rule ${r.name} has priority ${r.priority}; Azure accepts ${NSG_LIMITS.minPriority}-${NSG_LIMITS.maxPriority}`, { source: at }));
+        if (!Number.isInteger(r.priority) || r.priority < NSG_LIMITS.minPriority || r.priority > NSG_LIMITS.maxPriority)
+          out.push(
+            finding(ID, 'nsg', level, `rule ${r.name} has priority ${r.priority}; Azure accepts ${NSG_LIMITS.minPriority}-${NSG_LIMITS.maxPriority}`, {
+              source: at,
+            }),
+          );
         const key = `${r.direction}/${r.priority}`;
-        if (seen.has(key)) out.push(finding(ID, 'nsg', level, `rules ${seen.get(key)} and ${r.name} share ${r.direction} priority ${r.priority}: Azure rejects the NSG`, { source: at }));
+        if (seen.has(key))
+          out.push(
+            finding(ID, 'nsg', level, `rules ${seen.get(key)} and ${r.name} share ${r.direction} priority ${r.priority}: Azure rejects the NSG`, {
+              source: at,
+            }),
+          );
         else seen.set(key, r.name);
-        if (r.name.length > NSG_LIMITS.maxNameLength) out.push(finding(ID, 'nsg', level, `rule name is ${r.name.length} characters; Azure accepts ${NSG_LIMITS.maxNameLength}`, { source: at }));
+        if (r.name.length > NSG_LIMITS.maxNameLength)
+          out.push(finding(ID, 'nsg', level, `rule name is ${r.name.length} characters; Azure accepts ${NSG_LIMITS.maxNameLength}`, { source: at }));
         if (!/^(\*|tcp|udp|icmp|esp|ah)$/i.test(r.protocol)) out.push(finding(ID, 'nsg', level, `rule ${r.name} has protocol '${r.protocol}'`, { source: at }));
       }
     }

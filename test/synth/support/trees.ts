@@ -44,7 +44,11 @@ export const NEW = {
   manifests: { 'l4/envoy.yaml': 'envoy: new\n', 'l4/kustomization.yaml': 'k: new\n', 'l3/envoy.yaml': 'envoy: l3\n', 'l3/kustomization.yaml': 'k: l3\n' },
 };
 /** Files a user keeps next to the generated ones; they must survive everything. */
-export const USER_FILES = { 'manifests/README.md': 'mine\n', 'manifests/l2/flux-patch.yaml': 'user: file\n', 'cdktf.out/stacks/l4/.terraform/state': 'tfstate\n' };
+export const USER_FILES = {
+  'manifests/README.md': 'mine\n',
+  'manifests/l2/flux-patch.yaml': 'user: file\n',
+  'cdktf.out/stacks/l4/.terraform/state': 'tfstate\n',
+};
 
 export type Generation = typeof OLD | typeof NEW;
 
@@ -91,9 +95,17 @@ function childForOtherUsers(): string {
   if (compiledChild) return compiledChild;
   const out = mkdtempSync(join(tmpdir(), 'le-child-'));
   chmodSync(out, 0o755);
-  const sources = ['test/synth/support/commit-child.ts', ...['outputs', 'errors', 'lock', 'safe-paths', 'transaction'].map((m) => `lib/synth/${m}.ts`), 'lib/model/compare.ts'];
+  const sources = [
+    'test/synth/support/commit-child.ts',
+    ...['outputs', 'errors', 'lock', 'safe-paths', 'transaction'].map((m) => `lib/synth/${m}.ts`),
+    'lib/model/compare.ts',
+  ];
   for (const source of sources) {
-    const { code } = transformSync(readFileSync(join(PROJECT, source), 'utf8'), { filename: source, jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
+    const { code } = transformSync(readFileSync(join(PROJECT, source), 'utf8'), {
+      filename: source,
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'commonjs' },
+    });
     const target = join(out, source.replace(/\.ts$/, '.js'));
     mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
     writeFileSync(target, code, { mode: 0o644 });

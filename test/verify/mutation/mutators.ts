@@ -64,7 +64,12 @@ function parsedDocs(text: string): any[] {
 }
 
 /** Edits the ConfigMap holding `key` in some level's manifests; `edit` returns the new value (or undefined: not applicable). */
-function editConfigMap(ctx: Ctx, files: { manifests: Map<string, string> }, key: string, edit: (value: string, level: string) => { value: string; label: Label; description: string } | undefined): Edit {
+function editConfigMap(
+  ctx: Ctx,
+  files: { manifests: Map<string, string> },
+  key: string,
+  edit: (value: string, level: string) => { value: string; label: Label; description: string } | undefined,
+): Edit {
   const candidates = [...files.manifests.entries()].filter(([, text]) => text.includes(`${key}:`));
   if (candidates.length === 0) return undefined;
   const [file, text] = pick(ctx.r, candidates);
@@ -78,7 +83,11 @@ function editConfigMap(ctx: Ctx, files: { manifests: Map<string, string> }, key:
   return { label: result.label, description: `${file} ${key}: ${result.description}` };
 }
 
-function editEnvoy(ctx: Ctx, files: { manifests: Map<string, string> }, edit: (boot: any, level: string) => { label: Label; description: string } | undefined): Edit {
+function editEnvoy(
+  ctx: Ctx,
+  files: { manifests: Map<string, string> },
+  edit: (boot: any, level: string) => { label: Label; description: string } | undefined,
+): Edit {
   return editConfigMap(ctx, files, 'envoy.yaml', (value, level) => {
     const boot = parse(value);
     const result = edit(boot, level);
@@ -87,9 +96,18 @@ function editEnvoy(ctx: Ctx, files: { manifests: Map<string, string> }, edit: (b
 }
 
 const forwardingChains = (boot: any): any[] =>
-  (boot.static_resources?.listeners ?? []).flatMap((l: any) => (l.filter_chains ?? []).filter((c: any) => Array.isArray(c.filter_chain_match?.server_names) && c.filters?.some((f: any) => /tcp_proxy/.test(f.name)))).map((c: any) => c);
+  (boot.static_resources?.listeners ?? [])
+    .flatMap((l: any) =>
+      (l.filter_chains ?? []).filter((c: any) => Array.isArray(c.filter_chain_match?.server_names) && c.filters?.some((f: any) => /tcp_proxy/.test(f.name))),
+    )
+    .map((c: any) => c);
 
-function editLines(ctx: Ctx, files: { manifests: Map<string, string> }, key: string, edit: (lines: string[], level: string) => { lines: string[]; label: Label; description: string } | undefined): Edit {
+function editLines(
+  ctx: Ctx,
+  files: { manifests: Map<string, string> },
+  key: string,
+  edit: (lines: string[], level: string) => { lines: string[]; label: Label; description: string } | undefined,
+): Edit {
   return editConfigMap(ctx, files, key, (value, level) => {
     const lines = value.split('\n').filter((l, i, a) => !(i === a.length - 1 && l === ''));
     const result = edit(lines, level);
@@ -107,7 +125,11 @@ const corednsKey = (files: { manifests: Map<string, string> }) => {
 
 const evil = (ctx: Ctx) => `mut${ctx.n}-${Math.floor(ctx.r() * 1e6)}.evil-egress.net`;
 
-function editTerraform(ctx: Ctx, files: { terraform: Map<string, string> }, edit: (json: any, level: string) => { label: Label; description: string } | undefined): Edit {
+function editTerraform(
+  ctx: Ctx,
+  files: { terraform: Map<string, string> },
+  edit: (json: any, level: string) => { label: Label; description: string } | undefined,
+): Edit {
   const candidates = [...files.terraform.keys()].filter((k) => /^stacks\/[^/]+\/cdk\.tf\.json$/.test(k));
   const file = pick(ctx.r, candidates);
   const json = JSON.parse(files.terraform.get(file)!);
@@ -157,7 +179,10 @@ const OPS: Record<string, Op> = {
       const listeners = (boot.static_resources?.listeners ?? []).filter((l: any) => forwardingChains({ static_resources: { listeners: [l] } }).length > 0);
       if (listeners.length < 2) return undefined;
       const [from, to] = shuffled<any>(ctx.r, listeners);
-      const name = pick(ctx.r, forwardingChains({ static_resources: { listeners: [from] } }).flatMap((c: any) => c.filter_chain_match.server_names) as string[]);
+      const name = pick(
+        ctx.r,
+        forwardingChains({ static_resources: { listeners: [from] } }).flatMap((c: any) => c.filter_chain_match.server_names) as string[],
+      );
       const target = pick(ctx.r, forwardingChains({ static_resources: { listeners: [to] } }));
       if (target.filter_chain_match.server_names.includes(name)) return undefined;
       target.filter_chain_match.server_names.push(name);
@@ -173,7 +198,10 @@ const OPS: Record<string, Op> = {
     }),
   'envoy-reorder-names': (ctx, f) =>
     editEnvoy(ctx, f, (boot) => {
-      const chain = pick(ctx.r, (forwardingChains(boot) as any[]).filter((c) => c.filter_chain_match.server_names.length > 1));
+      const chain = pick(
+        ctx.r,
+        (forwardingChains(boot) as any[]).filter((c) => c.filter_chain_match.server_names.length > 1),
+      );
       if (!chain) return undefined;
       chain.filter_chain_match.server_names = [...chain.filter_chain_match.server_names].reverse();
       return { label: 'preserves', description: `server names of chain ${chain.name} reversed` };
@@ -223,7 +251,16 @@ const OPS: Record<string, Op> = {
     editLines(ctx, f, corednsKey(f), (lines) => {
       const name = evil(ctx);
       const kind = pick(ctx.r, ['exact', 'suffix', 'prefix', 'substring', 'regex', 'regex-unanchored'] as const);
-      const from = kind === 'prefix' ? `mut${ctx.n}-` : kind === 'substring' ? `-mut${ctx.n}-` : kind === 'regex' ? `^(?:[^.]+\\.)+${name.replace(/\./g, '\\.')}\\.$` : kind === 'regex-unanchored' ? name.replace(/\./g, '\\.') : name;
+      const from =
+        kind === 'prefix'
+          ? `mut${ctx.n}-`
+          : kind === 'substring'
+            ? `-mut${ctx.n}-`
+            : kind === 'regex'
+              ? `^(?:[^.]+\\.)+${name.replace(/\./g, '\\.')}\\.$`
+              : kind === 'regex-unanchored'
+                ? name.replace(/\./g, '\\.')
+                : name;
       const target = /^([^ ]+ ){3}([^ ]+)/.exec(lines.find((l) => l.trim().startsWith('rewrite')) ?? '')?.[2] ?? 'envoy.egress.svc.cluster.local';
       const line = `rewrite name ${kind.startsWith('regex') ? 'regex' : kind} ${from} ${target.replace(/\.$/, '')}.${kind.startsWith('regex') ? ' answer auto' : ''}`;
       const at = Math.floor(ctx.r() * (lines.length + 1));
@@ -254,7 +291,11 @@ const OPS: Record<string, Op> = {
   'coredns-add-plugin': (ctx, f) =>
     editLines(ctx, f, corednsKey(f), (lines) => {
       const name = evil(ctx);
-      const block = pick(ctx.r, [[`hosts {`, `  203.0.113.9 ${name}`, `  fallthrough`, `}`], [`template IN A ${name} {`, `  answer "{{ .Name }} 60 IN A 203.0.113.9"`, `}`], [`forward ${name} 203.0.113.53`]]);
+      const block = pick(ctx.r, [
+        [`hosts {`, `  203.0.113.9 ${name}`, `  fallthrough`, `}`],
+        [`template IN A ${name} {`, `  answer "{{ .Name }} 60 IN A 203.0.113.9"`, `}`],
+        [`forward ${name} 203.0.113.53`],
+      ]);
       return { lines: [...lines, ...block], label: 'changes', description: `added '${block[0]}'` };
     }),
   'coredns-add-server-block': (ctx, f) => {
@@ -276,7 +317,9 @@ const OPS: Record<string, Op> = {
       return { lines: [...lines.slice(0, at), extra, ...lines.slice(at)], label: 'preserves', description: `added '${extra}'` };
     }),
   'coredns-reorder': (ctx, f) =>
-    editLines(ctx, f, corednsKey(f), (lines) => (lines.length > 1 ? { lines: shuffled(ctx.r, lines).reverse(), label: 'preserves', description: 'rewrite lines reordered' } : undefined)),
+    editLines(ctx, f, corednsKey(f), (lines) =>
+      lines.length > 1 ? { lines: shuffled(ctx.r, lines).reverse(), label: 'preserves', description: 'rewrite lines reordered' } : undefined,
+    ),
   // ---------------------------------------------------------------- dnsmasq
   'dnsmasq-add-host': (ctx, f) =>
     editLines(ctx, f, 'dnsmasq.conf', (lines, level) => {
@@ -303,7 +346,9 @@ const OPS: Record<string, Op> = {
     }),
   'dnsmasq-change-ip': (ctx, f) =>
     editLines(ctx, f, 'dnsmasq.conf', (lines) => {
-      const idx = lines.map((l, i) => [l, i] as const).filter(([l]) => /^(host-record=[^,]+,|address=\/[^#][^/]*\/)\d+\.\d+\.\d+\.\d+$/.test(l) || /^server=(\/[^/]+\/)?\d/.test(l));
+      const idx = lines
+        .map((l, i) => [l, i] as const)
+        .filter(([l]) => /^(host-record=[^,]+,|address=\/[^#][^/]*\/)\d+\.\d+\.\d+\.\d+$/.test(l) || /^server=(\/[^/]+\/)?\d/.test(l));
       if (idx.length === 0) return undefined;
       const [line, i] = pick(ctx.r, idx);
       const next = line.replace(/\d+\.\d+\.\d+\.\d+$/, `198.51.100.${Math.floor(ctx.r() * 250) + 1}`);
@@ -344,7 +389,8 @@ const OPS: Record<string, Op> = {
       const line = pick(ctx.r, [`cname=${evil(ctx)},github.com`, 'addn-hosts=/etc/extra-hosts', `alias=203.0.113.1,198.51.100.1`]);
       return { lines: [...lines, line], label: 'changes', description: `added ${line}` };
     }),
-  'dnsmasq-reorder': (ctx, f) => editLines(ctx, f, 'dnsmasq.conf', (lines) => ({ lines: shuffled(ctx.r, lines).reverse(), label: 'preserves', description: 'lines reordered' })),
+  'dnsmasq-reorder': (ctx, f) =>
+    editLines(ctx, f, 'dnsmasq.conf', (lines) => ({ lines: shuffled(ctx.r, lines).reverse(), label: 'preserves', description: 'lines reordered' })),
   // ---------------------------------------------------------------- Terraform
   'nsg-priority': (ctx, f) =>
     editTerraform(ctx, f, (json) => {
@@ -372,13 +418,26 @@ const OPS: Record<string, Op> = {
       const template = rules[0][1];
       const priority = 100 + Math.floor(ctx.r() * 890);
       const outbound = ctx.r() < 0.7;
-      const rule = { ...template, name: `mut-${ctx.n}`, priority, access: 'Allow', protocol: 'Tcp', direction: outbound ? 'Outbound' : 'Inbound', source_address_prefix: outbound ? '*' : 'Internet', destination_address_prefix: outbound ? 'Internet' : '*', destination_port_range: String(pick(ctx.r, [443, 80, 8443])) };
+      const rule = {
+        ...template,
+        name: `mut-${ctx.n}`,
+        priority,
+        access: 'Allow',
+        protocol: 'Tcp',
+        direction: outbound ? 'Outbound' : 'Inbound',
+        source_address_prefix: outbound ? '*' : 'Internet',
+        destination_address_prefix: outbound ? 'Internet' : '*',
+        destination_port_range: String(pick(ctx.r, [443, 80, 8443])),
+      };
       delete rule.source_address_prefixes;
       delete rule.destination_address_prefixes;
       delete rule.destination_port_ranges;
       delete rule['//'];
       json.resource.azurerm_network_security_rule[`mut_${ctx.n}`] = rule;
-      return { label: outbound && !isLower(ctx, level) ? 'preserves' : 'changes', description: `added ${rule.direction} Allow ${rule.destination_address_prefix} ${rule.destination_port_range} at ${priority}` };
+      return {
+        label: outbound && !isLower(ctx, level) ? 'preserves' : 'changes',
+        description: `added ${rule.direction} Allow ${rule.destination_address_prefix} ${rule.destination_port_range} at ${priority}`,
+      };
     }),
   'nsg-reorder': (ctx, f) =>
     editTerraform(ctx, f, (json) => {

@@ -26,7 +26,10 @@ const isIp = (s: string) => /^\d+(\.\d+){3}$/.test(s);
 function hostTokens(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.replace(/\\\./g, '.').split(/[\s/,"'=:[\]{}()^$+?|#]+/)) {
-    const t = raw.toLowerCase().replace(/^[*.]+/, '').replace(/\.+$/, '');
+    const t = raw
+      .toLowerCase()
+      .replace(/^[*.]+/, '')
+      .replace(/\.+$/, '');
     if (HOST.test(t) && !isIp(t) && t.length <= 200) out.push(t);
   }
   return out;
@@ -115,7 +118,8 @@ export function portUniverse(intent: Intent, worlds: readonly World[]): number[]
         for (const l of c.config?.listeners ?? []) if (l.port) ports.add(l.port);
       }
     }
-    for (const nsg of w.network.nsgs) for (const r of nsg.rules) for (const p of r.destinationPorts) for (const m of p.match(/\d+/g) ?? []) ports.add(Number(m));
+    for (const nsg of w.network.nsgs)
+      for (const r of nsg.rules) for (const p of r.destinationPorts) for (const m of p.match(/\d+/g) ?? []) ports.add(Number(m));
   }
   return [...ports].filter((p) => p >= 1 && p <= 65535 && p !== 53).sort((a, b) => a - b);
 }
@@ -146,7 +150,13 @@ export function fingerprint(world: World, names: readonly string[], ports: reado
 const nameMemo = new WeakMap<World, Map<string, string[]>>();
 
 function dnsmasqWhat(o: ReturnType<typeof answerDnsmasq>): string {
-  return o.kind === 'answer' ? `answer ${[...o.ips].sort().join(',')}` : o.kind === 'forward' ? `forward ${o.upstream}` : o.kind === 'refused' ? 'refused' : 'none';
+  return o.kind === 'answer'
+    ? `answer ${[...o.ips].sort().join(',')}`
+    : o.kind === 'forward'
+      ? `forward ${o.upstream}`
+      : o.kind === 'refused'
+        ? 'refused'
+        : 'none';
 }
 
 /** How every level treats one name: pod DNS and route on each port, node DNS, each dnsmasq's answer. */
@@ -155,7 +165,9 @@ function nameLines(world: World, n: string, ports: readonly number[]): string[] 
   for (const lw of world.levels.values()) {
     const L = lw.level.name;
     const dns = podDns(world, L, n);
-    out.push(`${L} pod-dns ${n} ${dns.kind === 'proxy' ? `proxy ${dns.service.object.namespace}/${dns.service.object.name}` : dns.kind === 'rewritten' ? `to ${dns.target}` : dns.kind}`);
+    out.push(
+      `${L} pod-dns ${n} ${dns.kind === 'proxy' ? `proxy ${dns.service.object.namespace}/${dns.service.object.name}` : dns.kind === 'rewritten' ? `to ${dns.target}` : dns.kind}`,
+    );
     const service = dns.kind === 'proxy' ? dns.service : mainEnvoy(lw)?.services.find((s) => s.type === 'LoadBalancer');
     // (a node's connection is its DNS answer below, the flow to that address, and the route from the Service there)
     if (service) for (const p of ports) out.push(`${L} pod ${n}:${p} ${routeSummary(routeFrom(world, L, service, n, p))}`);
@@ -164,7 +176,9 @@ function nameLines(world: World, n: string, ports: readonly number[]): string[] 
       out.push(`${L} node-dns ${n} ${q} ${d.kind === 'dnsmasq' ? dnsmasqWhat(d.outcome) : d.kind}`);
     }
     // every dnsmasq of the level, whoever uses it
-    for (const d of lw.dnsmasq) if (d.config) for (const q of ['A', 'AAAA'] as const) out.push(`${L} dnsmasq ${d.configMap.name} ${n} ${q} ${dnsmasqWhat(answerDnsmasq(d.config, n, q))}`);
+    for (const d of lw.dnsmasq)
+      if (d.config)
+        for (const q of ['A', 'AAAA'] as const) out.push(`${L} dnsmasq ${d.configMap.name} ${n} ${q} ${dnsmasqWhat(answerDnsmasq(d.config, n, q))}`);
   }
   return out;
 }
@@ -194,15 +208,28 @@ function globalLines(world: World, ports: readonly number[]): string[] {
       for (const u of d.config?.unmodelled ?? []) out.push(`${L} dnsmasq answers by ${u.text}`);
       if (!d.config) out.push(`${L} dnsmasq unparsable`);
     }
-    for (const svc of mainEnvoy(lw)?.services ?? []) for (const p of svc.ports) if (p.protocol === 'TCP') out.push(`${L} no-sni ${svc.object.name}:${p.port} ${routeSummary(routeFrom(world, L, svc, undefined, p.port))}`);
+    for (const svc of mainEnvoy(lw)?.services ?? [])
+      for (const p of svc.ports)
+        if (p.protocol === 'TCP') out.push(`${L} no-sni ${svc.object.name}:${p.port} ${routeSummary(routeFrom(world, L, svc, undefined, p.port))}`);
     // where each load balancer answers, and what the Internet may send to the level
-    for (const c of [...lw.envoy, ...lw.dnsmasq]) for (const s of c.services) out.push(`${L} service ${s.object.name} ${s.type} ${s.loadBalancerIp ?? '-'} internal=${s.internal} ${s.ports.map((p) => `${p.protocol}/${p.port}>${p.targetPort}`).join(',')}`);
+    for (const c of [...lw.envoy, ...lw.dnsmasq])
+      for (const s of c.services)
+        out.push(
+          `${L} service ${s.object.name} ${s.type} ${s.loadBalancerIp ?? '-'} internal=${s.internal} ${s.ports.map((p) => `${p.protocol}/${p.port}>${p.targetPort}`).join(',')}`,
+        );
     const vnet = virtualNetworkRanges(world, lw.vnet);
     for (const nsg of nsgsOf(world, lw.nodeSubnet)) {
       for (const ip of [lw.level.envoyIp, lw.level.dnsIp]) {
         for (const p of [...ports, 53, 80, 22]) {
           for (const protocol of ['Tcp', 'Udp'] as const) {
-            const d = evaluateNsg(nsg, { direction: 'Inbound', protocol, port: p, source: { kind: 'internet', tags: [] }, destination: { kind: 'range', range: parseRange(ip)! }, virtualNetwork: vnet });
+            const d = evaluateNsg(nsg, {
+              direction: 'Inbound',
+              protocol,
+              port: p,
+              source: { kind: 'internet', tags: [] },
+              destination: { kind: 'range', range: parseRange(ip)! },
+              virtualNetwork: vnet,
+            });
             out.push(`${L} inbound internet ${ip} ${protocol} ${p} ${d.access}`);
           }
         }
@@ -211,10 +238,13 @@ function globalLines(world: World, ports: readonly number[]): string[] {
     // Network flows: to every other level's proxy and DNS, and to the internet.
     for (const other of levels) {
       if (other === lw) continue;
-      for (const p of ports) out.push(`${L} flow ${other.level.name} envoy ${p} ${nsgStep(world, L, { level: other.level.name, ip: other.level.envoyIp }, p, 'Tcp').ok}`);
-      for (const proto of ['Tcp', 'Udp'] as const) out.push(`${L} flow ${other.level.name} dns ${proto} ${nsgStep(world, L, { level: other.level.name, ip: other.level.dnsIp }, 53, proto).ok}`);
+      for (const p of ports)
+        out.push(`${L} flow ${other.level.name} envoy ${p} ${nsgStep(world, L, { level: other.level.name, ip: other.level.envoyIp }, p, 'Tcp').ok}`);
+      for (const proto of ['Tcp', 'Udp'] as const)
+        out.push(`${L} flow ${other.level.name} dns ${proto} ${nsgStep(world, L, { level: other.level.name, ip: other.level.dnsIp }, 53, proto).ok}`);
     }
-    for (const p of [...ports, 53, 80, 22]) for (const proto of ['Tcp', 'Udp'] as const) out.push(`${L} flow internet ${proto} ${p} ${nsgStep(world, L, { internet: [] }, p, proto).ok}`);
+    for (const p of [...ports, 53, 80, 22])
+      for (const proto of ['Tcp', 'Udp'] as const) out.push(`${L} flow internet ${proto} ${p} ${nsgStep(world, L, { internet: [] }, p, proto).ok}`);
   }
   // Azure refuses an NSG with a priority out of range or used twice in one direction.
   for (const nsg of world.network.nsgs) {
