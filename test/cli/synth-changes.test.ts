@@ -1,26 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { EXIT, main } from '../../lib/cli/main';
 import { writeOutputTrees } from '../../lib/synth/outputs';
 import { manifestLevelOf, summarizeChanges, terraformLevelOf } from '../../lib/synth/changes';
+import { capture } from '../support/capture';
 
 const DEFAULT_CONFIG = readFileSync('infra/egress.yaml', 'utf8');
 const WITHOUT_L2 = DEFAULT_CONFIG.replace('  - name: l2\n    addressSpace: 172.20.0.0/16\n', '');
 const L2_RENAMED = DEFAULT_CONFIG.replace('  - name: l2\n', '  - name: cell\n');
 const AZURERM = `${DEFAULT_CONFIG}terraform:\n  backend:\n    resourceGroupName: rg-tfstate\n    storageAccountName: sttfstate01\n    containerName: tfstate\n`;
-
-function capture(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
 
 function synth(dir: string, config: string, extra: string[] = []) {
   const configPath = join(dir, 'egress.yaml');

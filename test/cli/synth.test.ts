@@ -1,24 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { main, EXIT } from '../../lib/cli/main';
 import { loadConfig } from '../../lib/model';
 import { synthManifests } from '../../lib/synth/manifests';
 import { OWNERSHIP_RECORD, readTree } from '../../lib/synth/outputs';
+import { capture } from '../support/capture';
 
 const DEFAULT_CONFIG = readFileSync('infra/egress.yaml', 'utf8');
-
-function capture(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
 
 /** Runs the CLI against a scratch folder; returns exit code, output and the written trees. */
 function synthIn(dir: string, config: string, extra: string[] = []) {

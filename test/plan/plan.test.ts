@@ -1,25 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { EXIT, main } from '../../lib/cli/main';
 import { freeBlocks } from '../../lib/plan/address-table';
 import { parseCidr } from '../../lib/model/ipv4';
+import { capture } from '../support/capture';
 
 const DEFAULT_CONFIG = readFileSync('infra/egress.yaml', 'utf8');
 const DEFAULT_LEVELS =
   '  - name: l4\n    addressSpace: 172.16.0.0/16\n  - name: l3\n    addressSpace: 172.18.0.0/16\n  - name: l2\n    addressSpace: 172.20.0.0/16\n';
-
-function capture(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
 
 async function run(argv: string[]) {
   const out = capture();

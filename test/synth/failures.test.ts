@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { EXIT, main } from '../../lib/cli/main';
 import { loadConfig } from '../../lib/model';
 import { OutputError } from '../../lib/synth/errors';
@@ -10,6 +9,7 @@ import { readTree, writeOutputTrees } from '../../lib/synth/outputs';
 import { removeDeadScratchFolders, SCRATCH_PREFIX, synthTerraform } from '../../lib/synth/terraform';
 import { JOURNAL } from '../../lib/synth/transaction';
 import { Generation, NEW, OLD, snapshot } from './support/trees';
+import { capture } from '../support/capture';
 
 const scratch = mkdtempSync(join(tmpdir(), 'le-failures-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -20,16 +20,6 @@ const fresh = () => {
   return dir;
 };
 
-function capture(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
 function synth(dir: string, cdktfOut = join(dir, 'cdktf.out'), manifestsOut = join(dir, 'manifests')) {
   const out = capture();
   const err = capture();
