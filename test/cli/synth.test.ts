@@ -6,6 +6,7 @@ import { loadConfig } from '../../lib/model';
 import { synthManifests } from '../../lib/synth/manifests';
 import { OWNERSHIP_RECORD, readTree } from '../../lib/synth/outputs';
 import { capture } from '../support/capture';
+import { HOSTILE_DOMAINS } from '../support/configs';
 
 const DEFAULT_CONFIG = readFileSync('infra/egress.yaml', 'utf8');
 
@@ -43,20 +44,7 @@ describe('layered-egress synth', () => {
     }
   });
 
-  const hostile = [
-    'evil.com\naddress=/#/6.6.6.6',
-    'graph.microsoft.com/',
-    '*contoso.com',
-    'foo.*.com',
-    'https://example.com',
-    'example.com:443',
-    '10.0.0.1',
-    'a..b.com',
-    '-lead.example.com',
-    '*',
-    '.leading.example.com',
-    'x}{.example.com',
-  ];
+  const hostile = HOSTILE_DOMAINS;
   test.each(hostile)('a bad entry %j exits 2, quotes the value and the rule, and leaves outputs byte-identical', (value) => {
     const result = synthIn(dir, `${DEFAULT_CONFIG}  - domain: ${JSON.stringify(value)}\n`);
     expect(result.code).toBe(EXIT.invalidConfig);
