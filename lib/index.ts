@@ -41,6 +41,8 @@ export { EgressNetwork } from './network/egress-network';
 export type { EgressNetworkProps } from './network/egress-network';
 export { LevelStack } from './network/level-stack';
 export type { LevelStackProps, PlannedLevel } from './network/level-stack';
+export { HubStack } from './network/hub-stack';
+export type { HubStackProps, HubSpoke } from './network/hub-stack';
 
 // Kubernetes (cdk8s).
 export { EgressWorkloads } from './workloads/egress-workloads';

@@ -10,7 +10,7 @@ import type { AllowEntry } from './allow-entries';
 import type { RawConfig } from './config';
 import type { DeploymentProblem } from './deployment-rules';
 import { buildFirewallModel, FIREWALL_MAX_PORT, FIREWALL_SUBNET_PREFIX } from './firewall';
-import { Cidr, cidrsOverlap, formatCidr, parseCidr } from './ipv4';
+import { Cidr, cidrContains, cidrLast, cidrsOverlap, formatCidr, parseCidr } from './ipv4';
 import type { ClusterOptions } from './options';
 import type { LevelAddressPlan } from './address-plan';
 
@@ -37,6 +37,18 @@ const FORBIDDEN_FOR_HUB: ReadonlyArray<{ cidr: string; why: string }> = [
   { cidr: '192.0.2.0/24', why: 'a range AKS refuses' },
 ];
 
+/** Stack name of the hub (`firewall.placement: hub`); no level may take it. */
+export const HUB_STACK_NAME = 'hub';
+
+/**
+ * Destinations Azure Firewall does not source-translate for network rules by default
+ * (IANA RFC 1918 and RFC 6598, "Azure Firewall SNAT private IP address ranges"): hub hops
+ * keep the child level's address only inside them.
+ */
+export const IANA_PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'] as const;
+
+const insideCidr = (inner: Cidr, outer: Cidr) => cidrContains(outer, inner.network) && cidrContains(outer, cidrLast(inner));
+
 const cidr = (text: string): Cidr => (parseCidr(text) as { ok: true; value: Cidr }).value;
 
 /** Every problem, in config order; empty when the firewall options can deploy. `entries` are the normalised allow-list. */
@@ -54,11 +66,18 @@ export function firewallProblems(
     add(['firewall', 'placement'], 'hub', "needs a 'hub:' section with the hub VNET's addressSpace (for example 10.0.0.0/22 if nothing else uses it)");
   }
   if (firewall?.placement === 'hub') {
-    add(
-      ['firewall', 'placement'],
-      'hub',
-      "the hub-spoke topology is validated but not generated yet (no hub stack, spoke peerings or hop rules are written): use placement 'top' for now",
-    );
+    levels.forEach((level, i) => {
+      if (level.name === HUB_STACK_NAME) {
+        add(['levels', i, 'name'], level.name, `'${HUB_STACK_NAME}' is the name of the hub's Terraform stack with firewall.placement 'hub': rename the level`);
+      }
+      if (!IANA_PRIVATE_RANGES.some((r) => insideCidr(cidr(level.addresses.addressSpace), cidr(r)))) {
+        add(
+          ['levels', i, 'addressSpace'],
+          level.addresses.addressSpace,
+          `must lie inside ${IANA_PRIVATE_RANGES.join(', ')} with firewall.placement 'hub': Azure Firewall translates the source of network-rule traffic to any other range ("Azure Firewall SNAT private IP address ranges"), so the parent's Envoy and DNS would see the firewall instead of this level and refuse it`,
+        );
+      }
+    });
   }
   if (raw.hub && firewall?.placement !== 'hub') {
     add(['hub'], undefined, "applies only with firewall.placement 'hub': remove it, or set firewall.placement: hub");

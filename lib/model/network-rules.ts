@@ -6,7 +6,7 @@
  * CLI, `npx cdktf synth`, `npx cdk8s synth` and library users all get them, with lines,
  * together with every other problem of the file.
  */
-import { levelNames, namedResources, azureNameProblem } from '../network/names';
+import { hubNamedResources, levelNames, namedResources, azureNameProblem } from '../network/names';
 import { nsgRuleProblems, planNsgRules } from '../network/nsg-plan';
 import { AZURE_SUBNET_RESERVED } from './azure-facts';
 import { Cidr, cidrContains, cidrLast, cidrSize, cidrsOverlap, parseCidr, parseIpv4 } from './ipv4';
@@ -83,6 +83,10 @@ export function networkProblems(model: Pick<EgressModel, 'name' | 'location' | '
       for (const problem of nsgRuleProblems(planNsgRules(model, level, ports))) add(['levels', i], `NSG of level '${level.name}': ${problem}`);
     }
   });
+  for (const named of hubNamedResources(model)) {
+    const problem = azureNameProblem(named.kind, named.name);
+    if (problem) add(['name'], `${problem} (the hub's, built from 'name')`, model.name);
+  }
   return issues;
 }
 

@@ -3,7 +3,7 @@
  * a value handed to a construct ends up in a Corefile, a dnsmasq.conf, an Envoy bootstrap,
  * a Kubernetes object or a Terraform resource, so it must pass what the file would.
  */
-import { LEVEL_NAME_PATTERN, LOCATION_PATTERN } from './config';
+import { firewallSchema, LEVEL_NAME_PATTERN, LOCATION_PATTERN } from './config';
 import { parseCidr, parseIpv4 } from './ipv4';
 import { ConfigError, IssueCollector } from './issues';
 import type { Path } from './schema';
@@ -61,6 +61,26 @@ export class PropsCheck {
   public location(path: Path, value: unknown): this {
     if (typeof value !== 'string' || !LOCATION_PATTERN.test(value))
       this.issues.add(path, "must be an Azure region name such as 'westeurope' (lowercase letters and digits)", value);
+    return this;
+  }
+
+  /**
+   * `value` must be a firewall model (`model.firewall`): its options as the config file's
+   * `firewall:` section allows them, its planned subnet and IP, and with placement `hub`
+   * the hub's address space.
+   */
+  public firewall(path: Path, value: unknown): this {
+    if (typeof value !== 'object' || value === null) {
+      this.issues.add(path, 'must be the firewall model (model.firewall)', value);
+      return this;
+    }
+    const f = value as Record<string, unknown> & { addresses?: { subnet?: { name?: unknown; cidr?: unknown }; privateIp?: unknown }; hub?: { addressSpace?: unknown } };
+    const options = Object.fromEntries(['placement', 'sku', 'threatIntel', 'idps', 'publicIps', 'tls'].filter((k) => f[k] !== undefined).map((k) => [k, f[k]]));
+    firewallSchema(options, path, this.issues);
+    this.subnetName([...path, 'addresses', 'subnet', 'name'], f.addresses?.subnet?.name)
+      .cidr([...path, 'addresses', 'subnet', 'cidr'], f.addresses?.subnet?.cidr)
+      .ip([...path, 'addresses', 'privateIp'], f.addresses?.privateIp);
+    if (f.placement === 'hub') this.cidr([...path, 'hub', 'addressSpace'], f.hub?.addressSpace);
     return this;
   }
 

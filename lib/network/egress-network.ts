@@ -2,6 +2,7 @@ import { App } from 'cdktf';
 import { Construct } from 'constructs';
 import { AllowList, EgressModel } from '../model';
 import { buildTerraformApp } from './app';
+import { HubStack } from './hub-stack';
 import { LevelStack } from './level-stack';
 
 /** Props of {@link EgressNetwork}. */
@@ -12,7 +13,7 @@ export interface EgressNetworkProps {
 
 /**
  * Every network level of the config as Terraform: one {@link LevelStack} per level, named
- * after the level, added to a cdktf `App` that may hold stacks of your own. Each stack
+ * after the level (with `firewall.placement: hub`, first a {@link HubStack} named `hub`), added to a cdktf `App` that may hold stacks of your own. Each stack
  * depends on its parent's, so `cdktf deploy` orders them top-down. The network checks
  * that need the whole plan run first and throw a `ConfigError` before any stack exists.
  *
@@ -32,6 +33,8 @@ export interface EgressNetworkProps {
 export class EgressNetwork extends Construct {
   /** One stack per level, top (internet-facing) level first. */
   public readonly stacks: readonly LevelStack[];
+  /** With `firewall.placement: hub`: the hub stack (named `hub`), which every level's stack depends on. @default undefined */
+  public readonly hub?: HubStack;
   /** The allow-list every level reads. */
   public readonly allowList: AllowList;
 
@@ -43,7 +46,9 @@ export class EgressNetwork extends Construct {
    */
   constructor(scope: App, id: string, props: EgressNetworkProps) {
     super(scope, id);
-    this.stacks = buildTerraformApp(scope, props.config);
+    const built = buildTerraformApp(scope, props.config);
+    this.stacks = built.levels;
+    this.hub = built.hub;
     this.allowList = AllowList.of(this);
   }
 

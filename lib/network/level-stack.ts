@@ -8,9 +8,9 @@ import { Subnet, VirtualNetwork } from './azurerm/network';
 import { configureBackend } from './backend';
 import { LevelCluster } from './cluster';
 import { EgressFirewall } from './firewall';
-import { FIREWALL_ROUTE_NAME, firewallNames, LevelNames, levelNames } from './names';
-import { planLevelNsgRules } from './nsg-plan';
-import { ParentPeering } from './peering';
+import { FIREWALL_ROUTE_NAME, firewallNames, HUB_STACK, hubNames, LevelNames, levelNames } from './names';
+import { hubOf, planLevelNsgRules } from './nsg-plan';
+import { HubPeering, ParentPeering } from './peering';
 import { DefaultRoute, ParentDefaultRoute } from './route-table';
 import { renderFirewallRules } from '../render/firewall-rules';
 import type { FirewallModel } from '../model/firewall';
@@ -52,9 +52,12 @@ export interface LevelStackProps {
    */
   readonly backend?: Partial<BackendConfig>;
   /**
-   * The top level only, with `firewall.placement: top`: the Azure Firewall in front of its
-   * internet egress (its subnet, policy, rules from the allow-list, a 0.0.0.0/0 route to
-   * it, `userDefinedRouting`, the VNET resolving through its DNS proxy).
+   * The config's firewall (`model.firewall`). Placement `top`, top level: the Azure
+   * Firewall in front of its internet egress (its subnet, policy, rules from the
+   * allow-list, a 0.0.0.0/0 route to it, the VNET resolving through its DNS proxy).
+   * Placement `hub`, every level: a spoke of the hub stack ({@link HubStack}), peered with
+   * the hub only, 0.0.0.0/0 to the firewall, the hub's address space denied by the NSG
+   * (the top level may reach the firewall's DNS proxy, which its VNET resolves through).
    * @default undefined (no firewall: the top level keeps its own egress)
    */
   readonly firewall?: FirewallModel;
@@ -79,6 +82,7 @@ function checkedProps(props: LevelStackProps): { cluster: ClusterOptions; backen
     }
   }
   if (props.otherAddressSpaces !== undefined) check.cidrs(['otherAddressSpaces'], props.otherAddressSpaces);
+  if (props.firewall !== undefined) check.firewall(['firewall'], props.firewall);
   const backend = props.backend === undefined ? undefined : backendSchema(props.backend, ['backend'], check.issues);
   const raw = props.cluster === undefined ? undefined : clusterSchema(props.cluster, ['cluster'], check.issues);
   const cluster = clusterOptions(raw);
@@ -114,12 +118,15 @@ export class LevelStack extends TerraformStack {
   public readonly loadBalancerSubnet: Subnet;
   /** The level's NSG, on both subnets. */
   public readonly securityGroup: LevelSecurityGroup;
-  /** Below the top only: the peerings with the parent's VNET (both directions, owned here). */
+  /** Below the top only, without a hub: the peerings with the parent's VNET (both directions, owned here). */
   public readonly peering?: ParentPeering;
+  /** With `firewall.placement: hub`, every level: the peerings with the hub's VNET (both directions, owned here). */
+  public readonly hubPeering?: HubPeering;
   /**
    * The node subnet's route table, whose default route keeps AKS's `userDefinedRouting`
    * from creating a public egress IP: below the top to the parent's Envoy; at the top
-   * with a firewall (placement `top`), to the firewall. @default undefined at the top without a firewall
+   * with a firewall (placement `top`), and at every level with placement `hub`, to the
+   * firewall. @default undefined at the top without a firewall
    */
   public readonly route?: DefaultRoute;
   /** The top level with `firewall.placement: top` only: the firewall, its policy and rules. */
@@ -139,6 +146,7 @@ export class LevelStack extends TerraformStack {
     const addresses = level.addresses;
     const names = (this.names = levelNames({ name: props.deployment }, level));
     const firewallHere = !parent && props.firewall?.placement === 'top' ? props.firewall : undefined;
+    const hub = props.firewall?.placement === 'hub' ? props.firewall : undefined;
     const tags = { [LEVEL_TAG]: level.name };
     new AzurermProvider(this, 'azurerm', { features: [{}] });
     configureBackend(this, backend, props.deployment);
@@ -155,8 +163,8 @@ export class LevelStack extends TerraformStack {
       addressSpace: [addresses.addressSpace],
       // Below the top, nodes resolve through the parent's DNS from their first boot: set
       // on the VNET, which the subnets and so the cluster depend on. With a firewall the
-      // top resolves through its DNS proxy, as the firewall's FQDN rules do.
-      dnsServers: parent ? [parent.addresses.dnsIp] : firewallHere ? [firewallHere.addresses.privateIp] : undefined,
+      // top resolves through its DNS proxy (in its VNET or the hub), as the firewall's FQDN rules do.
+      dnsServers: parent ? [parent.addresses.dnsIp] : props.firewall ? [props.firewall.addresses.privateIp] : undefined,
       tags,
     });
     this.nodeSubnet = new Subnet(this, 'subnet-nodes', {
@@ -177,7 +185,7 @@ export class LevelStack extends TerraformStack {
       location,
       resourceGroupName: this.resourceGroup.name,
       rules: planLevelNsgRules(
-        { level, parent, child: props.child, otherAddressSpaces: props.otherAddressSpaces ?? [], cluster: clusterOpts },
+        { level, parent, child: props.child, otherAddressSpaces: props.otherAddressSpaces ?? [], cluster: clusterOpts, hub: hubOf(props.firewall) },
         AllowList.of(this).ports,
       ),
       subnets: { nodes: this.nodeSubnet, 'egress-ilb': this.loadBalancerSubnet },
@@ -207,7 +215,24 @@ export class LevelStack extends TerraformStack {
       });
     }
 
-    if (parent) {
+    if (hub) {
+      // Every spoke leaves through the hub's firewall: to the internet (the top level) and
+      // to its parent's Envoy and DNS (the spokes are not peered with each other).
+      this.route = new DefaultRoute(this, 'route', {
+        name: names.routeTable,
+        location,
+        resourceGroupName: this.resourceGroup.name,
+        nodeSubnet: this.nodeSubnet,
+        routeName: FIREWALL_ROUTE_NAME,
+        nextHopIp: hub.addresses.privateIp,
+        tags,
+      });
+      const hubNamesOf = hubNames({ name: props.deployment });
+      this.hubPeering = new HubPeering(this, 'hub-peering', {
+        local: { level: level.name, resourceGroupName: names.resourceGroup, virtualNetworkName: names.virtualNetwork, virtualNetwork: this.virtualNetwork },
+        hub: { level: HUB_STACK, resourceGroupName: hubNamesOf.resourceGroup, virtualNetworkName: hubNamesOf.virtualNetwork },
+      });
+    } else if (parent) {
       this.route = new ParentDefaultRoute(this, 'route', {
         name: names.routeTable,
         location,
@@ -235,6 +260,7 @@ export class LevelStack extends TerraformStack {
         ...this.securityGroup.associations,
         ...(this.route ? [this.route.association] : []),
         ...(this.peering ? [this.peering.toParent, this.peering.fromParent] : []),
+        ...(this.hubPeering ? [this.hubPeering.toHub, this.hubPeering.fromHub] : []),
         // The nodes leave through the firewall from their first boot: its rules must be in place.
         ...(this.firewall ? [this.firewall.firewall, ...this.firewall.ruleCollectionGroups] : []),
       ],

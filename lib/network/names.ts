@@ -1,4 +1,5 @@
 import { EgressModel, LevelModel } from '../model';
+import { HUB_STACK_NAME } from '../model/firewall-rules';
 
 /**
  * Azure resource names of one level, derived from the config's `name` and the level
@@ -54,7 +55,19 @@ export interface FirewallNames {
 }
 
 /** Name of the stack (and Azure name part) holding a hub firewall. */
-export const HUB_STACK = 'hub';
+export const HUB_STACK = HUB_STACK_NAME;
+
+/** Azure names of the hub's own resources (placement `hub`). */
+export interface HubNames {
+  readonly resourceGroup: string;
+  readonly virtualNetwork: string;
+}
+
+/** Names of the hub's resource group and VNET: a level's names with the hub as the level, so a spoke names them without a reference. */
+export function hubNames(model: Pick<EgressModel, 'name'>): HubNames {
+  const n = levelNames(model, { name: HUB_STACK });
+  return { resourceGroup: n.resourceGroup, virtualNetwork: n.virtualNetwork };
+}
 
 /** Names of the firewall's resources. */
 export function firewallNames(model: Pick<EgressModel, 'name'>, owner: string): FirewallNames {
@@ -187,11 +200,32 @@ export function namedResources(model: Pick<EgressModel, 'name' | 'firewall'>, le
     list.push({ kind: 'managed identity', name: f.policyIdentity }, { kind: 'route table', name: n.routeTable }, { kind: 'route', name: FIREWALL_ROUTE_NAME });
     for (let i = 1; i <= model.firewall.publicIps; i++) list.push({ kind: 'public IP', name: f.publicIp(i) });
   }
-  if (level.parent) {
+  if (model.firewall?.placement === 'hub') {
+    list.push({ kind: 'route table', name: n.routeTable }, { kind: 'route', name: FIREWALL_ROUTE_NAME });
+    list.push({ kind: 'IP group', name: firewallNames(model, HUB_STACK).ipGroup(level.name) });
+    list.push({ kind: 'virtual network peering', name: peeringName(level.name, HUB_STACK) });
+    list.push({ kind: 'virtual network peering', name: peeringName(HUB_STACK, level.name) });
+  } else if (level.parent) {
     list.push({ kind: 'route table', name: n.routeTable });
     list.push({ kind: 'route', name: defaultRouteName(level.parent) });
     list.push({ kind: 'virtual network peering', name: peeringName(level.name, level.parent) });
     list.push({ kind: 'virtual network peering', name: peeringName(level.parent, level.name) });
   }
+  return list;
+}
+
+/** Every name of the hub's own resources (placement `hub`) with its kind, for validation; empty otherwise. */
+export function hubNamedResources(model: Pick<EgressModel, 'name' | 'firewall'>): Array<{ kind: AzureNameKind; name: string }> {
+  if (model.firewall?.placement !== 'hub') return [];
+  const h = hubNames(model);
+  const f = firewallNames(model, HUB_STACK);
+  const list: Array<{ kind: AzureNameKind; name: string }> = [
+    { kind: 'resource group', name: h.resourceGroup },
+    { kind: 'virtual network', name: h.virtualNetwork },
+    { kind: 'firewall', name: f.firewall },
+    { kind: 'firewall policy', name: f.policy },
+    { kind: 'managed identity', name: f.policyIdentity },
+  ];
+  for (let i = 1; i <= model.firewall.publicIps; i++) list.push({ kind: 'public IP', name: f.publicIp(i) });
   return list;
 }

@@ -22,6 +22,7 @@ import { byText } from '../model/compare';
 import type { ClusterOptions } from '../model/options';
 import type { EgressModel, LevelModel } from '../model/load';
 import { DNS_PORT } from '../model/config';
+import type { FirewallModel } from '../model/firewall';
 
 /** One NSG security rule. Prefixes are concrete CIDRs/IPs or one Azure service tag, never Terraform references. */
 export interface NsgRule {
@@ -75,7 +76,7 @@ export function clusterRanges(level: Pick<LevelModel, 'addresses'>, cluster: Pic
  * below the top, Azure DNS and the internet). Sorted by direction, then priority.
  * @param ports every allow-list port (`AllowList.ports`): the Envoy rules open exactly these
  */
-export function planNsgRules(model: Pick<EgressModel, 'levels' | 'location' | 'cluster'>, level: LevelModel, ports: readonly number[]): NsgRule[] {
+export function planNsgRules(model: Pick<EgressModel, 'levels' | 'location' | 'cluster' | 'firewall'>, level: LevelModel, ports: readonly number[]): NsgRule[] {
   const byName = new Map(model.levels.map((l) => [l.name, l]));
   return planLevelNsgRules(
     {
@@ -84,6 +85,7 @@ export function planNsgRules(model: Pick<EgressModel, 'levels' | 'location' | 'c
       child: level.child !== undefined ? byName.get(level.child) : undefined,
       otherAddressSpaces: model.levels.filter((l) => l.name !== level.name).map((l) => l.addresses.addressSpace),
       cluster: model.cluster,
+      hub: hubOf(model.firewall),
     },
     ports,
   );
@@ -102,6 +104,17 @@ export interface LevelNsgInput {
   /** Every other level's address space. */
   readonly otherAddressSpaces: readonly string[];
   readonly cluster: Pick<ClusterOptions, 'networkPlugin' | 'podCidr'>;
+  /**
+   * Placement `hub`: the hub VNET's address space (denied like another level's: the
+   * firewall's DNS proxy there answers every name) and the firewall's private IP, which
+   * the top level resolves through. @default undefined (no hub)
+   */
+  readonly hub?: { readonly addressSpace: string; readonly firewallIp: string };
+}
+
+/** The hub facts the NSG plan needs, from the model's firewall (placement `hub` only). */
+export function hubOf(firewall: FirewallModel | undefined): LevelNsgInput['hub'] {
+  return firewall?.placement === 'hub' && firewall.hub ? { addressSpace: firewall.hub.addressSpace, firewallIp: firewall.addresses.privateIp } : undefined;
 }
 
 /** {@link planNsgRules} from the level's own facts. */
@@ -112,7 +125,8 @@ export function planLevelNsgRules(input: LevelNsgInput, ports: readonly number[]
     ...clusterRules(level, clusterRanges(level, input.cluster)),
     ...(child ? fromChildRules(level, child, envoyPorts) : []),
     ...(parent ? toParentRules(level, parent, envoyPorts) : []),
-    ...otherLevelDenies(input.otherAddressSpaces),
+    ...(input.hub && !parent ? toFirewallDnsRules(level, input.hub.firewallIp) : []),
+    ...otherLevelDenies([...input.otherAddressSpaces, ...(input.hub ? [input.hub.addressSpace] : [])]),
     ...(parent ? sealedLevelDenies(level, parent) : []),
   ];
   return rules.sort((a, b) => byText(a.direction, b.direction) || a.priority - b.priority);
@@ -202,6 +216,21 @@ function toParentRules(level: PlannedLevel, parent: PlannedLevel, envoyPorts: re
       (protocol) => `${level.name}'s VNET DNS is ${parent.name}'s DNS (${protocol} ${DNS_PORT})`,
     ),
   ];
+}
+
+/**
+ * Hub placement, top level: its VNET DNS is the firewall's DNS proxy in the hub, which
+ * the deny of the hub's address space would otherwise block ("Azure Firewall DNS
+ * settings": clients send their queries to the firewall's private IP).
+ */
+function toFirewallDnsRules(level: PlannedLevel, firewallIp: string): NsgRule[] {
+  return dnsRules(
+    (protocol) => `allow-dns-${protocol}-to-firewall`,
+    'Outbound',
+    level.addresses.addressSpace,
+    firewallIp,
+    (protocol) => `${level.name}'s VNET DNS is the hub firewall's DNS proxy (${protocol} ${DNS_PORT})`,
+  );
 }
 
 /** Nothing else from or to the other levels: the VirtualNetwork tag of the default rules includes peered VNETs. */

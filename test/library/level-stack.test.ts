@@ -84,7 +84,7 @@ test("LevelStack props pass the config file's rules: every problem at once, nami
 test("the model mapped onto the narrow props gives the CLI's stacks", () => {
   const model = loadConfig('infra/egress.yaml');
   const app = new App({ skipBackendValidation: true });
-  const stacks = buildTerraformApp(app, model);
+  const stacks = buildTerraformApp(app, model).levels;
   const [top, middle, bottom] = model.levels;
   const alone = new App({ skipBackendValidation: true });
   new AllowList(alone, 'AllowList', { entries: model.allowEntries });

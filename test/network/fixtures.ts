@@ -1,6 +1,7 @@
 import { App, Testing } from 'cdktf';
 import { ConfigError, ConfigIssue, EgressModel, loadConfig, parseConfig } from '../../lib/model';
 import { buildTerraformApp } from '../../lib/network/app';
+import { HubStack } from '../../lib/network/hub-stack';
 import { LevelStack } from '../../lib/network/level-stack';
 
 export { BASE } from '../support/configs';
@@ -31,13 +32,13 @@ allowList:
 export const defaultModel = (): EgressModel => loadConfig('infra/egress.yaml');
 export const model = (text: string): EgressModel => parseConfig(text, 'egress.yaml');
 
-/** Synthesizes every stack; returns each stack's parsed Terraform JSON by level name. */
-export function synthStacks(m: EgressModel): { stacks: LevelStack[]; json: Record<string, TfJson>; app: App } {
+/** Synthesizes every stack; returns each stack's parsed Terraform JSON by stack name (the levels', and `hub` with a hub). */
+export function synthStacks(m: EgressModel): { stacks: LevelStack[]; hub?: HubStack; json: Record<string, TfJson>; app: App } {
   const app = Testing.app();
-  const stacks = buildTerraformApp(app, m);
+  const { levels: stacks, hub } = buildTerraformApp(app, m);
   const json: Record<string, TfJson> = {};
-  for (const stack of stacks) json[stack.node.id] = JSON.parse(Testing.synth(stack));
-  return { stacks, json, app };
+  for (const stack of [...(hub ? [hub] : []), ...stacks]) json[stack.node.id] = JSON.parse(Testing.synth(stack));
+  return { stacks, hub, json, app };
 }
 
 /** The part of cdk.tf.json the tests read. */
