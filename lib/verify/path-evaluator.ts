@@ -7,7 +7,7 @@ import { Endpoint, evaluateNsg } from './engines/nsg';
 import { RewriteRule } from './parse/coredns';
 import { describe, describeData, dnsmasqSource } from './parse/kube';
 import { Layer, Source } from './types';
-import { Component, LevelWorld, nsgsOf, ServiceInfo, virtualNetworkRanges, World } from './world';
+import { Component, hubOf, HubWorld, LevelWorld, nsgsOf, peeredBothWays, ServiceInfo, virtualNetworkRanges, World } from './world';
 import { EnvoyConfig } from './parse/envoy';
 import { DnsmasqConfig } from './parse/dnsmasq';
 import { describeRule, evaluateFirewall } from './engines/firewall';
@@ -188,8 +188,7 @@ function decideNsgStep(
   if (!('internet' in to)) {
     const dst = lvl(world, to.level);
     if (!src.vnet || !dst?.vnet) return fail('peering', `no VNET for ${!src.vnet ? from : to.level}`);
-    const peered = (a: string, b: string) => world.network.peerings.some((p) => p.localVnet === a && p.remoteVnet === b && p.allowVirtualNetworkAccess);
-    if (!peered(src.vnet.key, dst.vnet.key) || !peered(dst.vnet.key, src.vnet.key)) {
+    if (!hubOf(world) && !peeredBothWays(world, src.vnet, dst.vnet)) {
       return fail('peering', `VNETs of ${from} and ${to.level} are not peered in both directions with virtual network access`, src.vnet.source);
     }
   }
@@ -205,6 +204,13 @@ function decideNsgStep(
   }
   if (!('internet' in to)) {
     const dst = lvl(world, to.level)!;
+    // With a hub, spokes peered with each other (a defect check reports) bypass the firewall.
+    const hub = hubOf(world);
+    if (hub && !peeredBothWays(world, src.vnet!, dst.vnet!)) {
+      const transit = hubTransit(world, hub, from, to, port, protocol);
+      decisions.push(...transit.decisions);
+      if (transit.stop) return fail(transit.stop.layer, transit.stop.message, transit.stop.source, transit.stop.level);
+    }
     for (const nsg of nsgsOf(world, dst.nodeSubnet)) {
       const vnet = virtualNetworkRanges(world, dst.vnet);
       const front = evaluateNsg(nsg, { direction: 'Inbound', protocol, source, destination, port, virtualNetwork: vnet });
@@ -231,6 +237,55 @@ function decideNsgStep(
   }
   if (decisions.length === 0) decisions.push(`${from}: no NSG on the node subnet (everything allowed)`);
   return { from, to: toLabel, port, protocol, ok: true, decisions };
+}
+
+/** Starts a hop decision made by the hub firewall (the others are NSG decisions). */
+export const FIREWALL_DECISION_PREFIX = 'hub firewall ';
+
+/**
+ * A flow between two spokes of the hub (placement `hub`): both VNETs peered with the hub,
+ * both node subnets routing 0.0.0.0/0 to its firewall (the way there and the way back),
+ * and the firewall's rules allowing the flow by destination address (its network rules
+ * see the private IP, not a name).
+ */
+function hubTransit(
+  world: World,
+  hub: HubWorld,
+  from: string,
+  to: { level: string; ip: string },
+  port: number,
+  protocol: 'Tcp' | 'Udp',
+): { decisions: string[]; stop?: Stop } {
+  const decisions: string[] = [];
+  const stop = (layer: Layer, message: string, source?: Source, level = from) => ({ decisions, stop: { level, layer, message, source } });
+  const firewall = hub.firewall;
+  if (!hub.vnet || !firewall?.privateIp) return stop('firewall', `the config places the firewall in a hub, but the stacks hold no hub VNET with a firewall`);
+  for (const level of [from, to.level]) {
+    const vnet = lvl(world, level)!.vnet!;
+    if (!peeredBothWays(world, vnet, hub.vnet))
+      return stop('peering', `VNETs of ${level} and the hub are not peered in both directions with virtual network access`, vnet.source, level);
+  }
+  for (const level of [from, to.level]) {
+    if (firewallInFront(world, level) !== firewall) {
+      const subnet = lvl(world, level)!.nodeSubnet;
+      return stop(
+        'route',
+        `${level}'s node subnet does not route 0.0.0.0/0 to the hub firewall (${firewall.privateIp}): the spokes are not peered with each other, so ${level === from ? to.level : from} is unreachable ${level === from ? 'from' : 'back from'} there`,
+        subnet?.source,
+        level,
+      );
+    }
+  }
+  const sourceIp = firstUsable(lvl(world, from)!.nodeSubnet?.prefixes[0]) ?? '';
+  const decision = evaluateFirewall(firewall, { sourceIp, destinationIp: to.ip, port, protocol: protocol === 'Udp' ? 'UDP' : 'TCP' });
+  decisions.push(`${FIREWALL_DECISION_PREFIX}${firewall.name ?? firewall.stack}: ${decision.action} (${describeRule(decision)})`);
+  if (decision.action !== 'Allow')
+    return stop(
+      'firewall',
+      `the hub firewall denies ${protocol.toUpperCase()} ${port} from ${from} to ${to.level} ${to.ip}: ${describeRule(decision)}`,
+      decision.collection?.source ?? firewall.source,
+    );
+  return { decisions };
 }
 
 // ---------------------------------------------------------------- Envoy route

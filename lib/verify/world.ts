@@ -167,6 +167,30 @@ export function nsgsOf(world: World, subnet: SubnetFact | undefined): NsgFact[] 
   return subnet.nsgs.map((k) => world.network.nsgs.find((n) => n.key === k)).filter((n): n is NsgFact => n !== undefined);
 }
 
+/** Whether VNETs `a` and `b` are peered in both directions with virtual network access. */
+export function peeredBothWays(world: World, a: VnetFact, b: VnetFact): boolean {
+  const one = (x: string, y: string) => world.network.peerings.some((p) => p.localVnet === x && p.remoteVnet === y && p.allowVirtualNetworkAccess);
+  return one(a.key, b.key) && one(b.key, a.key);
+}
+
+/** The hub of `firewall.placement: hub`: its firewall, and the VNET holding that firewall's subnet (no level's). */
+export interface HubWorld {
+  readonly firewall?: FirewallFact;
+  readonly vnet?: VnetFact;
+}
+
+/** The hub, when the config places the firewall in one; undefined otherwise. */
+export function hubOf(world: World): HubWorld | undefined {
+  if (world.intent.firewall?.placement !== 'hub') return undefined;
+  const levelVnets = new Set([...world.levels.values()].map((l) => l.vnet?.key));
+  const firewall = world.firewalls.find((f) => !world.levels.has(f.stack)) ?? world.firewalls[0];
+  const others = world.network.vnets.filter((v) => !levelVnets.has(v.key));
+  const ip = firewall?.privateIp ? parseRange(firewall.privateIp) : undefined;
+  const vnet =
+    others.find((v) => ip !== undefined && v.addressSpace.some((a) => rangeHas(a, ip))) ?? others.find((v) => firewall !== undefined && v.stack === firewall.stack);
+  return { firewall, vnet };
+}
+
 /** Address ranges the `VirtualNetwork` tag covers for a VNET: its own space plus peered VNETs'. */
 export function virtualNetworkRanges(world: World, vnet: VnetFact | undefined): Range[] {
   if (!vnet) return [];

@@ -3,7 +3,7 @@ import { addressIsBroad, describeRule, evaluateFirewall, finalDeny, fqdnNameSet 
 import { allowedPorts, Intent, IntentLevel, portsForName, routeAllowed } from '../intent';
 import { FirewallFact, firstUsable } from '../parse/firewall';
 import { Finding, resultOf, RuleResult } from '../types';
-import { World } from '../world';
+import { hubOf, World } from '../world';
 import { CheckContext, finding, Rule } from './rule';
 
 /**
@@ -22,7 +22,7 @@ const NOT_APPLICABLE: RuleResult = { status: 'not-applicable', reason: 'no firew
 /** The top level's firewall (placement `top`: in its stack) and the address its nodes send from. */
 export function topFirewall(world: World): { firewall?: FirewallFact; top: IntentLevel; sourceIp?: string } {
   const top = world.intent.levels[0];
-  const firewall = world.firewalls.find((f) => f.stack === top.name) ?? (world.intent.firewall?.placement === 'hub' ? world.firewalls[0] : undefined);
+  const firewall = world.firewalls.find((f) => f.stack === top.name) ?? hubOf(world)?.firewall;
   const subnet = world.levels.get(top.name)?.nodeSubnet;
   return { firewall, top, sourceIp: firstUsable(subnet?.prefixes[0]) };
 }
@@ -84,28 +84,29 @@ export const firewallPresent: Rule = {
 export const firewallRoute: Rule = {
   id: 'firewall-route',
   layer: 'route',
-  description: "The top level's node subnet has a route table whose 0.0.0.0/0 route goes to the firewall's private IP (virtual appliance).",
+  description:
+    "The top level's node subnet (with a hub: every level's) has a route table whose 0.0.0.0/0 route goes to the firewall's private IP (virtual appliance).",
   evaluate(ctx) {
     if (!applicable(ctx)) return NOT_APPLICABLE;
     const { firewall, top } = topFirewall(ctx.world);
     if (!firewall?.privateIp) return resultOf([]);
-    const subnet = ctx.world.levels.get(top.name)?.nodeSubnet;
-    const tables = ctx.world.routeTables.filter((t) => subnet !== undefined && t.subnets.includes(subnet.key));
-    const routes = tables.flatMap((t) => t.routes.filter((r) => r.prefix === '0.0.0.0/0').map((r) => ({ r, t })));
-    const ok = routes.length === 1 && /^virtualappliance$/i.test(routes[0].r.nextHopType) && routes[0].r.nextHopIp === firewall.privateIp;
-    if (ok) return resultOf([]);
-    const found = routes.map(({ r }) => `${r.nextHopType} ${r.nextHopIp ?? ''}`.trim()).join(', ') || 'none';
-    return resultOf([
-      finding(
-        'firewall-route',
-        'route',
-        top.name,
-        `the node subnet's 0.0.0.0/0 route must go to the firewall (${firewall.privateIp}); found: ${found}. Without it the nodes leave past the firewall`,
-        {
+    const levels = hubOf(ctx.world) ? ctx.intent.levels : [top];
+    const out: Finding[] = [];
+    for (const level of levels) {
+      const subnet = ctx.world.levels.get(level.name)?.nodeSubnet;
+      const tables = ctx.world.routeTables.filter((t) => subnet !== undefined && t.subnets.includes(subnet.key));
+      const routes = tables.flatMap((t) => t.routes.filter((r) => r.prefix === '0.0.0.0/0').map((r) => ({ r, t })));
+      const ok = routes.length === 1 && /^virtualappliance$/i.test(routes[0].r.nextHopType) && routes[0].r.nextHopIp === firewall.privateIp;
+      if (ok) continue;
+      const found = routes.map(({ r }) => `${r.nextHopType} ${r.nextHopIp ?? ''}`.trim()).join(', ') || 'none';
+      const why = level.parent ? `Without it ${level.name} cannot reach ${level.parent} (the spokes are not peered with each other) or bypasses the firewall` : 'Without it the nodes leave past the firewall';
+      out.push(
+        finding('firewall-route', 'route', level.name, `the node subnet's 0.0.0.0/0 route must go to the firewall (${firewall.privateIp}); found: ${found}. ${why}`, {
           source: tables[0]?.source ?? subnet?.source,
-        },
-      ),
-    ]);
+        }),
+      );
+    }
+    return resultOf(out);
   },
 };
 

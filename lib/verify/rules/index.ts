@@ -14,6 +14,7 @@ import { envoyClustersConsistent } from './envoy-clusters-consistent';
 import { envoyDeniedRoutes } from './envoy-denied-routes';
 import { envoyListenerValid } from './envoy-listener-valid';
 import { envoyUpstreamDns } from './envoy-upstream-dns';
+import { firewallEastWest, firewallInternetTopOnly, nsgHubSealed } from './firewall-hub';
 import { firewallAllowed, firewallDenied, firewallFinalDeny, firewallPresent, firewallRoute, firewallRulesListed } from './firewall';
 import { imagesReachable } from './images-reachable';
 import { nsgDnsHops } from './nsg-dns-hops';
@@ -58,5 +59,8 @@ export const ALL_RULES: readonly Rule[] = [
   firewallDenied,
   firewallRulesListed,
   firewallFinalDeny,
+  firewallEastWest,
+  firewallInternetTopOnly,
+  nsgHubSealed,
   imagesReachable,
 ];
