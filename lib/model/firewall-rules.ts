@@ -194,6 +194,13 @@ function hubProblems(
       rule: `must be a /8 to /${FIREWALL_SUBNET_PREFIX}: it holds AzureFirewallSubnet, which Azure requires to be at least a /${FIREWALL_SUBNET_PREFIX}`,
     });
   }
+  if (!IANA_PRIVATE_RANGES.some((r) => insideCidr(hub, cidr(r)))) {
+    problems.push({
+      path,
+      value: space,
+      rule: `must lie inside ${IANA_PRIVATE_RANGES.join(', ')}: Azure treats any other range as internet addresses ("Azure Firewall SNAT private IP address ranges")`,
+    });
+  }
   for (const level of levels) {
     if (cidrsOverlap(hub, cidr(level.addresses.addressSpace))) {
       problems.push({
