@@ -74,7 +74,10 @@ export class PropsCheck {
       this.issues.add(path, 'must be the firewall model (model.firewall)', value);
       return this;
     }
-    const f = value as Record<string, unknown> & { addresses?: { subnet?: { name?: unknown; cidr?: unknown }; privateIp?: unknown }; hub?: { addressSpace?: unknown } };
+    const f = value as Record<string, unknown> & {
+      addresses?: { subnet?: { name?: unknown; cidr?: unknown }; privateIp?: unknown };
+      hub?: { addressSpace?: unknown };
+    };
     const options = Object.fromEntries(['placement', 'sku', 'threatIntel', 'idps', 'publicIps', 'tls'].filter((k) => f[k] !== undefined).map((k) => [k, f[k]]));
     firewallSchema(options, path, this.issues);
     this.subnetName([...path, 'addresses', 'subnet', 'name'], f.addresses?.subnet?.name)

@@ -42,7 +42,8 @@ function checkedProps(props: HubStackProps): BackendConfig | undefined {
   const check = new PropsCheck('HubStack', HUB_STACK);
   nameField(props.deployment, ['deployment'], check.issues);
   check.location(['location'], props.location).firewall(['firewall'], props.firewall);
-  if (props.firewall?.placement !== 'hub' || !props.firewall.hub) check.issues.add(['firewall', 'placement'], "must be 'hub' with a hub address space", props.firewall?.placement);
+  if (props.firewall?.placement !== 'hub' || !props.firewall.hub)
+    check.issues.add(['firewall', 'placement'], "must be 'hub' with a hub address space", props.firewall?.placement);
   if (!Array.isArray(props.levels) || props.levels.length === 0) check.issues.add(['levels'], 'must list every level, top first', props.levels);
   const names = new Set((props.levels ?? []).map((l) => l?.name));
   (props.levels ?? []).forEach((level, i) => {

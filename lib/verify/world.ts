@@ -187,7 +187,8 @@ export function hubOf(world: World): HubWorld | undefined {
   const others = world.network.vnets.filter((v) => !levelVnets.has(v.key));
   const ip = firewall?.privateIp ? parseRange(firewall.privateIp) : undefined;
   const vnet =
-    others.find((v) => ip !== undefined && v.addressSpace.some((a) => rangeHas(a, ip))) ?? others.find((v) => firewall !== undefined && v.stack === firewall.stack);
+    others.find((v) => ip !== undefined && v.addressSpace.some((a) => rangeHas(a, ip))) ??
+    others.find((v) => firewall !== undefined && v.stack === firewall.stack);
   return { firewall, vnet };
 }
 

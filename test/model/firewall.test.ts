@@ -159,13 +159,30 @@ describe('refusals name the file, line, key and rule, all at once', () => {
   });
 });
 
-describe('placement hub (validated, not generated yet)', () => {
+describe('placement hub', () => {
   const hub = (space: string) => `hub:\n  addressSpace: ${space}\n`;
-  const NOT_YET = /^egress\.yaml:\d+: firewall\.placement "hub": the hub-spoke topology is validated but not generated yet/;
-  const beyondNotYet = (text: string) => issues(text).filter((i) => !NOT_YET.test(i));
 
-  test('is refused with a clear message, every other check still reported', () => {
-    expect(issues(withFirewall('placement: hub', hub('10.100.0.0/22')))).toEqual([expect.stringMatching(NOT_YET)]);
+  test('a hub outside the levels and cluster ranges is accepted', () => {
+    expect(issues(withFirewall('placement: hub', hub('10.100.0.0/22')))).toEqual([]);
+  });
+
+  test("a level named 'hub' is refused: the hub's stack has that name", () => {
+    expect(issues(withFirewall('placement: hub', hub('10.100.0.0/22'), BASE.replace('name: l3', 'name: hub')))).toEqual([
+      expect.stringMatching(/^egress\.yaml:6: levels\[1\]\.name "hub": 'hub' is the name of the hub's Terraform stack/),
+    ]);
+    expect(issues(withFirewall('placement: top', '', BASE.replace('name: l3', 'name: hub')))).toEqual([]);
+  });
+
+  test('levels and the hub must use private (IANA) ranges: the firewall would translate the source of a hop to any other', () => {
+    expect(issues(withFirewall('placement: hub', hub('10.100.0.0/22'), BASE.replace('172.18.0.0/16', '20.18.0.0/16')))).toEqual([
+      expect.stringMatching(
+        /^egress\.yaml:7: levels\[1\]\.addressSpace "20\.18\.0\.0\/16": must lie inside 10\.0\.0\.0\/8, 172\.16\.0\.0\/12, 192\.168\.0\.0\/16, 100\.64\.0\.0\/10 with firewall\.placement 'hub': .*"Azure Firewall SNAT private IP address ranges"/,
+      ),
+    ]);
+    expect(issues(withFirewall('placement: hub', hub('172.15.0.0/22')))).toEqual([
+      expect.stringMatching(/^egress\.yaml:11: hub\.addressSpace "172\.15\.0\.0\/22": must lie inside 10\.0\.0\.0\/8, /),
+    ]);
+    expect(issues(withFirewall('placement: top', '', BASE.replace('172.18.0.0/16', '20.18.0.0/16')))).toEqual([]);
   });
 
   test("the firewall would take the hub's first /26", () => {
@@ -190,7 +207,7 @@ describe('placement hub (validated, not generated yet)', () => {
   });
 
   test('hub is required with placement hub and refused otherwise', () => {
-    expect(beyondNotYet(withFirewall('placement: hub'))).toEqual([
+    expect(issues(withFirewall('placement: hub'))).toEqual([
       expect.stringMatching(/^egress\.yaml:11: firewall\.placement "hub": needs a 'hub:' section/),
     ]);
     expect(issues(`${BASE}${hub('10.100.0.0/22')}`)).toEqual([expect.stringMatching(/^egress\.yaml:10: hub: applies only with firewall\.placement 'hub'/)]);
@@ -198,7 +215,6 @@ describe('placement hub (validated, not generated yet)', () => {
   });
 
   test('the hub address space is checked against every level, the cluster ranges, reserved ranges and the /26 it must hold', () => {
-    const issues = beyondNotYet;
     expect(issues(withFirewall('placement: hub', hub('172.18.0.0/24')))).toEqual([
       expect.stringMatching(/^egress\.yaml:11: hub\.addressSpace "172\.18\.0\.0\/24": overlaps level 'l3' \(172\.18\.0\.0\/16\)/),
     ]);

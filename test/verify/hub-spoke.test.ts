@@ -91,7 +91,12 @@ test('a broad network rule between the spokes fails: east-west beyond the hops',
     }),
   );
   const report = check(s);
-  expectFinding(report, { rule: 'firewall-east-west', level: 'l4', message: /allows TCP 22 from l4 to l3's a node .*network rule 'spokes-any'/, file: HUB_FILE });
+  expectFinding(report, {
+    rule: 'firewall-east-west',
+    level: 'l4',
+    message: /allows TCP 22 from l4 to l3's a node .*network rule 'spokes-any'/,
+    file: HUB_FILE,
+  });
   expectFinding(report, { rule: 'firewall-east-west', level: 'l2', message: /allows TCP 443 from l2 to l4's Envoy/ });
   expectFinding(report, { rule: 'firewall-rules-listed', message: /network rule 'spokes-any' .* allows destination address '172\.16\.0\.0\/12'/ });
 });
@@ -114,7 +119,7 @@ test("a dropped hop rule fails: the child can no longer reach its parent's Envoy
   expectFinding(report, { rule: 'envoy-allowed-routes', message: /hub firewall denies TCP 443 from l2 to l3 172\.18\.64\.4/ });
 });
 
-test("a missing route on a spoke fails: it cannot reach its parent, and the path stops there", () => {
+test('a missing route on a spoke fails: it cannot reach its parent, and the path stops there', () => {
   editTerraform(s, 'l3', (json) => delete json.resource.azurerm_route);
   const report = check(s);
   expectFinding(report, { rule: 'firewall-route', level: 'l3', message: /0\.0\.0\.0\/0 route must go to the firewall \(172\.22\.0\.4\); found: none/ });

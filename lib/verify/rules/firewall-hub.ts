@@ -47,11 +47,7 @@ export const firewallEastWest: Rule = {
       for (const to of levels) {
         if (to.name === from.name) continue;
         const nodeIp = firstUsable(ctx.world.levels.get(to.name)?.nodeSubnet?.prefixes[0]);
-        const targets = [
-          { ip: to.envoyIp, what: 'Envoy' },
-          { ip: to.dnsIp, what: 'DNS' },
-          ...(nodeIp ? [{ ip: nodeIp, what: 'a node' }] : []),
-        ];
+        const targets = [{ ip: to.envoyIp, what: 'Envoy' }, { ip: to.dnsIp, what: 'DNS' }, ...(nodeIp ? [{ ip: nodeIp, what: 'a node' }] : [])];
         for (const { ip, what } of targets) {
           for (const port of eastWestPorts(ctx.intent)) {
             for (const protocol of port === 53 ? (['UDP', 'TCP'] as const) : (['TCP'] as const)) {
@@ -88,7 +84,8 @@ function listedSamples(intent: Intent): Array<{ name: string; port: number }> {
 export const firewallInternetTopOnly: Rule = {
   id: 'firewall-internet-top-only',
   layer: 'firewall',
-  description: 'With a hub, no level below the top reaches any internet name through the firewall, listed names included: only the top level gets the allow-list rules.',
+  description:
+    'With a hub, no level below the top reaches any internet name through the firewall, listed names included: only the top level gets the allow-list rules.',
   evaluate(ctx: CheckContext) {
     const hub = hubOf(ctx.world);
     if (!hub) return NOT_APPLICABLE;

@@ -99,11 +99,19 @@ export const firewallRoute: Rule = {
       const ok = routes.length === 1 && /^virtualappliance$/i.test(routes[0].r.nextHopType) && routes[0].r.nextHopIp === firewall.privateIp;
       if (ok) continue;
       const found = routes.map(({ r }) => `${r.nextHopType} ${r.nextHopIp ?? ''}`.trim()).join(', ') || 'none';
-      const why = level.parent ? `Without it ${level.name} cannot reach ${level.parent} (the spokes are not peered with each other) or bypasses the firewall` : 'Without it the nodes leave past the firewall';
+      const why = level.parent
+        ? `Without it ${level.name} cannot reach ${level.parent} (the spokes are not peered with each other) or bypasses the firewall`
+        : 'Without it the nodes leave past the firewall';
       out.push(
-        finding('firewall-route', 'route', level.name, `the node subnet's 0.0.0.0/0 route must go to the firewall (${firewall.privateIp}); found: ${found}. ${why}`, {
-          source: tables[0]?.source ?? subnet?.source,
-        }),
+        finding(
+          'firewall-route',
+          'route',
+          level.name,
+          `the node subnet's 0.0.0.0/0 route must go to the firewall (${firewall.privateIp}); found: ${found}. ${why}`,
+          {
+            source: tables[0]?.source ?? subnet?.source,
+          },
+        ),
       );
     }
     return resultOf(out);
