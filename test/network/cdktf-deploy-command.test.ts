@@ -32,51 +32,79 @@ function documentedDeployCommands(texts: readonly string[]): string[][] {
   return [...lines].map((line) => ['deploy', ...line.split(/\s+/)]);
 }
 
-real('documented cdktf deploy command lines (cdktf CLI, offline)', () => {
-  let dir: string;
-  const run = (args: string[]): string => {
-    const r = spawnSync(CDKTF, [...args, '--skip-synth', '--auto-approve'], {
-      cwd: dir,
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: { ...process.env, CI: 'true', CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: join(dir, 'offline.tfrc'), FORCE_COLOR: '0', NO_COLOR: '1' },
+/**
+ * The deploy lines of `docs` run against the stacks of `config`: each is accepted and
+ * reaches `terraform init`; `alone`, deployed without the flag, is refused for want of
+ * `missing` (the check this test relies on can fail).
+ */
+function deployCommandSuite(
+  title: string,
+  config: string,
+  docs: readonly string[],
+  stacks: readonly string[],
+  alone: { stack: string; missing: string },
+): void {
+  real(title, () => {
+    let dir: string;
+    const run = (args: string[]): string => {
+      const r = spawnSync(CDKTF, [...args, '--skip-synth', '--auto-approve'], {
+        cwd: dir,
+        encoding: 'utf8',
+        timeout: 120_000,
+        env: { ...process.env, CI: 'true', CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: join(dir, 'offline.tfrc'), FORCE_COLOR: '0', NO_COLOR: '1' },
+      });
+      return `${r.stdout}\n${r.stderr}`;
+    };
+
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'le-cdktf-cli-'));
+      writeFileSync(join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'false' }));
+      for (const [file, content] of synthTerraform(loadConfig(config))) {
+        mkdirSync(dirname(join(dir, 'cdktf.out', file)), { recursive: true });
+        writeFileSync(join(dir, 'cdktf.out', file), content);
+      }
+      mkdirSync(join(dir, 'empty-mirror'));
+      writeFileSync(
+        join(dir, 'offline.tfrc'),
+        `provider_installation {\n  filesystem_mirror {\n    path    = "${join(dir, 'empty-mirror')}"\n    include = ["*/*/*"]\n  }\n  direct {\n    exclude = ["*/*/*"]\n  }\n}\n`,
+      );
     });
-    return `${r.stdout}\n${r.stderr}`;
-  };
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'le-cdktf-cli-'));
-    writeFileSync(join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'false' }));
-    for (const [file, content] of synthTerraform(loadConfig('infra/egress.yaml'))) {
-      mkdirSync(dirname(join(dir, 'cdktf.out', file)), { recursive: true });
-      writeFileSync(join(dir, 'cdktf.out', file), content);
-    }
-    mkdirSync(join(dir, 'empty-mirror'));
-    writeFileSync(
-      join(dir, 'offline.tfrc'),
-      `provider_installation {\n  filesystem_mirror {\n    path    = "${join(dir, 'empty-mirror')}"\n    include = ["*/*/*"]\n  }\n  direct {\n    exclude = ["*/*/*"]\n  }\n}\n`,
+    const commands = documentedDeployCommands(docs.map((f) => readFileSync(f, 'utf8')));
+
+    test(`the docs give one deploy command per stack (${stacks.join(', ')})`, () => {
+      expect(commands.map((c) => c[1])).toEqual(expect.arrayContaining([...stacks]));
+    });
+
+    test.each(commands.map((c) => [c.join(' '), c]))(
+      'cdktf %s is accepted and reaches terraform init',
+      (_line, args) => {
+        const out = run(args as string[]);
+        expect(out).not.toMatch(/Usage Error|Unknown argument|not included in the stacks to run/);
+        expect(out).toMatch(/terraform init failed/);
+        expect(out).toMatch(new RegExp(`^${(args as string[])[1]}\\s`, 'm'));
+      },
+      120_000,
     );
+
+    test(`without the flag, cdktf 0.21 refuses ${alone.stack} alone (the check this test relies on can fail)`, () => {
+      expect(run(['deploy', alone.stack])).toMatch(new RegExp(`The following dependencies are not included in the stacks to run: ${alone.missing}`));
+    }, 120_000);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+}
 
-  const commands = documentedDeployCommands(['README.md', 'docs/network.md'].map((f) => readFileSync(f, 'utf8')));
-
-  test('the docs give one deploy command per level', () => {
-    expect(commands.map((c) => c[1])).toEqual(expect.arrayContaining(['l4', 'l3', 'l2']));
-  });
-
-  test.each(commands.map((c) => [c.join(' '), c]))(
-    'cdktf %s is accepted and reaches terraform init',
-    (_line, args) => {
-      const out = run(args as string[]);
-      expect(out).not.toMatch(/Usage Error|Unknown argument|not included in the stacks to run/);
-      expect(out).toMatch(/terraform init failed/);
-      expect(out).toMatch(new RegExp(`^${(args as string[])[1]}\\s`, 'm'));
-    },
-    120_000,
-  );
-
-  test('without the flag, cdktf 0.21 refuses a lower stack alone (the check this test relies on can fail)', () => {
-    expect(run(['deploy', 'l3'])).toMatch(/The following dependencies are not included in the stacks to run: l4/);
-  }, 120_000);
+deployCommandSuite('documented cdktf deploy command lines (cdktf CLI, offline)', 'infra/egress.yaml', ['README.md', 'docs/network.md'], ['l4', 'l3', 'l2'], {
+  stack: 'l3',
+  missing: 'l4',
 });
+deployCommandSuite(
+  'documented hub-spoke deploy command lines (cdktf CLI, offline)',
+  'examples/hub-spoke.yaml',
+  ['docs/firewall.md'],
+  ['hub', 'l4', 'l3', 'l2'],
+  {
+    stack: 'l4',
+    missing: 'hub',
+  },
+);
