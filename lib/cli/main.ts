@@ -76,10 +76,13 @@ const PLAN_HELP = `Usage: layered-egress plan [--config path] [--json]
 
 Prints the address plan of the config, top level first: each level's address space, its
 node subnet and load-balancer subnet, the Envoy and DNS load-balancer IPs, and the blocks
-of the space left free for your own subnets. A Markdown table by default (the README's
-table is this output for infra/egress.yaml); --json prints
-{"config", "levels": [{"level", "addressSpace", "nodeSubnet", "loadBalancerSubnet",
-"envoyIp", "dnsIp", "free": [...]}]}. Writes no file.
+of the space left free for your own subnets. With a firewall, its AzureFirewallSubnet
+and private IP too: on the top level's row (placement top), or on a "hub" row first
+(placement hub: the hub's address space, firewall subnet and IP, free blocks). A
+Markdown table by default (the README's table is this output for infra/egress.yaml);
+--json prints {"config", "levels": [{"level", "addressSpace", "nodeSubnet",
+"loadBalancerSubnet", "envoyIp", "dnsIp", "firewallSubnet"?, "firewallIp"?,
+"free": [...]}]}. Writes no file.
 
 Exit codes: 0 printed, 2 invalid config, 64 usage error.`;
 

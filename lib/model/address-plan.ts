@@ -108,9 +108,13 @@ export function planLevelAddresses(space: Cidr, overrides: AddressOverrides = {}
   };
 }
 
-/** Every subnet a level's plan creates, in the order they are declared. Validation checks each against the space and the others. */
-export function plannedSubnets(plan: LevelAddressPlan): PlannedSubnet[] {
-  return [plan.nodeSubnet, plan.loadBalancerSubnet];
+/**
+ * Every subnet a level's VNET holds, in the order they are declared. Validation checks each
+ * against the space and the others.
+ * @param firewallSubnet `AzureFirewallSubnet` when the level holds the firewall (`firewall.placement: top`, the top level) @default undefined
+ */
+export function plannedSubnets(plan: LevelAddressPlan, firewallSubnet?: PlannedSubnet): PlannedSubnet[] {
+  return firewallSubnet ? [plan.nodeSubnet, plan.loadBalancerSubnet, firewallSubnet] : [plan.nodeSubnet, plan.loadBalancerSubnet];
 }
 
 /** `preferred` when it overlaps none of `taken`, else the first block of its size in `space` that does (or `preferred`, for validation to report). */

@@ -9,10 +9,10 @@
 import type { AllowEntry } from './allow-entries';
 import type { RawConfig } from './config';
 import type { DeploymentProblem } from './deployment-rules';
-import { buildFirewallModel, FIREWALL_MAX_PORT, FIREWALL_SUBNET_PREFIX } from './firewall';
+import { buildFirewallModel, FIREWALL_MAX_PORT, FIREWALL_SUBNET_PREFIX, planTopFirewall } from './firewall';
 import { Cidr, cidrContains, cidrLast, cidrsOverlap, formatCidr, parseCidr } from './ipv4';
 import type { ClusterOptions } from './options';
-import type { LevelAddressPlan } from './address-plan';
+import { AddressOverrides, LevelAddressPlan, planLevelAddresses } from './address-plan';
 
 /** The one port Azure Firewall reads as HTTPS in an application rule here; every other allow-list port becomes a network rule. */
 export const FIREWALL_HTTPS_PORT = 443;
@@ -54,7 +54,7 @@ const cidr = (text: string): Cidr => (parseCidr(text) as { ok: true; value: Cidr
 /** Every problem, in config order; empty when the firewall options can deploy. `entries` are the normalised allow-list. */
 export function firewallProblems(
   raw: Pick<RawConfig, 'firewall' | 'hub' | 'cluster' | 'workloads'>,
-  levels: ReadonlyArray<{ readonly name: string; readonly addresses: LevelAddressPlan }>,
+  levels: ReadonlyArray<{ readonly name: string; readonly addresses: LevelAddressPlan; readonly addressOverrides?: AddressOverrides }>,
   entries: readonly AllowEntry[],
   cluster: Pick<ClusterOptions, 'serviceCidr' | 'podCidr' | 'networkPlugin'>,
 ): DeploymentProblem[] {
@@ -101,13 +101,7 @@ export function firewallProblems(
     }
     const plannable = levels.length > 0 && hubIssues.length === 0 && (firewall.placement === 'top' || raw.hub !== undefined);
     const planned = plannable ? buildFirewallModel(firewall, raw.hub, levels[0].addresses) : undefined;
-    if (plannable && firewall.placement === 'top' && !planned) {
-      add(
-        ['levels', 0, 'addressSpace'],
-        levels[0].addresses.addressSpace,
-        `has no free /${FIREWALL_SUBNET_PREFIX} for AzureFirewallSubnet next to the planned node and load balancer subnets (Azure requires at least a /${FIREWALL_SUBNET_PREFIX}): give the top level a larger address space`,
-      );
-    }
+    if (plannable && firewall.placement === 'top' && !planned) problems.push(noRoomForFirewall(levels[0]));
     const dnsProxy = planned?.addresses.privateIp;
     const envoyDns = raw.workloads?.envoy?.upstreamDns;
     if (dnsProxy && envoyDns && (envoyDns.length !== 1 || envoyDns[0] !== dnsProxy)) {
@@ -176,6 +170,32 @@ export function firewallProblems(
     }
   }
   return problems;
+}
+
+/**
+ * Why the top level holds no /26 for the firewall, blaming what the user can change: the
+ * subnets they set when the automatic plan of the same space would leave one free, else
+ * the address space.
+ */
+function noRoomForFirewall(top: { readonly addresses: LevelAddressPlan; readonly addressOverrides?: AddressOverrides }): DeploymentProblem {
+  const space = top.addresses.addressSpace;
+  const given = top.addressOverrides ?? {};
+  const takenBy = (['loadBalancerSubnet', 'nodeSubnet'] as const).filter((key) => given[key] !== undefined);
+  const automaticFits = planTopFirewall(planLevelAddresses(cidr(space))) !== undefined;
+  const azure = `Azure requires at least a /${FIREWALL_SUBNET_PREFIX}`;
+  if (takenBy.length > 0 && automaticFits) {
+    const keys = takenBy.map((key) => `levels[0].${key}`).join(' and ');
+    return {
+      path: ['levels', 0, takenBy[0]],
+      value: given[takenBy[0]],
+      rule: `leaves no free /${FIREWALL_SUBNET_PREFIX} for AzureFirewallSubnet in the top level's address space ${space} (${azure}; firewall.placement 'top'): give ${keys} smaller blocks so an aligned /${FIREWALL_SUBNET_PREFIX} stays free`,
+    };
+  }
+  return {
+    path: ['levels', 0, 'addressSpace'],
+    value: space,
+    rule: `has no free /${FIREWALL_SUBNET_PREFIX} for AzureFirewallSubnet next to the planned node and load balancer subnets (${azure}): give the top level a larger address space`,
+  };
 }
 
 /** The hub's address space: room for the firewall's /26, and no collision with a level, a cluster range or a reserved range. */

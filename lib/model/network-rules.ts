@@ -12,7 +12,7 @@ import { AZURE_SUBNET_RESERVED } from './azure-facts';
 import { Cidr, cidrContains, cidrLast, cidrSize, cidrsOverlap, parseCidr, parseIpv4 } from './ipv4';
 import type { EgressModel, LevelModel } from './load';
 import type { ClusterOptions } from './options';
-import { AddressOverrides, MAX_SUBNET_PREFIX, plannedSubnets, QUARTER_LAYOUT_MAX_PREFIX } from './address-plan';
+import { AddressOverrides, MAX_SUBNET_PREFIX, PlannedSubnet, plannedSubnets, QUARTER_LAYOUT_MAX_PREFIX } from './address-plan';
 
 /** Nodes AKS adds during an upgrade (the cluster construct's `maxSurge`; a test keeps the two equal). */
 export const MAX_SURGE_NODES = 1;
@@ -58,7 +58,8 @@ export function networkProblems(model: Pick<EgressModel, 'name' | 'location' | '
     const forbidden = forbiddenRange(level.addresses.addressSpace);
     if (forbidden) add(['levels', i, 'addressSpace'], `overlaps ${forbidden}, which AKS refuses for a cluster's virtual network`, level.addresses.addressSpace);
     const valueOf = (key: AddressKey) => (key === 'addressSpace' ? level.addresses.addressSpace : level.addressOverrides?.[key]);
-    for (const problem of addressPlanIssues(level)) add(['levels', i, problem.key], problem.rule, valueOf(problem.key));
+    const firewallSubnet = i === 0 && model.firewall?.placement === 'top' ? model.firewall.addresses.subnet : undefined;
+    for (const problem of addressPlanIssues(level, firewallSubnet)) add(['levels', i, problem.key], problem.rule, valueOf(problem.key));
     const size = nodeSubnetProblem(level, cluster);
     const sizeKey: AddressKey = level.addressOverrides?.nodeSubnet !== undefined ? 'nodeSubnet' : 'addressSpace';
     if (size) add(['levels', i, sizeKey], size, valueOf(sizeKey));
@@ -135,10 +136,15 @@ export type AddressKey = 'addressSpace' | keyof AddressOverrides;
 /**
  * Problems of a level's planned subnets and load balancer IPs, each with the config key to
  * change (the override that set the value, else `addressSpace`): a subnet smaller than
- * Azure's smallest, outside the address space or overlapping another, IPs outside the
- * load balancer subnet, on one of Azure's reserved addresses, or equal to each other.
+ * Azure's smallest, outside the address space or overlapping another (the firewall's
+ * too, in the VNET that holds it), IPs outside the load balancer subnet, on one of
+ * Azure's reserved addresses, or equal to each other.
+ * @param firewallSubnet `AzureFirewallSubnet` when this level's VNET holds the firewall (`firewall.placement: top`) @default undefined
  */
-export function addressPlanIssues(level: Pick<LevelModel, 'name' | 'addresses' | 'addressOverrides'>): Array<{ key: AddressKey; rule: string }> {
+export function addressPlanIssues(
+  level: Pick<LevelModel, 'name' | 'addresses' | 'addressOverrides'>,
+  firewallSubnet?: PlannedSubnet,
+): Array<{ key: AddressKey; rule: string }> {
   const a = level.addresses;
   const given = level.addressOverrides ?? {};
   const issues: Array<{ key: AddressKey; rule: string }> = [];
@@ -147,7 +153,7 @@ export function addressPlanIssues(level: Pick<LevelModel, 'name' | 'addresses' |
     [a.nodeSubnet.name]: given.nodeSubnet !== undefined ? 'nodeSubnet' : 'addressSpace',
     [a.loadBalancerSubnet.name]: given.loadBalancerSubnet !== undefined ? 'loadBalancerSubnet' : 'addressSpace',
   };
-  const subnets = plannedSubnets(a).map((s) => ({ ...s, block: cidr(s.cidr), key: keyOf[s.name] ?? 'addressSpace' }));
+  const subnets = plannedSubnets(a, firewallSubnet).map((s) => ({ ...s, block: cidr(s.cidr), key: keyOf[s.name] ?? 'addressSpace' }));
   for (const subnet of subnets) {
     const what = subnet.key === 'addressSpace' ? `the planned subnet '${subnet.name}' (${subnet.cidr})` : `the subnet '${subnet.name}' (${subnet.cidr})`;
     if (subnet.block.prefix > MAX_SUBNET_PREFIX)
@@ -161,12 +167,13 @@ export function addressPlanIssues(level: Pick<LevelModel, 'name' | 'addresses' |
       if (!cidrsOverlap(first.block, second.block)) return;
       // Blame a value the user wrote: the later one, when both are theirs.
       const key = second.key !== 'addressSpace' ? second.key : first.key;
+      const firewall = [first, second].some((s) => s.name === firewallSubnet?.name) ? " (the Azure Firewall's subnet, firewall.placement 'top')" : '';
       issues.push({
         key,
         rule:
           key === 'addressSpace'
-            ? `the planned subnets '${first.name}' and '${second.name}' overlap`
-            : `the subnets '${first.name}' (${first.cidr}) and '${second.name}' (${second.cidr}) overlap`,
+            ? `the planned subnets '${first.name}' and '${second.name}' overlap${firewall}`
+            : `the subnets '${first.name}' (${first.cidr}) and '${second.name}' (${second.cidr}) overlap${firewall}`,
       });
     }),
   );
@@ -194,8 +201,8 @@ export function addressPlanIssues(level: Pick<LevelModel, 'name' | 'addresses' |
 }
 
 /** {@link addressPlanIssues} without the keys. */
-export function addressPlanProblems(level: Pick<LevelModel, 'name' | 'addresses' | 'addressOverrides'>): string[] {
-  return addressPlanIssues(level).map((i) => i.rule);
+export function addressPlanProblems(level: Pick<LevelModel, 'name' | 'addresses' | 'addressOverrides'>, firewallSubnet?: PlannedSubnet): string[] {
+  return addressPlanIssues(level, firewallSubnet).map((i) => i.rule);
 }
 
 /** Addresses the node subnet needs: nodes plus upgrade surge, and with flat Azure CNI every node's maxPods too. */

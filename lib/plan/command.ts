@@ -11,7 +11,8 @@ export interface PlanCommandOptions {
 
 /**
  * Prints the address plan of the config: every level's address space, subnets, Envoy
- * and DNS IPs and the blocks left free. Writes no file.
+ * and DNS IPs and the blocks left free, with the Azure Firewall's subnet and IP where
+ * the config has one (the top level's row, or a `hub` row first). Writes no file.
  * @returns the exit code: 0 printed, 2 invalid config
  */
 export function runPlanCommand(options: PlanCommandOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {

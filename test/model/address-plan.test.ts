@@ -1,6 +1,6 @@
 import { automaticSubnets, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, planLevelAddresses } from '../../lib/model/address-plan';
 import { ConfigError, formatIssue, parseConfig } from '../../lib/model';
-import { addressPlanProblems, nodeSubnetProblem } from '../../lib/model/network-rules';
+import { addressPlanIssues, addressPlanProblems, networkProblems, nodeSubnetProblem } from '../../lib/model/network-rules';
 import { cidrSize, formatCidr, parseCidr } from '../../lib/model/ipv4';
 import { BASE } from '../support/configs';
 
@@ -151,5 +151,49 @@ describe('per-level overrides', () => {
   test('the pod and service ranges must stay clear of every level, overrides included (they lie inside the level)', () => {
     const text = `${withL3('    nodeSubnet: 172.18.0.0/24\n')}cluster:\n  podCidr: 172.18.0.0/16\n`;
     expect(issues(text)).toEqual([expect.stringMatching(/^egress\.yaml:\d+: cluster\.podCidr "172\.18\.0\.0\/16": overlaps level 'l3' \(172\.18\.0\.0\/23\)/)]);
+  });
+});
+
+describe("the firewall's subnet is one of the top level's planned subnets (firewall.placement 'top')", () => {
+  const FIREWALL_SUBNET = { name: 'AzureFirewallSubnet', cidr: '172.16.192.0/26' };
+  // The planner never puts the firewall on a subnet the user set (the firewall tests prove it moves); this check
+  // guards that promise: a user subnet on the firewall's /26 is refused at the user's key.
+  const top = {
+    name: 'l4',
+    addresses: planLevelAddresses(cidr('172.16.0.0/16'), { nodeSubnet: '172.16.192.0/18' }),
+    addressOverrides: { nodeSubnet: '172.16.192.0/18' },
+  };
+
+  test('a user subnet on the /26 is refused at its key, naming both subnets and the firewall', () => {
+    expect(addressPlanIssues(top, FIREWALL_SUBNET)).toEqual([
+      {
+        key: 'nodeSubnet',
+        rule: "the subnets 'nodes' (172.16.192.0/18) and 'AzureFirewallSubnet' (172.16.192.0/26) overlap (the Azure Firewall's subnet, firewall.placement 'top')",
+      },
+    ]);
+    expect(addressPlanIssues(top)).toEqual([]);
+    // The firewall's subnet is checked like any other planned one: inside the space.
+    expect(addressPlanProblems({ name: 'l4', addresses: planLevelAddresses(cidr('172.16.0.0/16')) }, { ...FIREWALL_SUBNET, cidr: '172.17.0.0/26' })).toEqual([
+      "the planned subnet 'AzureFirewallSubnet' (172.17.0.0/26) lies outside the level's address space",
+    ]);
+  });
+
+  test("the load-time rules check the top level's subnets against the firewall's, and only with placement top", () => {
+    const model = parseConfig(
+      `${BASE.replace('    addressSpace: 172.16.0.0/16\n', '    addressSpace: 172.16.0.0/16\n    nodeSubnet: 172.16.192.0/18\n')}firewall:\n  placement: top\n`,
+      'egress.yaml',
+    );
+    const firewall = model.firewall as NonNullable<typeof model.firewall>;
+    expect(networkProblems(model, [443])).toEqual([]);
+    const onTheNodes = { ...firewall, addresses: { subnet: FIREWALL_SUBNET, privateIp: '172.16.192.4' } };
+    expect(networkProblems({ ...model, firewall: onTheNodes }, [443])).toEqual([
+      expect.objectContaining({
+        path: ['levels', 0, 'nodeSubnet'],
+        value: '172.16.192.0/18',
+        rule: expect.stringMatching(/'AzureFirewallSubnet' \(172\.16\.192\.0\/26\) overlap/),
+      }),
+    ]);
+    // In a hub the firewall's subnet lives in another VNET: nothing to compare with the top level.
+    expect(networkProblems({ ...model, firewall: { ...onTheNodes, placement: 'hub', hub: { addressSpace: '172.16.192.0/22' } } }, [443])).toEqual([]);
   });
 });

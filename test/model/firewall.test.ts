@@ -2,10 +2,12 @@
 import { buildFirewallModel, loadConfig, parseConfig } from '../../lib/model';
 import { BASE } from '../support/configs';
 import { configIssues } from '../support/problems';
+import { cidrContains, cidrLast, cidrsOverlap, parseCidr } from '../../lib/model/ipv4';
 
 const KV = 'https://kv-egress.vault.azure.net/secrets/firewall-ca';
 const withFirewall = (firewall: string, extra = '', base = BASE) => `${base}${extra}firewall:\n${firewall.replace(/^/gm, '  ')}\n`;
 const issues = configIssues;
+const cidr = (text: string) => (parseCidr(text) as { ok: true; value: { network: number; prefix: number } }).value;
 const entries = (yaml: string) => BASE.replace('  - domain: mcr.microsoft.com\n', yaml);
 
 describe('no firewall: nothing changes', () => {
@@ -241,6 +243,37 @@ describe('the firewall subnet in smaller or hand-planned top levels', () => {
   test('a top level with no free /26 is refused, naming the level', () => {
     expect(issues(withFirewall('placement: top', '', BASE.replace('172.16.0.0/16', '10.8.4.0/25')))).toEqual(
       expect.arrayContaining([expect.stringMatching(/^egress\.yaml:5: levels\[0\]\.addressSpace "10\.8\.4\.0\/25": has no free \/26 for AzureFirewallSubnet/)]),
+    );
+  });
+
+  const topWith = (overrides: string) => BASE.replace('    addressSpace: 172.16.0.0/16\n', `    addressSpace: 172.16.0.0/16\n${overrides}`);
+
+  test.each([
+    ['the nodes', '    nodeSubnet: 172.16.192.0/18\n'],
+    ['the load balancers', '    loadBalancerSubnet: 172.16.192.0/26\n'],
+    ['both, over the whole last half', '    nodeSubnet: 172.16.128.0/18\n    loadBalancerSubnet: 172.16.192.0/18\n'],
+  ])("a subnet the user sets on the firewall's usual /26 (%s): the firewall moves to a /26 both leave free", (_, overrides) => {
+    const m = parseConfig(withFirewall('placement: top', '', topWith(overrides)), 'egress.yaml');
+    const top = m.levels[0].addresses;
+    const firewall = cidr(m.firewall?.addresses.subnet.cidr ?? '');
+    expect(firewall.prefix).toBe(26);
+    expect(cidrContains(cidr(top.addressSpace), firewall.network) && cidrContains(cidr(top.addressSpace), cidrLast(firewall))).toBe(true);
+    for (const subnet of [top.nodeSubnet, top.loadBalancerSubnet])
+      expect([subnet.cidr, cidrsOverlap(cidr(subnet.cidr), firewall)]).toEqual([subnet.cidr, false]);
+  });
+
+  test('subnets the user sets that leave no /26 are refused at their key, not at the address space', () => {
+    const text = withFirewall('placement: top', '', topWith('    nodeSubnet: 172.16.0.0/17\n    loadBalancerSubnet: 172.16.128.0/17\n'));
+    expect(issues(text)).toEqual([
+      "egress.yaml:7: levels[0].loadBalancerSubnet \"172.16.128.0/17\": leaves no free /26 for AzureFirewallSubnet in the top level's address space 172.16.0.0/16 (Azure requires at least a /26; firewall.placement 'top'): give levels[0].loadBalancerSubnet and levels[0].nodeSubnet smaller blocks so an aligned /26 stays free",
+    ]);
+    // One override is enough to fill the space: it alone is named.
+    expect(issues(withFirewall('placement: top', '', topWith('    nodeSubnet: 172.16.0.0/16\n')))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^egress\.yaml:6: levels\[0\]\.nodeSubnet "172\.16\.0\.0\/16": leaves no free \/26 .*give levels\[0\]\.nodeSubnet smaller blocks/,
+        ),
+      ]),
     );
   });
 });

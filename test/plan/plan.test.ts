@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT, main } from '../../lib/cli/main';
-import { freeBlocks } from '../../lib/plan/address-table';
-import { parseCidr } from '../../lib/model/ipv4';
+import { addressPlanMarkdown, addressPlanRows, freeBlocks, PlanRow } from '../../lib/plan/address-table';
+import { buildFirewallModel, loadConfig } from '../../lib/model';
+import { cidrSize, cidrsOverlap, parseCidr } from '../../lib/model/ipv4';
 import { capture } from '../support/capture';
 
 const DEFAULT_CONFIG = readFileSync('infra/egress.yaml', 'utf8');
@@ -73,6 +74,132 @@ describe('layered-egress plan', () => {
       [0, 26],
       [128, 25],
     ]);
+  });
+});
+
+/** Every row's subnets (the firewall's included) and free blocks are apart and fill its address space exactly. */
+function expectPartition(row: PlanRow) {
+  const used = ['nodeSubnet' in row ? row.nodeSubnet : undefined, 'nodeSubnet' in row ? row.loadBalancerSubnet : undefined, row.firewallSubnet];
+  const blocks = [...used.filter((u): u is string => u !== undefined), ...row.free].map(cidr);
+  blocks.forEach((x, i) => blocks.slice(i + 1).forEach((y) => expect([row.level, x, y, cidrsOverlap(x, y)]).toEqual([row.level, x, y, false])));
+  expect([row.level, blocks.reduce((sum, b) => sum + cidrSize(b), 0)]).toEqual([row.level, cidrSize(cidr(row.addressSpace))]);
+}
+
+const LEVEL_HEADER = '| level | address space | nodes | load balancers | Envoy IP | DNS IP | free for your subnets |\n|---|---|---|---|---|---|---|\n';
+const FIREWALL_HEADER =
+  '| level | address space | nodes | load balancers | Envoy IP | DNS IP | AzureFirewallSubnet | firewall IP | free for your subnets |\n|---|---|---|---|---|---|---|---|---|\n';
+const LEVEL_KEYS = ['addressSpace', 'dnsIp', 'envoyIp', 'free', 'level', 'loadBalancerSubnet', 'nodeSubnet'];
+
+describe('the Azure Firewall in the plan', () => {
+  test('no firewall: the rows hold exactly the level keys and the table keeps its seven columns', async () => {
+    const json = JSON.parse((await run(['plan', '--config', 'infra/egress.yaml', '--json'])).out);
+    for (const row of json.levels) expect(Object.keys(row).sort()).toEqual(LEVEL_KEYS);
+    const markdown = (await run(['plan', '--config', 'infra/egress.yaml'])).out;
+    expect(markdown.startsWith(LEVEL_HEADER)).toBe(true);
+    expect(markdown).not.toMatch(/firewall/i);
+    json.levels.forEach(expectPartition);
+  });
+
+  test("placement top: the top level's row lists AzureFirewallSubnet and the firewall IP, and its free blocks leave them out", async () => {
+    const { code, out } = await run(['plan', '--config', 'examples/firewall-top.yaml', '--json']);
+    expect(code).toBe(EXIT.ok);
+    const [l4, ...below] = JSON.parse(out).levels;
+    expect(l4).toEqual({
+      level: 'l4',
+      addressSpace: '172.16.0.0/16',
+      nodeSubnet: '172.16.0.0/18',
+      loadBalancerSubnet: '172.16.64.0/24',
+      envoyIp: '172.16.64.4',
+      dnsIp: '172.16.64.5',
+      firewallSubnet: '172.16.192.0/26',
+      firewallIp: '172.16.192.4',
+      free: [
+        '172.16.65.0/24',
+        '172.16.66.0/23',
+        '172.16.68.0/22',
+        '172.16.72.0/21',
+        '172.16.80.0/20',
+        '172.16.96.0/19',
+        '172.16.128.0/18',
+        '172.16.192.64/26',
+        '172.16.192.128/25',
+        '172.16.193.0/24',
+        '172.16.194.0/23',
+        '172.16.196.0/22',
+        '172.16.200.0/21',
+        '172.16.208.0/20',
+        '172.16.224.0/19',
+      ],
+    });
+    // The plan prints what the model (and so the firewall construct) uses.
+    expect([l4.firewallSubnet, l4.firewallIp]).toEqual(
+      (({ addresses }) => [addresses.subnet.cidr, addresses.privateIp])(
+        loadConfig('examples/firewall-top.yaml').firewall as NonNullable<ReturnType<typeof loadConfig>['firewall']>,
+      ),
+    );
+    for (const row of below) expect(Object.keys(row).sort()).toEqual(LEVEL_KEYS);
+    [l4, ...below].forEach(expectPartition);
+
+    const markdown = (await run(['plan', '--config', 'examples/firewall-top.yaml'])).out;
+    expect(markdown.startsWith(FIREWALL_HEADER)).toBe(true);
+    expect(markdown).toContain(
+      '| l4 | 172.16.0.0/16 | 172.16.0.0/18 | 172.16.64.0/24 | 172.16.64.4 | 172.16.64.5 | 172.16.192.0/26 | 172.16.192.4 | 172.16.65.0/24, ',
+    );
+    expect(markdown).toContain('| l3 | 172.18.0.0/16 | 172.18.0.0/18 | 172.18.64.0/24 | 172.18.64.4 | 172.18.64.5 | - | - | 172.18.65.0/24, ');
+  });
+
+  test('placement top with a user subnet on the usual /26: the plan shows where the firewall moved', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'le-plan-'));
+    try {
+      const config = join(dir, 'egress.yaml');
+      const text = readFileSync('examples/firewall-top.yaml', 'utf8').replace(
+        '    addressSpace: 172.16.0.0/16\n',
+        '    addressSpace: 172.16.0.0/16\n    nodeSubnet: 172.16.192.0/18\n',
+      );
+      writeFileSync(config, text);
+      const { code, out } = await run(['plan', '--config', config, '--json']);
+      expect(code).toBe(EXIT.ok);
+      const l4 = JSON.parse(out).levels[0];
+      expect([l4.nodeSubnet, l4.firewallSubnet, l4.firewallIp]).toEqual(['172.16.192.0/18', '172.16.0.0/26', '172.16.0.4']);
+      expectPartition(l4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('placement hub: a hub row first, with its address space, AzureFirewallSubnet, firewall IP and free blocks; the levels as without a firewall', () => {
+    const levels = loadConfig('infra/egress.yaml').levels;
+    const firewall = buildFirewallModel(
+      { placement: 'hub', sku: undefined, threatIntel: undefined, idps: undefined, publicIps: undefined, tls: undefined },
+      { addressSpace: '10.100.0.0/22' },
+      levels[0].addresses,
+    );
+    const rows = addressPlanRows({ levels, firewall });
+    expect(rows[0]).toEqual({
+      level: 'hub',
+      addressSpace: '10.100.0.0/22',
+      firewallSubnet: '10.100.0.0/26',
+      firewallIp: '10.100.0.4',
+      free: ['10.100.0.64/26', '10.100.0.128/25', '10.100.1.0/24', '10.100.2.0/23'],
+    });
+    expect(rows.slice(1)).toEqual(addressPlanRows({ levels }));
+    rows.forEach(expectPartition);
+
+    const markdown = addressPlanMarkdown(rows).split('\n');
+    expect(`${markdown.slice(0, 2).join('\n')}\n`).toBe(FIREWALL_HEADER);
+    expect(markdown[2]).toBe(
+      '| hub | 10.100.0.0/22 | - | - | - | - | 10.100.0.0/26 | 10.100.0.4 | 10.100.0.64/26, 10.100.0.128/25, 10.100.1.0/24, 10.100.2.0/23 |',
+    );
+    expect(markdown[3]).toMatch(/^\| l4 \| 172\.16\.0\.0\/16 \| .* \| 172\.16\.64\.5 \| - \| - \| 172\.16\.65\.0\/24, /);
+  });
+
+  test('plan --json on examples/hub-spoke.yaml: the hub row first, then the levels', async () => {
+    const { code, out } = await run(['plan', '--config', 'examples/hub-spoke.yaml', '--json']);
+    expect(code).toBe(EXIT.ok);
+    const rows = JSON.parse(out).levels;
+    expect(rows.map((r: PlanRow) => r.level)).toEqual(['hub', 'l4', 'l3', 'l2']);
+    expect(rows[0]).toMatchObject({ addressSpace: '172.22.0.0/22', firewallSubnet: '172.22.0.0/26', firewallIp: '172.22.0.4' });
+    rows.forEach(expectPartition);
   });
 });
 
