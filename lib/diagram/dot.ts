@@ -6,7 +6,8 @@ import type { DiagramLevel, DiagramPort, TopologyInput } from './topology';
  * way connections go, upwards: a level's Envoy to its parent's Envoy with the proxied
  * ports and how many names each carries, its nodes to the parent's dnsmasq (their VNET
  * DNS) on 53, a dashed line for each VNET peering, and the top Envoy (through the
- * firewall when there is one) to the internet. Pure and deterministic: same input, same
+ * firewall when there is one) to the internet. With a hub the firewall sits in a hub box,
+ * every level's peering goes to it, and the hops between levels say they cross it. Pure and deterministic: same input, same
  * text. Every label is escaped, though the model has already validated what reaches it.
  */
 export function topologyDot(input: TopologyInput): string {
@@ -40,10 +41,18 @@ export function topologyDot(input: TopologyInput): string {
   });
 
   const top = input.levels[0];
+  const hub = input.firewall?.hubAddressSpace;
+  const viaHub = hub ? '\nthrough the hub firewall' : '';
   if (top) {
     const upstream = `${input.ports.map((p) => p.port).join(', ')} to allowed names`;
     if (input.firewall) {
-      add(`  firewall [shape=box, fillcolor="#fdecea", label=${quote(`Azure Firewall ${input.firewall.name}\n${input.firewall.privateIp}`)}];`);
+      const firewallNode = `firewall [shape=box, fillcolor="#fdecea", label=${quote(`Azure Firewall ${input.firewall.name}\n${input.firewall.privateIp}`)}];`;
+      if (hub) {
+        add(`  subgraph "cluster_hub" {`);
+        add(`    label=${quote(`hub   ${hub}`)}; style="rounded"; color="#b3261e"; fontcolor="#b3261e";`);
+        add(`    ${firewallNode}`);
+        add('  }');
+      } else add(`  ${firewallNode}`);
       add(`  internet -> firewall [dir=back, label=${quote(upstream)}];`);
       add(`  firewall -> ${id(top, 'envoy')} [dir=back];`);
     } else {
@@ -53,10 +62,16 @@ export function topologyDot(input: TopologyInput): string {
   for (let i = 1; i < input.levels.length; i++) {
     const parent = input.levels[i - 1];
     const child = input.levels[i];
-    add(`  ${id(parent, 'envoy')} -> ${id(child, 'envoy')} [dir=back, penwidth=1.5, label=${quote(`TLS, unopened\n${portSummary(input.ports)}`)}];`);
-    add(`  ${id(parent, 'dns')} -> ${id(child, 'nodes')} [dir=back, style=bold, color="#2e7d32", label=${quote(`DNS 53 (VNET DNS of ${child.name})`)}];`);
-    add(`  ${id(parent, 'nodes')} -> ${id(child, 'nodes')} [dir=none, style=dashed, color="#1f5fa8", label=${quote('VNET peering')}];`);
+    add(`  ${id(parent, 'envoy')} -> ${id(child, 'envoy')} [dir=back, penwidth=1.5, label=${quote(`TLS, unopened${viaHub}\n${portSummary(input.ports)}`)}];`);
+    add(
+      `  ${id(parent, 'dns')} -> ${id(child, 'nodes')} [dir=back, style=bold, color="#2e7d32", label=${quote(`DNS 53 (VNET DNS of ${child.name})${viaHub}`)}];`,
+    );
+    if (!hub) add(`  ${id(parent, 'nodes')} -> ${id(child, 'nodes')} [dir=none, style=dashed, color="#1f5fa8", label=${quote('VNET peering')}];`);
   }
+  // With a hub every level is peered with the hub only: its routes send everything there.
+  if (hub)
+    for (const level of input.levels)
+      add(`  firewall -> ${id(level, 'nodes')} [dir=none, style=dashed, color="#1f5fa8", constraint=false, label=${quote('VNET peering, 0.0.0.0/0')}];`);
   add('}');
   return `${lines.join('\n')}\n`;
 }

@@ -24,6 +24,12 @@ export interface DiagramPort {
 export interface DiagramFirewall {
   readonly name: string;
   readonly privateIp: string;
+  /**
+   * Placement `hub`: the hub VNET's address space. The firewall then sits in the hub,
+   * every level is peered with the hub only, and the hops between levels cross it.
+   * @default undefined (the firewall sits in the top level's VNET)
+   */
+  readonly hubAddressSpace?: string;
 }
 
 /** Everything the picture shows: plain data, so the DOT builder stays pure. */
@@ -71,6 +77,7 @@ export function topologyFromModel(model: EgressModel): TopologyInput {
           firewall: {
             name: firewallNames(model, model.firewall.placement === 'hub' ? 'hub' : model.levels[0].name).firewall,
             privateIp: model.firewall.addresses.privateIp,
+            ...(model.firewall.hub ? { hubAddressSpace: model.firewall.hub.addressSpace } : {}),
           },
         }
       : {}),

@@ -138,3 +138,17 @@ test('a firewall at the top is drawn between the top Envoy and the internet, wit
   expect(input.firewall).toEqual({ name: 'afw-edge-l4', privateIp: '172.16.192.4' });
   expect(topologyFromModel(parseConfig(BASE, 'egress.yaml')).firewall).toBeUndefined();
 });
+
+test('a hub firewall is drawn in a hub box that every level is peered with; the hops between levels say they cross it', async () => {
+  const { loadConfig } = await import('../../lib/model');
+  const { topologyFromModel } = await import('../../lib/diagram/topology');
+  const { topologyDot } = await import('../../lib/diagram/dot');
+  const input = topologyFromModel(loadConfig('examples/hub-spoke.yaml'));
+  expect(input.firewall).toEqual({ name: 'afw-edge-hub', privateIp: '172.22.0.4', hubAddressSpace: '172.22.0.0/22' });
+  const dot = topologyDot(input);
+  expect(dot).toContain('subgraph "cluster_hub" {');
+  expect(dot).toContain('label="hub   172.22.0.0/22"');
+  for (const level of ['l4', 'l3', 'l2']) expect(dot).toContain(`firewall -> "${level}_nodes" [dir=none, style=dashed`);
+  expect(dot).not.toMatch(/"l4_nodes" -> "l3_nodes"/);
+  expect(dot).toMatch(/"l4_envoy" -> "l3_envoy" \[dir=back, penwidth=1\.5, label="TLS, unopened\\nthrough the hub firewall/);
+});
