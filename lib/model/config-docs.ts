@@ -71,7 +71,8 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
   'firewall.tls.keyVaultSecretId':
     "Key Vault secret URI of the intermediate CA (password-less PFX, RSA 4096, CA=true): https://<vault>.vault.azure.net/secrets/<name>. The firewall policy's identity needs read access to it.",
   hub: "The hub VNET of firewall.placement 'hub'. Required then, refused otherwise.",
-  'hub.addressSpace': 'IPv4 CIDR of the hub VNET (/8 to /26, inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10; the firewall takes its first /26), overlapping no level, cluster range or reserved range.',
+  'hub.addressSpace':
+    'IPv4 CIDR of the hub VNET (/8 to /26, inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10; the firewall takes its first /26), overlapping no level, cluster range or reserved range.',
   workloads: 'Kubernetes workload settings shared by every level. See docs/workloads.md.',
   'workloads.namespace': 'Namespace of the Envoy and dnsmasq workloads.',
   'workloads.imageRegistryMirror':

@@ -71,7 +71,9 @@ function checkedProps(props: HubStackProps): BackendConfig | undefined {
 export class HubStack extends TerraformStack {
   /** The Azure names of the hub's resource group and VNET. */
   public readonly names: HubNames;
+  /** The hub's resource group. */
   public readonly resourceGroup: ResourceGroup;
+  /** The hub's VNET, which every level's stack peers with. */
   public readonly virtualNetwork: VirtualNetwork;
   /** The firewall, its policy, IP groups and rules. */
   public readonly firewall: EgressFirewall;

@@ -209,9 +209,7 @@ describe('placement hub', () => {
   });
 
   test('hub is required with placement hub and refused otherwise', () => {
-    expect(issues(withFirewall('placement: hub'))).toEqual([
-      expect.stringMatching(/^egress\.yaml:11: firewall\.placement "hub": needs a 'hub:' section/),
-    ]);
+    expect(issues(withFirewall('placement: hub'))).toEqual([expect.stringMatching(/^egress\.yaml:11: firewall\.placement "hub": needs a 'hub:' section/)]);
     expect(issues(`${BASE}${hub('10.100.0.0/22')}`)).toEqual([expect.stringMatching(/^egress\.yaml:10: hub: applies only with firewall\.placement 'hub'/)]);
     expect(issues(withFirewall('placement: top', hub('10.100.0.0/22')))).toEqual([expect.stringMatching(/^egress\.yaml:10: hub: applies only/)]);
   });
