@@ -215,6 +215,12 @@ export class LevelStack extends TerraformStack {
       });
     }
 
+    const localNetwork = {
+      level: level.name,
+      resourceGroupName: names.resourceGroup,
+      virtualNetworkName: names.virtualNetwork,
+      virtualNetwork: this.virtualNetwork,
+    };
     if (hub) {
       // Every spoke leaves through the hub's firewall: to the internet (the top level) and
       // to its parent's Envoy and DNS (the spokes are not peered with each other).
@@ -229,7 +235,7 @@ export class LevelStack extends TerraformStack {
       });
       const hubNamesOf = hubNames({ name: props.deployment });
       this.hubPeering = new HubPeering(this, 'hub-peering', {
-        local: { level: level.name, resourceGroupName: names.resourceGroup, virtualNetworkName: names.virtualNetwork, virtualNetwork: this.virtualNetwork },
+        local: localNetwork,
         hub: { level: HUB_STACK, resourceGroupName: hubNamesOf.resourceGroup, virtualNetworkName: hubNamesOf.virtualNetwork },
       });
     } else if (parent) {
@@ -243,7 +249,7 @@ export class LevelStack extends TerraformStack {
       });
       const parentNames = levelNames({ name: props.deployment }, parent);
       this.peering = new ParentPeering(this, 'peering', {
-        local: { level: level.name, resourceGroupName: names.resourceGroup, virtualNetworkName: names.virtualNetwork, virtualNetwork: this.virtualNetwork },
+        local: localNetwork,
         parent: { level: parent.name, resourceGroupName: parentNames.resourceGroup, virtualNetworkName: parentNames.virtualNetwork },
       });
     }

@@ -1,6 +1,7 @@
 import { Artifacts } from './artifacts';
 import { FirewallFact, readFirewallFacts, readRouteTables, RouteTableFact } from './parse/firewall';
 import { Range, parseRange } from './engines/addresses';
+import { Endpoint, evaluateNsg, NsgDecision } from './engines/nsg';
 import { Intent, IntentLevel } from './intent';
 import { CorednsCustom, parseCorednsCustom } from './parse/coredns';
 import { DnsmasqConfig, parseDnsmasqConf } from './parse/dnsmasq';
@@ -165,6 +166,23 @@ export function mainDnsmasq(lw: LevelWorld): Component<DnsmasqConfig> | undefine
 export function nsgsOf(world: World, subnet: SubnetFact | undefined): NsgFact[] {
   if (!subnet) return [];
   return subnet.nsgs.map((k) => world.network.nsgs.find((n) => n.key === k)).filter((n): n is NsgFact => n !== undefined);
+}
+
+/**
+ * What each NSG of a level's node subnet decides for an outbound flow from that subnet to
+ * `destination`; empty when the subnet has no NSG (Azure then allows everything).
+ */
+export function outboundNsgDecisions(
+  world: World,
+  lw: LevelWorld,
+  flow: { readonly protocol: 'Tcp' | 'Udp'; readonly port: number; readonly destination: Endpoint },
+): Array<{ nsg: NsgFact; d: NsgDecision }> {
+  if (!lw.nodeSubnet) return [];
+  const range = parseRange(lw.nodeSubnet.prefixes[0] ?? lw.level.addressSpace)!;
+  return nsgsOf(world, lw.nodeSubnet).map((nsg) => ({
+    nsg,
+    d: evaluateNsg(nsg, { direction: 'Outbound', ...flow, source: { kind: 'range', range }, virtualNetwork: virtualNetworkRanges(world, lw.vnet) }),
+  }));
 }
 
 /** Whether VNETs `a` and `b` are peered in both directions with virtual network access. */

@@ -1,6 +1,6 @@
 /** `firewall.placement: top`: what the top level's stack gets, read from the synthesized Terraform JSON. */
 import { readFileSync } from 'node:fs';
-import { BASE, model, resources, synthStacks, TfJson } from './fixtures';
+import { BASE, idRef, model, only, resources, synthStacks } from './fixtures';
 
 const KV = 'https://kv-egress.vault.azure.net/secrets/firewall-ca';
 const LIST = `allowList:
@@ -22,27 +22,17 @@ const CONFIG = `${BASE.replace(/allowList:\n[\s\S]*$/, LIST)}firewall:
 
 const { json } = synthStacks(model(CONFIG));
 const top = json.l4;
-const one = (stack: TfJson, type: string) => {
-  const list = resources(stack, type);
-  expect([type, list.length]).toEqual([type, 1]);
-  return list[0];
-};
-const ref = (stack: TfJson, type: string, where: (r: Record<string, any>) => boolean) => {
-  const key = Object.entries(stack.resource[type] ?? {}).find(([, r]) => where(r))?.[0];
-  if (!key) throw new Error(`no ${type} matches`);
-  return `\${${type}.${key}.id}`;
-};
 
 test('AzureFirewallSubnet is the planned /26, and the firewall sits on it with every public IP', () => {
   const subnet = resources(top, 'azurerm_subnet').find((s) => s.name === 'AzureFirewallSubnet');
   expect(subnet?.address_prefixes).toEqual(['172.16.192.0/26']);
-  const firewall = one(top, 'azurerm_firewall');
+  const firewall = only(top, 'azurerm_firewall');
   expect(firewall).toMatchObject({ name: 'afw-edge-l4', sku_name: 'AZFW_VNet', sku_tier: 'Premium' });
   expect(firewall.ip_configuration).toEqual([
     {
       name: 'ipconfig-1',
       public_ip_address_id: expect.stringContaining('public-ip-1'),
-      subnet_id: ref(top, 'azurerm_subnet', (s) => s.name === 'AzureFirewallSubnet'),
+      subnet_id: idRef(top, 'azurerm_subnet', (s) => s.name === 'AzureFirewallSubnet'),
     },
     { name: 'ipconfig-2', public_ip_address_id: expect.stringContaining('public-ip-2') },
   ]);
@@ -54,7 +44,7 @@ test('AzureFirewallSubnet is the planned /26, and the firewall sits on it with e
 });
 
 test('the policy: sku, threat intelligence, IDPS, DNS proxy on, TLS inspection through a user-assigned identity granted on the vault first', () => {
-  const policy = one(top, 'azurerm_firewall_policy');
+  const policy = only(top, 'azurerm_firewall_policy');
   expect(policy).toMatchObject({
     name: 'afwp-edge-l4',
     sku: 'Premium',
@@ -62,7 +52,7 @@ test('the policy: sku, threat intelligence, IDPS, DNS proxy on, TLS inspection t
     intrusion_detection: { mode: 'Alert' },
     dns: { proxy_enabled: true },
     tls_certificate: { name: 'egress-intermediate-ca', key_vault_secret_id: KV },
-    identity: { type: 'UserAssigned', identity_ids: [ref(top, 'azurerm_user_assigned_identity', (i) => i.name === 'id-afwp-edge-l4')] },
+    identity: { type: 'UserAssigned', identity_ids: [idRef(top, 'azurerm_user_assigned_identity', (i) => i.name === 'id-afwp-edge-l4')] },
   });
   const vault = Object.values(top.data?.azurerm_resources ?? {});
   expect(vault).toEqual([expect.objectContaining({ type: 'Microsoft.KeyVault/vaults', name: 'kv-egress' })]);
@@ -73,18 +63,18 @@ test('the policy: sku, threat intelligence, IDPS, DNS proxy on, TLS inspection t
 
 test('Standard: no IDPS, no identity, no TLS certificate', () => {
   const standard = synthStacks(model(`${BASE}firewall:\n  placement: top\n  sku: Standard\n  threatIntel: Alert\n`)).json.l4;
-  const policy = one(standard, 'azurerm_firewall_policy');
+  const policy = only(standard, 'azurerm_firewall_policy');
   expect(policy).toMatchObject({ sku: 'Standard', threat_intelligence_mode: 'Alert', dns: { proxy_enabled: true } });
   expect(policy.intrusion_detection).toBeUndefined();
   expect(policy.identity).toBeUndefined();
   expect(policy.tls_certificate).toBeUndefined();
-  expect(one(standard, 'azurerm_firewall').sku_tier).toBe('Standard');
+  expect(only(standard, 'azurerm_firewall').sku_tier).toBe('Standard');
 });
 
 test("sources are the IP group of the top level's node subnet; for each port the rule FQDNs equal the allow-list names on it", () => {
-  const group = one(top, 'azurerm_ip_group');
+  const group = only(top, 'azurerm_ip_group');
   expect(group).toMatchObject({ name: 'ipg-edge-l4', cidrs: ['172.16.0.0/18'] });
-  const groupId = ref(top, 'azurerm_ip_group', () => true);
+  const groupId = idRef(top, 'azurerm_ip_group', () => true);
   const groups = resources(top, 'azurerm_firewall_policy_rule_collection_group');
   expect(groups.map((g) => [g.name, g.priority])).toEqual([
     ['allow-list', 200],
@@ -115,16 +105,16 @@ test("sources are the IP group of the top level's node subnet; for each port the
 });
 
 test('the top node subnet routes 0.0.0.0/0 to the firewall; the cluster uses userDefinedRouting and waits for the firewall', () => {
-  const route = one(top, 'azurerm_route');
+  const route = only(top, 'azurerm_route');
   expect(route).toMatchObject({
     name: 'default-via-firewall',
     address_prefix: '0.0.0.0/0',
     next_hop_type: 'VirtualAppliance',
     next_hop_in_ip_address: '172.16.192.4',
   });
-  const association = one(top, 'azurerm_subnet_route_table_association');
+  const association = only(top, 'azurerm_subnet_route_table_association');
   expect(association.subnet_id).toBe('${azurerm_subnet.subnet-nodes.id}');
-  const cluster = one(top, 'azurerm_kubernetes_cluster');
+  const cluster = only(top, 'azurerm_kubernetes_cluster');
   expect(cluster.network_profile.outbound_type).toBe('userDefinedRouting');
   expect(cluster.depends_on).toEqual(
     expect.arrayContaining([
@@ -136,14 +126,14 @@ test('the top node subnet routes 0.0.0.0/0 to the firewall; the cluster uses use
     resources(top, 'azurerm_role_assignment')
       .filter((r) => r.role_definition_name === 'Network Contributor')
       .map((r) => r.scope),
-  ).toContain(ref(top, 'azurerm_route_table', () => true));
+  ).toContain(idRef(top, 'azurerm_route_table', () => true));
   expect(top.output?.firewall_private_ip?.value).toBe('172.16.192.4');
 });
 
 test('the top VNET resolves through the firewall DNS proxy; the level below still resolves through the top dnsmasq', () => {
-  expect(one(top, 'azurerm_virtual_network').dns_servers).toEqual(['172.16.192.4']);
-  expect(one(json.l3, 'azurerm_virtual_network').dns_servers).toEqual(['172.16.64.5']);
-  expect(one(json.l3, 'azurerm_route').next_hop_in_ip_address).toBe('172.16.64.4');
+  expect(only(top, 'azurerm_virtual_network').dns_servers).toEqual(['172.16.192.4']);
+  expect(only(json.l3, 'azurerm_virtual_network').dns_servers).toEqual(['172.16.64.5']);
+  expect(only(json.l3, 'azurerm_route').next_hop_in_ip_address).toBe('172.16.64.4');
 });
 
 test('without a firewall, the default config has no firewall resource and the top keeps its load balancer egress', () => {
@@ -166,11 +156,11 @@ test('without a firewall, the default config has no firewall resource and the to
 test('a single-level private cluster behind the firewall: private API server, userDefinedRouting, resolved through the DNS proxy in its own VNET', () => {
   const single = BASE.replace(/  - name: l3\n    addressSpace: 172\.18\.0\.0\/16\n/, '');
   const stack = synthStacks(model(`${single}cluster:\n  privateCluster: true\nfirewall:\n  placement: top\n`)).json.l4;
-  const cluster = one(stack, 'azurerm_kubernetes_cluster');
+  const cluster = only(stack, 'azurerm_kubernetes_cluster');
   expect(cluster.private_cluster_enabled).toBe(true);
   expect(cluster.network_profile.outbound_type).toBe('userDefinedRouting');
-  expect(one(stack, 'azurerm_virtual_network').dns_servers).toEqual(['172.16.192.4']);
-  expect(one(stack, 'azurerm_route').next_hop_in_ip_address).toBe('172.16.192.4');
+  expect(only(stack, 'azurerm_virtual_network').dns_servers).toEqual(['172.16.192.4']);
+  expect(only(stack, 'azurerm_route').next_hop_in_ip_address).toBe('172.16.192.4');
 });
 
 test("privateCluster with several levels stays refused with a firewall (a lower level resolves through its parent's dnsmasq)", () => {

@@ -49,6 +49,20 @@ export interface TfJson {
   terraform?: Record<string, any>;
 }
 
+/** The one resource of `type` in a stack; fails the test unless there is exactly one. */
+export function only(stack: TfJson, type: string): Record<string, any> {
+  const list = resources(stack, type);
+  expect([type, list.length]).toEqual([type, 1]);
+  return list[0];
+}
+
+/** The Terraform reference to the `id` of the first resource of `type` that `where` accepts. */
+export function idRef(stack: TfJson, type: string, where: (r: Record<string, any>) => boolean): string {
+  const key = Object.entries(stack.resource[type] ?? {}).find(([, r]) => where(r))?.[0];
+  if (!key) throw new Error(`no ${type} matches`);
+  return `\${${type}.${key}.id}`;
+}
+
 /** Resources of one type, as a list. */
 export const resources = (json: TfJson, type: string): Array<Record<string, any>> => Object.values(json.resource[type] ?? {});
 

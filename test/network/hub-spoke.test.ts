@@ -1,7 +1,7 @@
 /** `firewall.placement: hub`: the hub stack and what every spoke gets, read from the synthesized Terraform JSON. */
 import { App, Testing } from 'cdktf';
 import { AllowList, ConfigError, EgressNetwork, HubStack, loadConfig } from '../../lib';
-import { BASE, model, resources, synthStacks, TfJson } from './fixtures';
+import { BASE, idRef, model, only, resources, synthStacks } from './fixtures';
 
 const THREE_LEVELS = BASE.replace('allowList:', '  - name: l2\n    addressSpace: 172.20.0.0/16\nallowList:').replace(
   /allowList:\n[\s\S]*$/,
@@ -18,25 +18,14 @@ const { json, stacks, hub } = synthStacks(m);
 const FIREWALL_IP = '10.100.0.4';
 const LEVELS = ['l4', 'l3', 'l2'];
 
-const one = (stack: TfJson, type: string) => {
-  const list = resources(stack, type);
-  expect([type, list.length]).toEqual([type, 1]);
-  return list[0];
-};
-const idOf = (stack: TfJson, type: string, where: (r: Record<string, any>) => boolean) => {
-  const key = Object.entries(stack.resource[type] ?? {}).find(([, r]) => where(r))?.[0];
-  if (!key) throw new Error(`no ${type} matches`);
-  return `\${${type}.${key}.id}`;
-};
-
 test('the hub stack: its VNET, AzureFirewallSubnet (its first /26), the firewall with its policy (DNS proxy on), one IP group per level', () => {
   const h = json.hub;
-  expect(one(h, 'azurerm_resource_group').name).toBe('rg-edge-hub');
-  expect(one(h, 'azurerm_virtual_network')).toMatchObject({ name: 'vnet-edge-hub', address_space: ['10.100.0.0/22'] });
-  expect(one(h, 'azurerm_virtual_network').dns_servers).toBeUndefined();
-  expect(one(h, 'azurerm_subnet')).toMatchObject({ name: 'AzureFirewallSubnet', address_prefixes: ['10.100.0.0/26'] });
-  expect(one(h, 'azurerm_firewall')).toMatchObject({ name: 'afw-edge-hub', sku_tier: 'Premium' });
-  expect(one(h, 'azurerm_firewall_policy')).toMatchObject({ name: 'afwp-edge-hub', dns: { proxy_enabled: true }, threat_intelligence_mode: 'Deny' });
+  expect(only(h, 'azurerm_resource_group').name).toBe('rg-edge-hub');
+  expect(only(h, 'azurerm_virtual_network')).toMatchObject({ name: 'vnet-edge-hub', address_space: ['10.100.0.0/22'] });
+  expect(only(h, 'azurerm_virtual_network').dns_servers).toBeUndefined();
+  expect(only(h, 'azurerm_subnet')).toMatchObject({ name: 'AzureFirewallSubnet', address_prefixes: ['10.100.0.0/26'] });
+  expect(only(h, 'azurerm_firewall')).toMatchObject({ name: 'afw-edge-hub', sku_tier: 'Premium' });
+  expect(only(h, 'azurerm_firewall_policy')).toMatchObject({ name: 'afwp-edge-hub', dns: { proxy_enabled: true }, threat_intelligence_mode: 'Deny' });
   expect(
     resources(h, 'azurerm_ip_group')
       .map((g) => [g.name, g.cidrs])
@@ -52,7 +41,7 @@ test('the hub stack: its VNET, AzureFirewallSubnet (its first /26), the firewall
 
 test("for each port the application rules' FQDNs equal the allow-list's names on it, and only the top level's IP group is their source", () => {
   const h = json.hub;
-  const top = idOf(h, 'azurerm_ip_group', (g) => g.name === 'ipg-edge-l4');
+  const top = idRef(h, 'azurerm_ip_group', (g) => g.name === 'ipg-edge-l4');
   const allow = resources(h, 'azurerm_firewall_policy_rule_collection_group').find((g) => g.name === 'allow-list')!;
   const app = allow.application_rule_collection.flatMap((c: any) => c.rule);
   const net = allow.network_rule_collection.flatMap((c: any) => c.rule);
@@ -69,7 +58,7 @@ test("the hop rules allow exactly each level to its parent's Envoy on the allow-
     ['allow-list', 200],
     ['final-deny', 65000],
   ]);
-  const group = (level: string) => idOf(h, 'azurerm_ip_group', (g) => g.name === `ipg-edge-${level}`);
+  const group = (level: string) => idRef(h, 'azurerm_ip_group', (g) => g.name === `ipg-edge-${level}`);
   const rules = groups[0].network_rule_collection.flatMap((c: any) => c.rule);
   expect(rules.map((r: any) => [r.name, r.source_ip_groups, r.destination_addresses, r.destination_ports, r.protocols])).toEqual([
     ['l2-to-l3-envoy', [group('l2')], ['172.18.64.4'], ['443', '8883'], ['TCP']],
@@ -87,7 +76,7 @@ test("the hop rules allow exactly each level to its parent's Envoy on the allow-
 test('every level routes 0.0.0.0/0 to the firewall, uses userDefinedRouting (no public egress IP) and waits for its hub peerings', () => {
   for (const level of LEVELS) {
     const stack = json[level];
-    expect([level, one(stack, 'azurerm_route')]).toEqual([
+    expect([level, only(stack, 'azurerm_route')]).toEqual([
       level,
       expect.objectContaining({
         name: 'default-via-firewall',
@@ -96,9 +85,9 @@ test('every level routes 0.0.0.0/0 to the firewall, uses userDefinedRouting (no 
         next_hop_in_ip_address: FIREWALL_IP,
       }),
     ]);
-    expect(one(stack, 'azurerm_route_table').bgp_route_propagation_enabled).toBe(false);
-    expect(one(stack, 'azurerm_subnet_route_table_association').subnet_id).toBe('${azurerm_subnet.subnet-nodes.id}');
-    const cluster = one(stack, 'azurerm_kubernetes_cluster');
+    expect(only(stack, 'azurerm_route_table').bgp_route_propagation_enabled).toBe(false);
+    expect(only(stack, 'azurerm_subnet_route_table_association').subnet_id).toBe('${azurerm_subnet.subnet-nodes.id}');
+    const cluster = only(stack, 'azurerm_kubernetes_cluster');
     expect([level, cluster.network_profile.outbound_type]).toEqual([level, 'userDefinedRouting']);
     expect(cluster.depends_on).toEqual(
       expect.arrayContaining([expect.stringMatching(/^azurerm_virtual_network_peering\..*to-hub/), expect.stringMatching(/from-hub/)]),
@@ -107,9 +96,9 @@ test('every level routes 0.0.0.0/0 to the firewall, uses userDefinedRouting (no 
 });
 
 test("DNS: the top VNET resolves through the firewall's DNS proxy, each level below through its parent's dnsmasq", () => {
-  expect(one(json.l4, 'azurerm_virtual_network').dns_servers).toEqual([FIREWALL_IP]);
-  expect(one(json.l3, 'azurerm_virtual_network').dns_servers).toEqual(['172.16.64.5']);
-  expect(one(json.l2, 'azurerm_virtual_network').dns_servers).toEqual(['172.18.64.5']);
+  expect(only(json.l4, 'azurerm_virtual_network').dns_servers).toEqual([FIREWALL_IP]);
+  expect(only(json.l3, 'azurerm_virtual_network').dns_servers).toEqual(['172.16.64.5']);
+  expect(only(json.l2, 'azurerm_virtual_network').dns_servers).toEqual(['172.18.64.5']);
   expect(m.workloads.envoy.upstreamDns).toEqual([FIREWALL_IP]);
   expect(m.workloads.dnsmasq.upstreamDns).toBe(FIREWALL_IP);
 });

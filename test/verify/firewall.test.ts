@@ -7,40 +7,28 @@
  */
 import { explainArtifacts, Finding, Report } from '../../lib/verify';
 import { loadConfig } from '../../lib/model';
-import { check, cleanup, copyOf, editTerraform, errorsOf, Synthesized, synthFresh } from './verify-helpers';
+import {
+  check,
+  cleanup,
+  editTerraform,
+  errorsOf,
+  expectFinding as expectFindingIn,
+  plantedDefectSuite,
+  Synthesized,
+  synthFresh,
+  WantedFinding,
+} from './verify-helpers';
 
 const EXAMPLE = 'examples/firewall-top.yaml';
-let fresh: Synthesized;
+const TOP_FILE = /cdktf\.out\/stacks\/l4\/cdk\.tf\.json$/;
+const current = plantedDefectSuite(EXAMPLE);
 let s: Synthesized;
-
-beforeAll(() => {
-  fresh = synthFresh(loadConfig(EXAMPLE));
-});
-afterAll(() => cleanup(fresh));
 beforeEach(() => {
-  s = copyOf(fresh);
+  s = current();
 });
-afterEach(() => cleanup(s));
 
-function expectFinding(report: Report, want: { rule: string; level?: string; name?: string; message?: RegExp }): Finding {
-  const hit = errorsOf(report).find(
-    (f) =>
-      f.rule === want.rule &&
-      (!want.level || f.level === want.level) &&
-      (!want.name || f.name === want.name) &&
-      (!want.message || want.message.test(f.message)),
-  );
-  expect(report.ok).toBe(false);
-  if (!hit)
-    throw new Error(
-      `no ${want.rule} finding like ${String(want.message)}; got:\n${errorsOf(report)
-        .slice(0, 10)
-        .map((f) => `${f.rule} ${f.level} ${f.name} ${f.message}`)
-        .join('\n')}`,
-    );
-  expect(hit.source?.file).toMatch(/cdktf\.out\/stacks\/l4\/cdk\.tf\.json$/);
-  return hit;
-}
+/** A finding of the top stack's firewall: its source is the top stack's file. */
+const expectFinding = (report: Report, want: WantedFinding): Finding => expectFindingIn(report, { file: TOP_FILE, ...want });
 
 /** The rule collection group named `name` in the top stack. */
 const group = (json: any, name: string): any => Object.values(json.resource.azurerm_firewall_policy_rule_collection_group).find((g: any) => g.name === name);

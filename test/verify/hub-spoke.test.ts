@@ -5,36 +5,15 @@
  * spoke-to-spoke peering, a lower level let to the firewall's DNS proxy, a hop rule
  * dropped), each making `check` fail and name the rule. `explain` shows the hub hop.
  */
-import { explainArtifacts, Finding, Report } from '../../lib/verify';
-import { loadConfig } from '../../lib/model';
-import { check, cleanup, copyOf, editTerraform, errorsOf, Synthesized, synthFresh } from './verify-helpers';
+import { explainArtifacts } from '../../lib/verify';
+import { check, editTerraform, errorsOf, expectFinding, plantedDefectSuite, Synthesized } from './verify-helpers';
 
 const EXAMPLE = 'examples/hub-spoke.yaml';
-let fresh: Synthesized;
+const current = plantedDefectSuite(EXAMPLE);
 let s: Synthesized;
-
-beforeAll(() => {
-  fresh = synthFresh(loadConfig(EXAMPLE));
-});
-afterAll(() => cleanup(fresh));
 beforeEach(() => {
-  s = copyOf(fresh);
+  s = current();
 });
-afterEach(() => cleanup(s));
-
-function expectFinding(report: Report, want: { rule: string; level?: string; message?: RegExp; file?: RegExp }): Finding {
-  const hit = errorsOf(report).find((f) => f.rule === want.rule && (!want.level || f.level === want.level) && (!want.message || want.message.test(f.message)));
-  expect(report.ok).toBe(false);
-  if (!hit)
-    throw new Error(
-      `no ${want.rule} finding like ${String(want.message)}; got:\n${errorsOf(report)
-        .slice(0, 10)
-        .map((f) => `${f.rule} ${f.level} ${f.message}`)
-        .join('\n')}`,
-    );
-  if (want.file) expect(hit.source?.file).toMatch(want.file);
-  return hit;
-}
 
 const HUB_FILE = /cdktf\.out\/stacks\/hub\/cdk\.tf\.json$/;
 const group = (json: any, name: string): any => Object.values(json.resource.azurerm_firewall_policy_rule_collection_group).find((g: any) => g.name === name);

@@ -182,7 +182,8 @@ const cases: Record<string, { fail: (fx: Fixture) => void; message: RegExp; leve
 // The firewall rules need a firewall, which the small fixture has not: they are proven on
 // synthesized firewall output with planted defects in test/verify/firewall.test.ts. Here
 // they must stay quiet (not applicable) on a config without one.
-const FIREWALL_RULES = ALL_RULES.filter((r) => r.id.startsWith('firewall-'));
+// The firewall's rules (and the NSG rule only a hub needs) have their planted defects in firewall.test.ts and hub-spoke.test.ts.
+const FIREWALL_RULES = ALL_RULES.filter((r) => r.id.startsWith('firewall-') || r.id === 'nsg-hub-sealed');
 test.each(FIREWALL_RULES.map((r) => [r.id]))('%s is not applicable without a firewall', (id) => {
   expect(run(rule(id), fixture()).status).toBe('not-applicable');
 });
@@ -203,12 +204,14 @@ describe.each(ALL_RULES.filter((r) => !FIREWALL_RULES.includes(r)).map((r) => [r
   });
 });
 
-test('every rule has a failing case (the firewall rules in firewall.test.ts, one planted defect each)', () => {
+test('every rule has a failing case (the firewall and hub rules in firewall.test.ts and hub-spoke.test.ts, one planted defect each)', () => {
   expect(Object.keys(cases).sort()).toEqual(
     ALL_RULES.filter((r) => !FIREWALL_RULES.includes(r))
       .map((r) => r.id)
       .sort(),
   );
-  const planted = require('node:fs').readFileSync(require('node:path').join(__dirname, 'firewall.test.ts'), 'utf8') as string;
+  const planted = ['firewall.test.ts', 'hub-spoke.test.ts']
+    .map((f) => require('node:fs').readFileSync(require('node:path').join(__dirname, f), 'utf8') as string)
+    .join('\n');
   for (const r of FIREWALL_RULES) expect([r.id, planted.includes(`rule: '${r.id}'`)]).toEqual([r.id, true]);
 });

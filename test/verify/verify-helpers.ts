@@ -86,3 +86,51 @@ export function editEnvoy(s: Synthesized, level: string, edit: (bootstrap: any) 
 export function errorsOf(report: Report): Finding[] {
   return report.findings.filter((f) => f.severity === 'error');
 }
+
+/**
+ * Registers the hooks of a planted-defect suite: `config` synthesized once, a fresh copy
+ * per test (to mutate) cleaned up after it. Returns the current test's copy.
+ */
+export function plantedDefectSuite(config: string): () => Synthesized {
+  let fresh: Synthesized;
+  let current: Synthesized;
+  beforeAll(() => {
+    fresh = synthFresh(loadConfig(config));
+  });
+  afterAll(() => cleanup(fresh));
+  beforeEach(() => {
+    current = copyOf(fresh);
+  });
+  afterEach(() => cleanup(current));
+  return () => current;
+}
+
+/** What a planted defect must produce: an error finding of `rule`, and optionally its level, name, message and file. */
+export interface WantedFinding {
+  readonly rule: string;
+  readonly level?: string;
+  readonly name?: string;
+  readonly message?: RegExp;
+  readonly file?: RegExp;
+}
+
+/** The report fails with an error finding like `want`; fails the test, listing what it got, when there is none. */
+export function expectFinding(report: Report, want: WantedFinding): Finding {
+  const hit = errorsOf(report).find(
+    (f) =>
+      f.rule === want.rule &&
+      (!want.level || f.level === want.level) &&
+      (!want.name || f.name === want.name) &&
+      (!want.message || want.message.test(f.message)),
+  );
+  expect(report.ok).toBe(false);
+  if (!hit)
+    throw new Error(
+      `no ${want.rule} finding like ${String(want.message)}; got:\n${errorsOf(report)
+        .slice(0, 10)
+        .map((f) => `${f.rule} ${f.level} ${f.name} ${f.message}`)
+        .join('\n')}`,
+    );
+  if (want.file) expect(hit.source?.file).toMatch(want.file);
+  return hit;
+}

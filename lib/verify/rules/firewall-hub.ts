@@ -1,10 +1,10 @@
 import { parseRange } from '../engines/addresses';
 import { describeRule, evaluateFirewall } from '../engines/firewall';
-import { evaluateNsg } from '../engines/nsg';
 import { allowedPorts, Intent, IntentLevel } from '../intent';
-import { firstUsable } from '../parse/firewall';
+import { FirewallFact, firstUsable } from '../parse/firewall';
 import { Finding, resultOf, RuleResult } from '../types';
-import { hubOf, nsgsOf, virtualNetworkRanges } from '../world';
+import { hubOf, outboundNsgDecisions } from '../world';
+import { allowedSamples } from './firewall';
 import { CheckContext, finding, Rule } from './rule';
 
 /**
@@ -16,6 +16,15 @@ import { CheckContext, finding, Rule } from './rule';
  */
 
 const NOT_APPLICABLE: RuleResult = { status: 'not-applicable', reason: "no firewall.placement 'hub' in the config" };
+
+/** The hub's firewall, or the result to return: not applicable without a hub, nothing to judge without its firewall (firewall-present reports that). */
+function hubFirewall(ctx: CheckContext): FirewallFact | RuleResult {
+  const hub = hubOf(ctx.world);
+  if (!hub) return NOT_APPLICABLE;
+  return hub.firewall ?? resultOf([]);
+}
+
+const isResult = (x: FirewallFact | RuleResult): x is RuleResult => 'status' in x;
 
 /** Ports asked about between levels: every allow-list port, DNS, and the usual ways in (SSH, HTTP, RDP, kubelet, an alternative HTTP port). */
 function eastWestPorts(intent: Intent): number[] {
@@ -35,10 +44,8 @@ export const firewallEastWest: Rule = {
   description:
     "With a hub, the firewall allows each level exactly its parent's Envoy IP on the allow-list ports and its parent's DNS IP on 53, and nothing else between levels (every pair of levels, their Envoy, DNS and node addresses, listed and common ports).",
   evaluate(ctx: CheckContext) {
-    const hub = hubOf(ctx.world);
-    if (!hub) return NOT_APPLICABLE;
-    const firewall = hub.firewall;
-    if (!firewall) return resultOf([]);
+    const firewall = hubFirewall(ctx);
+    if (isResult(firewall)) return firewall;
     const out: Finding[] = [];
     const levels = ctx.intent.levels;
     for (const from of levels) {
@@ -76,26 +83,19 @@ export const firewallEastWest: Rule = {
   },
 };
 
-/** Names to ask the firewall about for an entry's ports: the name itself, or a name below a wildcard. */
-function listedSamples(intent: Intent): Array<{ name: string; port: number }> {
-  return intent.entries.flatMap((e) => e.ports.map((port) => ({ name: e.kind === 'exact' ? e.domain : `le-probe.${e.domain}`, port })));
-}
-
 export const firewallInternetTopOnly: Rule = {
   id: 'firewall-internet-top-only',
   layer: 'firewall',
   description:
     'With a hub, no level below the top reaches any internet name through the firewall, listed names included: only the top level gets the allow-list rules.',
   evaluate(ctx: CheckContext) {
-    const hub = hubOf(ctx.world);
-    if (!hub) return NOT_APPLICABLE;
-    const firewall = hub.firewall;
-    if (!firewall) return resultOf([]);
+    const firewall = hubFirewall(ctx);
+    if (isResult(firewall)) return firewall;
     const out: Finding[] = [];
     for (const level of ctx.intent.levels.filter((l) => l.parent !== undefined)) {
       const sourceIp = firstUsable(ctx.world.levels.get(level.name)?.nodeSubnet?.prefixes[0]);
       if (!sourceIp) continue;
-      for (const { name, port } of [...listedSamples(ctx.intent), { name: 'unlisted.le-probe.net', port: 443 }]) {
+      for (const { name, port } of [...allowedSamples(ctx.intent), { name: 'unlisted.le-probe.net', port: 443 }]) {
         const decision = evaluateFirewall(firewall, { sourceIp, name, port });
         if (decision.action === 'Allow')
           out.push(
@@ -119,32 +119,20 @@ export const nsgHubSealed: Rule = {
   description:
     "With a hub, below the top level the node subnet's NSGs deny the firewall's own address: its DNS proxy answers every name, a way out past the parent's dnsmasq.",
   evaluate(ctx: CheckContext) {
-    const hub = hubOf(ctx.world);
-    if (!hub) return NOT_APPLICABLE;
-    const ip = hub.firewall?.privateIp ? parseRange(hub.firewall.privateIp) : undefined;
+    const firewall = hubFirewall(ctx);
+    if (isResult(firewall)) return firewall;
+    const ip = firewall.privateIp ? parseRange(firewall.privateIp) : undefined;
     if (!ip) return resultOf([]);
     const out: Finding[] = [];
     for (const level of ctx.intent.levels.filter((l) => l.parent !== undefined)) {
       const lw = ctx.world.levels.get(level.name);
       if (!lw?.nodeSubnet) continue;
-      const nsgs = nsgsOf(ctx.world, lw.nodeSubnet);
-      const source = { kind: 'range' as const, range: parseRange(lw.nodeSubnet.prefixes[0] ?? level.addressSpace)! };
       for (const [protocol, port] of [
         ['Udp', 53],
         ['Tcp', 53],
         ['Tcp', 443],
       ] as const) {
-        const decisions = nsgs.map((nsg) => ({
-          nsg,
-          d: evaluateNsg(nsg, {
-            direction: 'Outbound',
-            protocol,
-            port,
-            source,
-            destination: { kind: 'range', range: ip },
-            virtualNetwork: virtualNetworkRanges(ctx.world, lw.vnet),
-          }),
-        }));
+        const decisions = outboundNsgDecisions(ctx.world, lw, { protocol, port, destination: { kind: 'range', range: ip } });
         if (decisions.every((x) => x.d.access === 'Allow')) {
           const x = decisions[0];
           out.push(
@@ -153,8 +141,8 @@ export const nsgHubSealed: Rule = {
               'nsg',
               level.name,
               x
-                ? `nodes reach the hub firewall ${hub.firewall!.privateIp} on ${protocol} ${port} (NSG ${x.nsg.name ?? x.nsg.key} rule ${x.d.rule.name} priority ${x.d.rule.priority}): its DNS proxy answers every name`
-                : `the node subnet has no NSG: nodes reach the hub firewall ${hub.firewall!.privateIp} on ${protocol} ${port}, whose DNS proxy answers every name`,
+                ? `nodes reach the hub firewall ${firewall.privateIp} on ${protocol} ${port} (NSG ${x.nsg.name ?? x.nsg.key} rule ${x.d.rule.name} priority ${x.d.rule.priority}): its DNS proxy answers every name`
+                : `the node subnet has no NSG: nodes reach the hub firewall ${firewall.privateIp} on ${protocol} ${port}, whose DNS proxy answers every name`,
               { port, source: x ? (x.d.rule.source ?? x.nsg.source) : lw.nodeSubnet.source },
             ),
           );

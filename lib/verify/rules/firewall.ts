@@ -32,7 +32,7 @@ function applicable(ctx: CheckContext): boolean {
 }
 
 /** Names to ask the firewall about for an entry's ports: the name itself, or names below a wildcard. */
-function allowedSamples(intent: Intent): Array<{ name: string; port: number }> {
+export function allowedSamples(intent: Intent): Array<{ name: string; port: number }> {
   const out: Array<{ name: string; port: number }> = [];
   for (const e of intent.entries) {
     const names = e.kind === 'exact' ? [e.domain] : [`le-probe.${e.domain}`, `le-probe.deep.${e.domain}`];

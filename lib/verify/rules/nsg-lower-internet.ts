@@ -1,7 +1,5 @@
-import { evaluateNsg } from '../engines/nsg';
-import { parseRange } from '../engines/addresses';
 import { resultOf } from '../types';
-import { nsgsOf, virtualNetworkRanges } from '../world';
+import { nsgsOf, outboundNsgDecisions } from '../world';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
 
 const ID = 'nsg-lower-internet';
@@ -26,24 +24,13 @@ export const nsgLowerInternet: Rule = {
         );
         continue;
       }
-      const range = parseRange(lw.nodeSubnet.prefixes[0] ?? lw.level.addressSpace)!;
       for (const [protocol, port] of [
         ['Tcp', 443],
         ['Tcp', 80],
         ['Udp', 53],
         ['Tcp', 8084],
       ] as const) {
-        const decisions = nsgs.map((nsg) => ({
-          nsg,
-          d: evaluateNsg(nsg, {
-            direction: 'Outbound',
-            protocol,
-            port,
-            source: { kind: 'range', range },
-            destination: { kind: 'internet', tags: [] },
-            virtualNetwork: virtualNetworkRanges(ctx.world, lw.vnet),
-          }),
-        }));
+        const decisions = outboundNsgDecisions(ctx.world, lw, { protocol, port, destination: { kind: 'internet', tags: [] } });
         if (decisions.every((x) => x.d.access === 'Allow')) {
           const x = decisions[0];
           out.push(
