@@ -202,7 +202,7 @@ export function parseConfig(text: string, file: string): EgressModel {
   const workloadsValid = raw !== undefined || workloadsGiven === undefined || workloadsGiven === null || rawWorkloads !== undefined;
   const workloads = workloadOptions(workloadsValid ? rawWorkloads : undefined);
   if (clusterValid && workloadsValid) {
-    for (const p of deploymentProblems(cluster, workloads, rawLevels.length)) errors.add(p.path, p.rule, p.value);
+    for (const p of deploymentProblems(cluster, workloads, rawLevels.length, rawFirewall !== undefined)) errors.add(p.path, p.rule, p.value);
   }
   if (clusterValid && workloadsValid) {
     const given = { firewall: rawFirewall, hub: rawHub, cluster: rawCluster, workloads: rawWorkloads };

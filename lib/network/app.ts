@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import { AllowList, EgressModel } from '../model';
-import { LevelStack } from './level-stack';
+import { LevelStack, PrivateClusterDnsSource } from './level-stack';
+import { levelNames } from './names';
 
 /**
  * Populates a cdktf app from the model (whose network rules `parseConfig` has already
@@ -24,10 +25,21 @@ export function buildTerraformApp(app: App, model: EgressModel): LevelStack[] {
       cluster: model.cluster,
       backend: model.terraform.backend,
       firewall: level.parent === undefined && model.firewall?.placement === 'top' ? model.firewall : undefined,
+      privateClusterDns: privateClusterDnsOf(model, level),
     });
     const parent = level.parent !== undefined ? stacks.get(level.parent) : undefined;
     if (parent) stack.addDependency(parent);
     stacks.set(level.name, stack);
   }
   return [...stacks.values()];
+}
+
+/**
+ * Where a private cluster's DNS zone lives with placement `top`: in the top level's stack,
+ * which holds the firewall; the levels below find it in the top level's resource group.
+ * Undefined without a private cluster or a firewall at the top.
+ */
+function privateClusterDnsOf(model: EgressModel, level: EgressModel['levels'][number]): PrivateClusterDnsSource | undefined {
+  if (!model.cluster.privateCluster || model.firewall?.placement !== 'top') return undefined;
+  return level.parent === undefined ? 'here' : { resourceGroupName: levelNames(model, model.levels[0]).resourceGroup };
 }
