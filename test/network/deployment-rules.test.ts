@@ -22,6 +22,8 @@ test('privateCluster is refused below the top level, naming the key, and accepte
     expect.stringMatching(/^egress\.yaml:11: cluster\.privateCluster true: a private API server cannot provision below the top level/),
   ]);
   expect(issues(withCluster('privateCluster: true', ONE_LEVEL))).toEqual([]);
+  // With a firewall every level's DNS ends at its DNS proxy, whose VNET the cluster zone is linked to.
+  expect(issues(`${withCluster('privateCluster: true')}firewall:\n  placement: top\n`)).toEqual([]);
 });
 
 test('every problem at once', () => {
