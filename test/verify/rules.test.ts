@@ -181,9 +181,10 @@ const cases: Record<string, { fail: (fx: Fixture) => void; message: RegExp; leve
 
 // The firewall rules need a firewall, which the small fixture has not: they are proven on
 // synthesized firewall output with planted defects in test/verify/firewall.test.ts. Here
-// they must stay quiet (not applicable) on a config without one.
-const FIREWALL_RULES = ALL_RULES.filter((r) => r.id.startsWith('firewall-'));
-test.each(FIREWALL_RULES.map((r) => [r.id]))('%s is not applicable without a firewall', (id) => {
+// they must stay quiet (not applicable) on a config without one. Likewise private-cluster-dns,
+// which needs a private cluster (test/verify/private-cluster.test.ts).
+const FIREWALL_RULES = ALL_RULES.filter((r) => r.id.startsWith('firewall-') || r.id === 'private-cluster-dns');
+test.each(FIREWALL_RULES.map((r) => [r.id]))('%s is not applicable without a firewall (or a private cluster)', (id) => {
   expect(run(rule(id), fixture()).status).toBe('not-applicable');
 });
 
@@ -209,6 +210,8 @@ test('every rule has a failing case (the firewall rules in firewall.test.ts, one
       .map((r) => r.id)
       .sort(),
   );
-  const planted = require('node:fs').readFileSync(require('node:path').join(__dirname, 'firewall.test.ts'), 'utf8') as string;
+  const planted = ['firewall.test.ts', 'private-cluster.test.ts']
+    .map((file) => require('node:fs').readFileSync(require('node:path').join(__dirname, file), 'utf8') as string)
+    .join('\n');
   for (const r of FIREWALL_RULES) expect([r.id, planted.includes(`rule: '${r.id}'`)]).toEqual([r.id, true]);
 });
