@@ -138,3 +138,12 @@ test('a dnsmasq that stops forwarding the zone upwards fails (dnsmasq-unlisted: 
   expect(hit?.message).toMatch(/must be forwarded to 172\.16\.64\.5, dnsmasq answers NXDOMAIN/);
   expect(hit?.source?.file).toMatch(/manifests\/l3\/dnsmasq\.yaml$/);
 });
+
+test('every dnsmasq forwards the zone to the level above, and none drops private answers (no stop-dns-rebind)', () => {
+  const upstream: Record<string, string> = { l4: '172.16.192.4', l3: '172.16.64.5' };
+  for (const [level, ip] of Object.entries(upstream)) {
+    const text = readFileSync(`${fresh.manifestsOut}/${level}/dnsmasq.yaml`, 'utf8');
+    expect(text).toContain(`server=/${ZONE}/${ip}\n`);
+    expect(text).not.toMatch(/stop-dns-rebind|rebind-domain-ok/);
+  }
+});
