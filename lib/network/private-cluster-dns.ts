@@ -28,14 +28,13 @@ import { Construct } from 'constructs';
 import { DataAzurermPrivateDnsZone, PrivateDnsZone, PrivateDnsZoneVirtualNetworkLink } from './azurerm/dns';
 import { RoleAssignment } from './azurerm/identity';
 import { NETWORK_CONTRIBUTOR } from './cluster';
+import { privateClusterZone } from '../model/azure-facts';
 
 /** Built-in role AKS needs on a custom private DNS zone to write its API server's record. */
 export const PRIVATE_DNS_ZONE_CONTRIBUTOR = 'Private DNS Zone Contributor';
 
 /** The zone AKS accepts as a custom private cluster zone in `location` (Azure global cloud). */
-export function privateClusterZoneName(location: string): string {
-  return `privatelink.${location}.azmk8s.io`;
-}
+export const privateClusterZoneName = privateClusterZone;
 
 /** Name of the zone's link to the VNET `virtualNetworkName` (unique in the zone; a VNET links once). */
 export function privateClusterZoneLinkName(virtualNetworkName: string): string {

@@ -41,3 +41,17 @@ test('a Kubernetes version without the preStop sleep action (before 1.30) is ref
   expect(issues(withCluster('kubernetesVersion: "1.30.4"'))).toEqual([]);
   expect(issues(withCluster('kubernetesVersion: "2.0"'))).toEqual([]);
 });
+
+test('with privateCluster, an allow-list entry covering the private API servers zone is refused, naming the entry', () => {
+  const list = (domain: string) => BASE.replace(/allowList:\n/, `allowList:\n  - domain: "${domain}"\n`);
+  const withFirewall = (base: string) => `${withCluster('privateCluster: true', base)}firewall:\n  placement: top\n`;
+  for (const domain of ['*.azmk8s.io', '*.westeurope.azmk8s.io', '*.privatelink.westeurope.azmk8s.io', 'api-1234.privatelink.westeurope.azmk8s.io']) {
+    expect([domain, issues(withFirewall(list(domain)))]).toEqual([
+      domain,
+      [expect.stringMatching(/allowList\[0\]\.domain ".*": covers names of privatelink\.westeurope\.azmk8s\.io, where cluster\.privateCluster registers/)],
+    ]);
+    expect(issues(list(domain))).toEqual([]);
+  }
+  // The public API server names are not in that zone.
+  expect(issues(withFirewall(list('*.hcp.westeurope.azmk8s.io')))).toEqual([]);
+});
