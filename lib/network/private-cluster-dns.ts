@@ -43,7 +43,9 @@ export function privateClusterZoneLinkName(virtualNetworkName: string): string {
 
 /** What a level's cluster needs of the zone: its name and Azure resource ID. */
 export interface PrivateClusterDnsZoneHandle {
+  /** `privatelink.<location>.azmk8s.io`. */
   readonly zoneName: string;
+  /** The zone's Azure resource ID (a reference): the cluster's `private_dns_zone_id` and the scope of its DNS role. */
   readonly zoneId: string;
 }
 
@@ -68,7 +70,7 @@ export interface PrivateClusterDnsZoneProps {
   readonly resolverNetworks: readonly ResolverNetwork[];
   /** Created before the links (the VNETs, when `id` is not a reference to them). @default [] */
   readonly dependsOn?: readonly ITerraformDependable[];
-  /** @default none */
+  /** Tags of the zone and its links. @default none */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -78,10 +80,13 @@ export interface PrivateClusterDnsZoneProps {
  * stack that holds the firewall.
  */
 export class PrivateClusterDnsZone extends Construct implements PrivateClusterDnsZoneHandle {
+  /** The `azurerm_private_dns_zone`. */
   public readonly zone: PrivateDnsZone;
   /** One link per resolver VNET, in the order given. */
   public readonly links: PrivateDnsZoneVirtualNetworkLink[];
+  /** `privatelink.<location>.azmk8s.io`. */
   public readonly zoneName: string;
+  /** The zone's resource ID (a reference to it). */
   public readonly zoneId: string;
 
   constructor(scope: Construct, id: string, props: PrivateClusterDnsZoneProps) {
@@ -120,8 +125,11 @@ export interface ExistingPrivateClusterDnsZoneProps {
  * planning a lower level fails clearly while the stack that owns the zone is not deployed.
  */
 export class ExistingPrivateClusterDnsZone extends Construct implements PrivateClusterDnsZoneHandle {
+  /** The `data.azurerm_private_dns_zone` lookup. */
   public readonly zone: DataAzurermPrivateDnsZone;
+  /** `privatelink.<location>.azmk8s.io`. */
   public readonly zoneName: string;
+  /** The zone's resource ID, as the data source reads it. */
   public readonly zoneId: string;
 
   constructor(scope: Construct, id: string, props: ExistingPrivateClusterDnsZoneProps) {
@@ -148,7 +156,9 @@ export interface PrivateClusterDnsAccessProps {
  * 'Private DNS Zone Contributor' on the zone and 'Network Contributor' on the level's VNET.
  */
 export class PrivateClusterDnsAccess extends Construct {
+  /** 'Private DNS Zone Contributor' on the zone. */
   public readonly zoneContributor: RoleAssignment;
+  /** 'Network Contributor' on the level's VNET. */
   public readonly networkContributor: RoleAssignment;
   /** Both, for `dependsOn`. */
   public readonly roleAssignments: RoleAssignment[];
