@@ -40,9 +40,17 @@ export type { AllowListEntryInput, AllowListProps } from './model/allow-list';
 export { EgressNetwork } from './network/egress-network';
 export type { EgressNetworkProps } from './network/egress-network';
 export { LevelStack } from './network/level-stack';
-export type { LevelStackProps, PlannedLevel } from './network/level-stack';
+export type { LevelStackProps, PlannedLevel, PrivateClusterDnsSource } from './network/level-stack';
 export { HubStack } from './network/hub-stack';
 export type { HubStackProps, HubSpoke } from './network/hub-stack';
+export { ExistingPrivateClusterDnsZone, PrivateClusterDnsAccess, PrivateClusterDnsZone, privateClusterZoneName } from './network/private-cluster-dns';
+export type {
+  ExistingPrivateClusterDnsZoneProps,
+  PrivateClusterDnsAccessProps,
+  PrivateClusterDnsZoneHandle,
+  PrivateClusterDnsZoneProps,
+  ResolverNetwork,
+} from './network/private-cluster-dns';
 
 // Kubernetes (cdk8s).
 export { EgressWorkloads } from './workloads/egress-workloads';

@@ -14,6 +14,15 @@ export const AZURE_PLATFORM_IP = '168.63.129.16';
 export const AZURE_DNS_IP = AZURE_PLATFORM_IP;
 
 /**
+ * The private DNS zone of private AKS API servers in `location`, the name a custom zone
+ * must have in Azure's global cloud ("Create a private Azure Kubernetes Service (AKS)
+ * cluster", "Configuration options for private DNS").
+ */
+export function privateClusterZone(location: string): string {
+  return `privatelink.${location}.azmk8s.io`;
+}
+
+/**
  * Limits of a network security group ("Azure subscription and service limits",
  * networking; "Network security groups", security rules): priorities 100-4096, rule names
  * of at most 80 characters, 1000 rules per NSG.

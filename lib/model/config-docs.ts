@@ -47,7 +47,8 @@ export const CONFIG_KEY_DOCS: Readonly<Record<string, string>> = {
   'cluster.networkPlugin':
     "Pod networking: 'azure-overlay' (pod IPs outside the VNET), 'azure' (pods take node-subnet addresses) or 'kubenet' (being retired).",
   'cluster.networkPolicy': "NetworkPolicy engine: 'calico', 'azure' or 'cilium'. Without one the generated NetworkPolicies are not enforced.",
-  'cluster.privateCluster': 'Private API server.',
+  'cluster.privateCluster':
+    "Private API server. With several levels it needs a 'firewall:' section: the clusters then register in a custom privatelink.<location>.azmk8s.io zone linked to the firewall's VNET, where every level's DNS ends (docs/firewall.md).",
   'cluster.apiServerAuthorizedIpRanges': 'CIDRs allowed to reach a public API server. Empty: no restriction.',
   'cluster.localAccounts':
     'Keep AKS local accounts (the static cluster-admin kubeconfig). Off: every kubeconfig is an Entra ID login and every right an Azure RBAC role assignment.',

@@ -1,7 +1,7 @@
 /**
  * Checks of options that are valid on their own but would not deploy, or would deploy
  * unsafely, on Azure: a system pool size AKS refuses, a private API server below the top
- * level, an Envoy connection cap its memory cannot hold. Each problem names the config
+ * level without a firewall, an Envoy connection cap its memory cannot hold. Each problem names the config
  * key to change; `parseConfig` reports them with every other problem at once.
  */
 import type { ClusterOptions, WorkloadOptions } from './options';
@@ -20,8 +20,12 @@ export const MIN_KUBERNETES: readonly [number, number] = [1, 30];
 /** B-series (burstable) sizes: `Standard_B4ms`, `Standard_B2s_v2`. */
 const BURSTABLE = /^standard_b\d/i;
 
-/** Every problem, in config order; empty when the options can deploy. A derived default connection cap always fits. */
-export function deploymentProblems(cluster: ClusterOptions, workloads: WorkloadOptions, levelCount: number): DeploymentProblem[] {
+/**
+ * Every problem, in config order; empty when the options can deploy. A derived default connection cap always fits.
+ * @param firewall the config has a `firewall:` section (either placement): every level's DNS then ends at its
+ *   DNS proxy, whose VNET the private cluster zone is linked to, so `privateCluster` works at every level
+ */
+export function deploymentProblems(cluster: ClusterOptions, workloads: WorkloadOptions, levelCount: number, firewall = false): DeploymentProblem[] {
   const problems: DeploymentProblem[] = [];
   if (BURSTABLE.test(cluster.vmSize)) {
     problems.push({
@@ -30,14 +34,15 @@ export function deploymentProblems(cluster: ClusterOptions, workloads: WorkloadO
       rule: "AKS does not support B-series (burstable) VMs for system node pools (AKS docs, 'Manage system node pools'): use a general purpose size such as Standard_D4ds_v5",
     });
   }
-  if (cluster.privateCluster && levelCount > 1) {
+  if (cluster.privateCluster && levelCount > 1 && !firewall) {
     problems.push({
       path: ['cluster', 'privateCluster'],
       value: true,
       rule:
         "a private API server cannot provision below the top level: its name lives in a private DNS zone AKS links to the cluster's own VNET, " +
         "but a lower level resolves through its parent's dnsmasq, which forwards to the VNET where Azure DNS does not see that zone. " +
-        'Remove privateCluster (the lower levels reach their public API server through the proxy chain; restrict it with apiServerAuthorizedIpRanges) or use a single level',
+        'Remove privateCluster (the lower levels reach their public API server through the proxy chain; restrict it with apiServerAuthorizedIpRanges), use a single level, ' +
+        "or add a 'firewall:' section (its DNS proxy's VNET is linked to the cluster zone, so every level resolves it)",
     });
   }
   const version = /^(\d+)\.(\d+)/.exec(cluster.kubernetesVersion ?? '');

@@ -39,3 +39,26 @@ export function forwardZoneClashes(zones: readonly string[], entries: readonly A
   });
   return clashes;
 }
+
+/**
+ * Allow-list entries that take names of the private cluster zone (`privatelink.<location>.azmk8s.io`)
+ * away from it: an exact name in the zone, or a wildcard at, below or above it. CoreDNS would
+ * rewrite the API server's name to the Envoy for pods (AKS gives kube-system pods that name),
+ * a non-strict dnsmasq would answer it with the Envoy IP, and an Envoy would send the
+ * connection upwards, where the private endpoint of a lower level is unreachable.
+ * @returns each clashing entry with the index of its first source in `allowList`
+ */
+export function privateClusterZoneClashes(zone: string, entries: readonly AllowEntry[]): Array<{ index: number; pattern: string; rule: string }> {
+  const inZone = (name: string) => name === zone || name.endsWith(`.${zone}`);
+  return entries
+    .filter((e) => inZone(e.domain) || (e.kind === 'wildcard' && zone.endsWith(`.${e.domain}`)))
+    .map((e) => ({
+      index: e.sources[0],
+      pattern: e.pattern,
+      rule:
+        `covers names of ${zone}, where cluster.privateCluster registers every level's API server: the proxy chain would take those names ` +
+        '(CoreDNS rewrites them to the Envoy, which sends the connection upwards, away from the private endpoint in the level): ' +
+        'list narrower names, or remove privateCluster',
+    }))
+    .sort((a, b) => a.index - b.index);
+}

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { AllowEntry, AllowIndex, buildAllowEntries } from './allow-entries';
-import { AZURE_VNET_RESERVED_RANGES } from './azure-facts';
+import { AZURE_VNET_RESERVED_RANGES, privateClusterZone } from './azure-facts';
 import { AddressOverrides, LevelAddressPlan, MAX_LEVEL_PREFIX, MIN_LEVEL_PREFIX, MAX_SUBNET_PREFIX, planLevelAddresses } from './address-plan';
 import {
   allowEntrySchema,
@@ -23,7 +23,7 @@ import { clusterOptions, ClusterOptions, TerraformOptions, workloadOptions, Work
 import { deploymentProblems } from './deployment-rules';
 import { buildFirewallModel, FirewallModel, withFirewall } from './firewall';
 import { firewallProblems } from './firewall-rules';
-import { forwardZoneClashes } from './forward-zones';
+import { forwardZoneClashes, privateClusterZoneClashes } from './forward-zones';
 import { registryEndpoints, registryOf } from './registries';
 import { Field } from './schema';
 import { MAX_CONFIG_BYTES, readYaml } from './yaml-source';
@@ -202,11 +202,16 @@ export function parseConfig(text: string, file: string): EgressModel {
   const workloadsValid = raw !== undefined || workloadsGiven === undefined || workloadsGiven === null || rawWorkloads !== undefined;
   const workloads = workloadOptions(workloadsValid ? rawWorkloads : undefined);
   if (clusterValid && workloadsValid) {
-    for (const p of deploymentProblems(cluster, workloads, rawLevels.length)) errors.add(p.path, p.rule, p.value);
+    for (const p of deploymentProblems(cluster, workloads, rawLevels.length, rawFirewall !== undefined)) errors.add(p.path, p.rule, p.value);
   }
   if (clusterValid && workloadsValid) {
     const given = { firewall: rawFirewall, hub: rawHub, cluster: rawCluster, workloads: rawWorkloads };
     for (const p of firewallProblems(given, levelsComplete ? levels : [], allowEntries, cluster)) errors.add(p.path, p.rule, p.value);
+  }
+  if (clusterValid && cluster.privateCluster && location !== undefined) {
+    for (const clash of privateClusterZoneClashes(privateClusterZone(location), allowEntries)) {
+      errors.add(['allowList', clash.index, 'domain'], clash.rule, clash.pattern);
+    }
   }
   for (const clash of forwardZoneClashes(rawWorkloads?.dnsmasq?.forwardZones ?? [], allowEntries)) {
     errors.add(['workloads', 'dnsmasq', 'forwardZones', clash.index], clash.rule, clash.zone);

@@ -1,7 +1,8 @@
 import { App } from 'cdktf';
 import { AllowList, EgressModel } from '../model';
 import { HubStack } from './hub-stack';
-import { LevelStack } from './level-stack';
+import { LevelStack, PrivateClusterDnsSource } from './level-stack';
+import { hubNames, levelNames } from './names';
 
 /**
  * Populates a cdktf app from the model (whose network rules `parseConfig` has already
@@ -20,6 +21,7 @@ export function buildTerraformApp(app: App, model: EgressModel): { levels: Level
           firewall: model.firewall,
           levels: model.levels.map((l) => ({ name: l.name, addresses: l.addresses, parent: l.parent })),
           backend: model.terraform.backend,
+          privateClusters: model.cluster.privateCluster,
         })
       : undefined;
   const stacks = new Map<string, LevelStack>();
@@ -35,6 +37,7 @@ export function buildTerraformApp(app: App, model: EgressModel): { levels: Level
       cluster: model.cluster,
       backend: model.terraform.backend,
       firewall: model.firewall,
+      privateClusterDns: privateClusterDnsOf(model, level),
     });
     const parent = level.parent !== undefined ? stacks.get(level.parent) : undefined;
     if (parent) stack.addDependency(parent);
@@ -42,4 +45,16 @@ export function buildTerraformApp(app: App, model: EgressModel): { levels: Level
     stacks.set(level.name, stack);
   }
   return { levels: [...stacks.values()], hub };
+}
+
+/**
+ * Where a private cluster's DNS zone lives: in the stack that holds the firewall. With
+ * placement `top` the top level's stack creates it and the levels below find it in the
+ * top level's resource group; with placement `hub` every level finds it in the hub's.
+ * Undefined without a private cluster or a firewall.
+ */
+function privateClusterDnsOf(model: EgressModel, level: EgressModel['levels'][number]): PrivateClusterDnsSource | undefined {
+  if (!model.cluster.privateCluster || !model.firewall) return undefined;
+  if (model.firewall.placement === 'hub') return { resourceGroupName: hubNames(model).resourceGroup };
+  return level.parent === undefined ? 'here' : { resourceGroupName: levelNames(model, model.levels[0]).resourceGroup };
 }

@@ -6,6 +6,7 @@ import { DataAzurermClientConfig } from './azurerm/core';
 import { RoleAssignment, UserAssignedIdentity } from './azurerm/identity';
 import { RouteTable, Subnet } from './azurerm/network';
 import { LevelNames } from './names';
+import { PrivateClusterDnsAccess, type PrivateClusterDnsZoneHandle } from './private-cluster-dns';
 
 /** Built-in role the AKS control plane needs on a subnet it joins (nodes) or places internal load balancers in. */
 export const NETWORK_CONTRIBUTOR = 'Network Contributor';
@@ -26,6 +27,13 @@ export interface LevelClusterProps {
    * Network Contributor on the table. @default undefined (top level: `options.outboundType`)
    */
   readonly routeTable?: RouteTable;
+  /**
+   * A private cluster behind the firewall: the custom private DNS zone it registers its API
+   * server in and the level's VNET (AKS links the zone to it). The identity gets the rights
+   * of {@link PrivateClusterDnsAccess} first, the public FQDN is off.
+   * @default undefined (a private cluster uses AKS's own 'System' zone)
+   */
+  readonly privateDns?: { readonly zone: PrivateClusterDnsZoneHandle; readonly virtualNetworkId: string };
   /** Created before the cluster: NSG associations, peerings (a lower level's nodes resolve through the parent's DNS from their first boot). */
   readonly dependsOn?: readonly ITerraformDependable[];
   readonly tags?: Readonly<Record<string, string>>;
@@ -43,6 +51,8 @@ export interface LevelClusterProps {
 export class LevelCluster extends Construct {
   public readonly identity: UserAssignedIdentity;
   public readonly roleAssignments: RoleAssignment[];
+  /** With `privateDns` only: the identity's rights on the zone and the VNET (also in `roleAssignments`). */
+  public readonly privateDnsAccess?: PrivateClusterDnsAccess;
   public readonly cluster: KubernetesCluster;
 
   constructor(scope: Construct, id: string, props: LevelClusterProps) {
@@ -65,6 +75,10 @@ export class LevelCluster extends Construct {
       });
     this.roleAssignments = [grant('nodes', props.nodeSubnet.id), grant('load-balancers', props.loadBalancerSubnet.id)];
     if (props.routeTable) this.roleAssignments.push(grant('route-table', props.routeTable.id));
+    if (options.privateCluster && props.privateDns) {
+      this.privateDnsAccess = new PrivateClusterDnsAccess(this, 'private-dns', { ...props.privateDns, principalId: this.identity.principalId });
+      this.roleAssignments.push(...this.privateDnsAccess.roleAssignments);
+    }
     const client = new DataAzurermClientConfig(this, 'client');
     this.cluster = new KubernetesCluster(this, 'cluster', {
       name: names.cluster,
@@ -74,6 +88,9 @@ export class LevelCluster extends Construct {
       dnsPrefix: names.dnsPrefix,
       kubernetesVersion: options.kubernetesVersion,
       privateClusterEnabled: options.privateCluster,
+      // A custom zone: AKS docs ("Hub and spoke with custom DNS for private AKS clusters") pair it with the public FQDN off.
+      privateDnsZoneId: this.privateDnsAccess?.zoneId,
+      privateClusterPublicFqdnEnabled: this.privateDnsAccess ? false : undefined,
       apiServerAccessProfile: options.apiServerAuthorizedIpRanges.length > 0 ? { authorizedIpRanges: [...options.apiServerAuthorizedIpRanges] } : undefined,
       // No static cluster-admin credential: kubeconfigs come from Entra ID, rights from Azure RBAC.
       localAccountDisabled: !options.localAccounts,

@@ -8,6 +8,7 @@ import { AzurermProvider, ResourceGroup } from './azurerm/core';
 import { VirtualNetwork } from './azurerm/network';
 import { configureBackend } from './backend';
 import { EgressFirewall } from './firewall';
+import { PrivateClusterDnsZone } from './private-cluster-dns';
 import { firewallNames, HUB_STACK, hubNames, HubNames } from './names';
 import type { PlannedLevel } from './level-stack';
 
@@ -32,6 +33,13 @@ export interface HubStackProps {
    * @default undefined (a local state file)
    */
   readonly backend?: Partial<BackendConfig>;
+  /**
+   * The levels' clusters are private (`cluster.privateCluster`): the hub holds their custom
+   * private DNS zone `privatelink.<location>.azmk8s.io`, linked to the hub VNET, where the
+   * firewall's DNS proxy (the end of every level's DNS) asks Azure DNS.
+   * @default false
+   */
+  readonly privateClusters?: boolean;
 }
 
 /** Tag put on every resource of the hub. */
@@ -52,6 +60,8 @@ function checkedProps(props: HubStackProps): BackendConfig | undefined {
     if ((i === 0) !== (level?.parent === undefined)) check.issues.add(['levels', i, 'parent'], 'only the first (top) level has no parent', level?.parent);
     if (level?.parent !== undefined && !names.has(level.parent)) check.issues.add(['levels', i, 'parent'], 'must name another level of the list', level.parent);
   });
+  if (props.privateClusters !== undefined && typeof props.privateClusters !== 'boolean')
+    check.issues.add(['privateClusters'], 'must be true or false', props.privateClusters);
   const backend = props.backend === undefined ? undefined : backendSchema(props.backend, ['backend'], check.issues);
   check.done();
   return backend;
@@ -64,7 +74,8 @@ function checkedProps(props: HubStackProps): BackendConfig | undefined {
  * from the one allow-list: application and network rules for the top level's IP group
  * only (the only level that reaches the internet), and network rules for exactly the
  * hops of the chain (each level to its parent's Envoy IP on the allow-list ports and to
- * its parent's DNS IP on 53), then the final deny. Every level is a spoke peered with
+ * its parent's DNS IP on 53), then the final deny; with private clusters, their custom
+ * private DNS zone, linked to the hub VNET. Every level is a spoke peered with
  * this VNET only; each spoke's stack owns its peerings, so the hub never changes when a
  * level is added.
  */
@@ -77,6 +88,8 @@ export class HubStack extends TerraformStack {
   public readonly virtualNetwork: VirtualNetwork;
   /** The firewall, its policy, IP groups and rules. */
   public readonly firewall: EgressFirewall;
+  /** With `privateClusters`: the levels' custom private DNS zone, linked to the hub VNET. */
+  public readonly privateClusterDnsZone?: PrivateClusterDnsZone;
 
   /**
    * @param scope the cdktf `App` (the stack is named `hub`)
@@ -118,6 +131,15 @@ export class HubStack extends TerraformStack {
       rules: renderFirewallRules({ entries: AllowList.of(this).entries, internetSources: [top.name], hops }),
       tags,
     });
+
+    if (props.privateClusters) {
+      this.privateClusterDnsZone = new PrivateClusterDnsZone(this, 'private-cluster-dns', {
+        location,
+        resourceGroupName: this.resourceGroup.name,
+        resolverNetworks: [{ name: names.virtualNetwork, id: this.virtualNetwork.id }],
+        tags,
+      });
+    }
 
     const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
     output('resource_group_name', this.resourceGroup.name, 'Resource group of the hub');

@@ -15,6 +15,15 @@ import { DefaultRoute, ParentDefaultRoute } from './route-table';
 import { renderFirewallRules } from '../render/firewall-rules';
 import type { FirewallModel } from '../model/firewall';
 import { LevelSecurityGroup } from './security-group';
+import { azureNameProblem } from './names';
+import { ExistingPrivateClusterDnsZone, PrivateClusterDnsZone, PrivateClusterDnsZoneHandle } from './private-cluster-dns';
+
+/**
+ * Where a private cluster's custom private DNS zone lives (see {@link LevelStackProps.privateClusterDns}):
+ * `'here'`, this stack holds the firewall and creates the zone linked to its own VNET; else the
+ * resource group of the stack that holds it, where this stack finds it by name.
+ */
+export type PrivateClusterDnsSource = 'here' | { readonly resourceGroupName: string };
 
 /** A level as a stack sees it: its name and its planned addresses (`LevelModel` fits). */
 export type PlannedLevel = Pick<LevelModel, 'name' | 'addresses'>;
@@ -61,6 +70,16 @@ export interface LevelStackProps {
    * @default undefined (no firewall: the top level keeps its own egress)
    */
   readonly firewall?: FirewallModel;
+  /**
+   * With `cluster.privateCluster` behind a firewall (either placement): where the custom
+   * private DNS zone `privatelink.<location>.azmk8s.io` of every level's cluster lives, so
+   * that the firewall's DNS proxy, where every level's DNS ends, answers it. `'here'` in the
+   * stack that holds the firewall (the top level with placement `top`), which creates the
+   * zone linked to its VNET; every other level names that stack's resource group. Lifts
+   * the refusal of `privateCluster` below the top level.
+   * @default undefined (a private cluster uses AKS's 'System' zone, and only a single level may have one)
+   */
+  readonly privateClusterDns?: PrivateClusterDnsSource;
 }
 
 /** Every problem of `props` by the config file's rules, thrown at once; the normalised cluster options and backend. */
@@ -86,7 +105,12 @@ function checkedProps(props: LevelStackProps): { cluster: ClusterOptions; backen
   const backend = props.backend === undefined ? undefined : backendSchema(props.backend, ['backend'], check.issues);
   const raw = props.cluster === undefined ? undefined : clusterSchema(props.cluster, ['cluster'], check.issues);
   const cluster = clusterOptions(raw);
-  for (const p of deploymentProblems(cluster, workloadOptions(undefined), props.parent === undefined ? 1 : 2)) {
+  const zoneRg = typeof props.privateClusterDns === 'object' ? props.privateClusterDns.resourceGroupName : undefined;
+  if (props.privateClusterDns !== undefined && props.privateClusterDns !== 'here') {
+    const problem = typeof zoneRg === 'string' ? azureNameProblem('resource group', zoneRg) : 'must be a resource group name';
+    if (problem) check.issues.add(['privateClusterDns', 'resourceGroupName'], problem, zoneRg);
+  }
+  for (const p of deploymentProblems(cluster, workloadOptions(undefined), props.parent === undefined ? 1 : 2, props.privateClusterDns !== undefined)) {
     if (p.path[0] === 'cluster') check.issues.add(p.path, p.rule, p.value);
   }
   check.done();
@@ -131,6 +155,8 @@ export class LevelStack extends TerraformStack {
   public readonly route?: DefaultRoute;
   /** The top level with `firewall.placement: top` only: the firewall, its policy and rules. */
   public readonly firewall?: EgressFirewall;
+  /** With `privateClusterDns: 'here'` and a private cluster: the custom private DNS zone of every level's cluster, linked to this VNET. */
+  public readonly privateClusterDnsZone?: PrivateClusterDnsZone;
   /** The level's AKS cluster. */
   public readonly cluster: LevelCluster;
 
@@ -254,6 +280,20 @@ export class LevelStack extends TerraformStack {
       });
     }
 
+    // Private cluster behind the firewall: the zone where every level's DNS ends (see private-cluster-dns.ts).
+    const zoneSource = clusterOpts.privateCluster ? props.privateClusterDns : undefined;
+    let privateDnsZone: PrivateClusterDnsZoneHandle | undefined;
+    if (zoneSource === 'here') {
+      privateDnsZone = this.privateClusterDnsZone = new PrivateClusterDnsZone(this, 'private-cluster-dns', {
+        location,
+        resourceGroupName: this.resourceGroup.name,
+        resolverNetworks: [{ name: names.virtualNetwork, id: this.virtualNetwork.id }],
+        tags,
+      });
+    } else if (zoneSource !== undefined) {
+      privateDnsZone = new ExistingPrivateClusterDnsZone(this, 'private-cluster-dns', { location, resourceGroupName: zoneSource.resourceGroupName });
+    }
+
     this.cluster = new LevelCluster(this, 'aks', {
       names,
       location,
@@ -262,6 +302,7 @@ export class LevelStack extends TerraformStack {
       nodeSubnet: this.nodeSubnet,
       loadBalancerSubnet: this.loadBalancerSubnet,
       routeTable: this.route?.table,
+      privateDns: privateDnsZone ? { zone: privateDnsZone, virtualNetworkId: this.virtualNetwork.id } : undefined,
       dependsOn: [
         ...this.securityGroup.associations,
         ...(this.route ? [this.route.association] : []),
@@ -269,6 +310,8 @@ export class LevelStack extends TerraformStack {
         ...(this.hubPeering ? [this.hubPeering.toHub, this.hubPeering.fromHub] : []),
         // The nodes leave through the firewall from their first boot: its rules must be in place.
         ...(this.firewall ? [this.firewall.firewall, ...this.firewall.ruleCollectionGroups] : []),
+        // The DNS proxy's VNET answers the zone before the first node asks for its API server.
+        ...(this.privateClusterDnsZone ? this.privateClusterDnsZone.links : []),
       ],
       tags,
     });

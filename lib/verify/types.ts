@@ -5,7 +5,8 @@
  */
 
 /** The part of the system a finding is about. */
-export type Layer = 'artifacts' | 'coredns' | 'dnsmasq' | 'envoy' | 'service' | 'vnet-dns' | 'nsg' | 'peering' | 'images' | 'firewall' | 'route';
+export type Layer =
+  'artifacts' | 'coredns' | 'dnsmasq' | 'envoy' | 'service' | 'vnet-dns' | 'nsg' | 'peering' | 'images' | 'firewall' | 'route' | 'private-dns';
 
 /** Where a fact lives: the file and the object inside it. */
 export interface Source {

@@ -99,3 +99,43 @@ test("the model mapped onto the narrow props gives the CLI's stacks", () => {
   });
   expect(Testing.synth(stack)).toEqual(Testing.synth(stacks[1]));
 });
+
+test('LevelStack with a private cluster: refused below the top without privateClusterDns; with it the zone is created (here) or found by name', () => {
+  const below = (privateClusterDns?: any) => () =>
+    new LevelStack(appWithAllowList(), {
+      deployment: 'acme',
+      location: 'westeurope',
+      level: plant,
+      parent: site,
+      cluster: { privateCluster: true },
+      privateClusterDns,
+    });
+  expect(problemsOf(below())).toEqual([
+    expect.stringMatching(/^ {2}- LevelStack 'plant': cluster\.privateCluster true: a private API server cannot provision below the top level/),
+  ]);
+  expect(problemsOf(below({ resourceGroupName: 'rg"}' }))).toEqual([
+    expect.stringMatching(
+      /^ {2}- LevelStack 'plant': privateClusterDns\.resourceGroupName "rg\\"}": the resource group name 'rg"}' breaks Azure's naming rule/,
+    ),
+  ]);
+  const lower = JSON.parse(Testing.synth(below({ resourceGroupName: 'rg-acme-site' })()));
+  expect(Object.values(lower.data.azurerm_private_dns_zone)).toEqual([
+    expect.objectContaining({ name: 'privatelink.westeurope.azmk8s.io', resource_group_name: 'rg-acme-site' }),
+  ]);
+  expect(resources(lower, 'azurerm_kubernetes_cluster')[0].private_dns_zone_id).toMatch(/^\$\{data\.azurerm_private_dns_zone\./);
+
+  const top = JSON.parse(
+    Testing.synth(
+      new LevelStack(appWithAllowList(), {
+        deployment: 'acme',
+        location: 'westeurope',
+        level: site,
+        cluster: { privateCluster: true },
+        privateClusterDns: 'here',
+      }),
+    ),
+  );
+  expect(resources(top, 'azurerm_private_dns_zone').map((z) => z.name)).toEqual(['privatelink.westeurope.azmk8s.io']);
+  expect(resources(top, 'azurerm_private_dns_zone_virtual_network_link').map((l) => l.name)).toEqual(['link-vnet-acme-site']);
+  expect(resources(top, 'azurerm_kubernetes_cluster')[0].private_dns_zone_id).toMatch(/^\$\{azurerm_private_dns_zone\./);
+});

@@ -22,6 +22,8 @@ test('privateCluster is refused below the top level, naming the key, and accepte
     expect.stringMatching(/^egress\.yaml:11: cluster\.privateCluster true: a private API server cannot provision below the top level/),
   ]);
   expect(issues(withCluster('privateCluster: true', ONE_LEVEL))).toEqual([]);
+  // With a firewall every level's DNS ends at its DNS proxy, whose VNET the cluster zone is linked to.
+  expect(issues(`${withCluster('privateCluster: true')}firewall:\n  placement: top\n`)).toEqual([]);
 });
 
 test('every problem at once', () => {
@@ -38,4 +40,18 @@ test('a Kubernetes version without the preStop sleep action (before 1.30) is ref
   expect(issues(withCluster('kubernetesVersion: "1.29"'))).toEqual([expect.stringMatching(/cluster\.kubernetesVersion "1\.29": must be 1\.30 or later/)]);
   expect(issues(withCluster('kubernetesVersion: "1.30.4"'))).toEqual([]);
   expect(issues(withCluster('kubernetesVersion: "2.0"'))).toEqual([]);
+});
+
+test('with privateCluster, an allow-list entry covering the private API servers zone is refused, naming the entry', () => {
+  const list = (domain: string) => BASE.replace(/allowList:\n/, `allowList:\n  - domain: "${domain}"\n`);
+  const withFirewall = (base: string) => `${withCluster('privateCluster: true', base)}firewall:\n  placement: top\n`;
+  for (const domain of ['*.azmk8s.io', '*.westeurope.azmk8s.io', '*.privatelink.westeurope.azmk8s.io', 'api-1234.privatelink.westeurope.azmk8s.io']) {
+    expect([domain, issues(withFirewall(list(domain)))]).toEqual([
+      domain,
+      [expect.stringMatching(/allowList\[0\]\.domain ".*": covers names of privatelink\.westeurope\.azmk8s\.io, where cluster\.privateCluster registers/)],
+    ]);
+    expect(issues(list(domain))).toEqual([]);
+  }
+  // The public API server names are not in that zone.
+  expect(issues(withFirewall(list('*.hcp.westeurope.azmk8s.io')))).toEqual([]);
 });

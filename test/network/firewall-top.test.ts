@@ -153,18 +153,21 @@ test('without a firewall, the default config has no firewall resource and the to
   expect(resources(plain.l4, 'azurerm_virtual_network')[0].dns_servers).toBeUndefined();
 });
 
-test('a single-level private cluster behind the firewall: private API server, userDefinedRouting, resolved through the DNS proxy in its own VNET', () => {
+test('a single-level private cluster behind the firewall: private API server in the custom zone linked to its VNET, userDefinedRouting, resolved through the DNS proxy in its own VNET', () => {
   const single = BASE.replace(/  - name: l3\n    addressSpace: 172\.18\.0\.0\/16\n/, '');
   const stack = synthStacks(model(`${single}cluster:\n  privateCluster: true\nfirewall:\n  placement: top\n`)).json.l4;
   const cluster = only(stack, 'azurerm_kubernetes_cluster');
   expect(cluster.private_cluster_enabled).toBe(true);
+  expect(cluster.private_dns_zone_id).toMatch(/^\$\{azurerm_private_dns_zone\./);
+  expect(only(stack, 'azurerm_private_dns_zone_virtual_network_link').virtual_network_id).toBe('${azurerm_virtual_network.vnet.id}');
   expect(cluster.network_profile.outbound_type).toBe('userDefinedRouting');
   expect(only(stack, 'azurerm_virtual_network').dns_servers).toEqual(['172.16.192.4']);
   expect(only(stack, 'azurerm_route').next_hop_in_ip_address).toBe('172.16.192.4');
 });
 
-test("privateCluster with several levels stays refused with a firewall (a lower level resolves through its parent's dnsmasq)", () => {
-  expect(() => model(`${BASE}cluster:\n  privateCluster: true\nfirewall:\n  placement: top\n`)).toThrow(
-    /privateCluster true: a private API server cannot provision below the top level/,
+test('privateCluster with several levels is accepted with a firewall and refused without, the message naming the firewall as the way out', () => {
+  expect(model(`${BASE}cluster:\n  privateCluster: true\nfirewall:\n  placement: top\n`).cluster.privateCluster).toBe(true);
+  expect(() => model(`${BASE}cluster:\n  privateCluster: true\n`)).toThrow(
+    /privateCluster true: a private API server cannot provision below the top level.*add a 'firewall:' section/,
   );
 });

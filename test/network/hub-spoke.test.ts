@@ -189,3 +189,28 @@ test('the default config and placement top write no hub stack', () => {
   expect(synthStacks(loadConfig('infra/egress.yaml')).hub).toBeUndefined();
   expect(synthStacks(model(`${BASE}firewall:\n  placement: top\n`)).json.hub).toBeUndefined();
 });
+
+describe('private clusters with a hub', () => {
+  const ZONE = 'privatelink.westeurope.azmk8s.io';
+  const priv = synthStacks(model(CONFIG.replace('firewall:', 'cluster:\n  privateCluster: true\nfirewall:'))).json;
+
+  test('the hub owns the custom zone, linked (registration off) to the hub VNET, where the firewall DNS proxy asks Azure DNS', () => {
+    expect(only(priv.hub, 'azurerm_private_dns_zone')).toMatchObject({ name: ZONE });
+    expect(only(priv.hub, 'azurerm_private_dns_zone_virtual_network_link')).toMatchObject({
+      name: 'link-vnet-edge-hub',
+      virtual_network_id: idRef(priv.hub, 'azurerm_virtual_network', () => true),
+      registration_enabled: false,
+    });
+    for (const level of LEVELS) expect([level, priv[level].resource.azurerm_private_dns_zone]).toEqual([level, undefined]);
+  });
+
+  test.each(LEVELS)('%s finds the zone in the hub resource group and its cluster uses it through its own identity, granted first', (level) => {
+    const stack = priv[level];
+    expect(Object.values(stack.data?.azurerm_private_dns_zone ?? {})).toEqual([{ name: ZONE, resource_group_name: 'rg-edge-hub' }]);
+    const cluster = only(stack, 'azurerm_kubernetes_cluster');
+    expect(cluster.private_cluster_enabled).toBe(true);
+    expect(cluster.private_dns_zone_id).toMatch(/^\$\{data\.azurerm_private_dns_zone\..*\.id\}$/);
+    const roles = resources(stack, 'azurerm_role_assignment').map((r) => r.role_definition_name);
+    expect(roles).toEqual(expect.arrayContaining(['Private DNS Zone Contributor', 'Network Contributor']));
+  });
+});

@@ -6,7 +6,9 @@
  * dropped), each making `check` fail and name the rule. `explain` shows the hub hop.
  */
 import { explainArtifacts } from '../../lib/verify';
-import { check, editTerraform, errorsOf, expectFinding, plantedDefectSuite, Synthesized } from './verify-helpers';
+import { readFileSync } from 'node:fs';
+import { parseConfig } from '../../lib/model';
+import { check, cleanup, editTerraform, errorsOf, expectFinding, plantedDefectSuite, Synthesized, synthFresh } from './verify-helpers';
 
 const EXAMPLE = 'examples/hub-spoke.yaml';
 const current = plantedDefectSuite(EXAMPLE);
@@ -131,4 +133,18 @@ test('explain shows the hub firewall on each hop between levels, with the rule t
   expect(text).toMatch(/via hub firewall afw-edge-hub: Allow \(network rule 'l2-to-l3-envoy' in collection 'allow-child-to-parent'/);
   expect(text).toMatch(/via hub firewall afw-edge-hub: Allow \(network rule 'l3-to-l4-envoy'/);
   expect(text).toMatch(/l4 Azure Firewall: allowed by application rule 'https-443-mcr\.microsoft\.com'/);
+});
+
+test('private clusters with a hub pass check: the zone lives in the hub, linked to the VNET the firewall resolves from', () => {
+  const config = readFileSync(EXAMPLE, 'utf8').replace(/^firewall:/m, 'cluster:\n  privateCluster: true\nfirewall:');
+  const priv = synthFresh(parseConfig(config, EXAMPLE));
+  try {
+    const report = check(priv);
+    expect(errorsOf(report)).toEqual([]);
+    expect(report.rules.find((r) => r.id === 'private-cluster-dns')?.status).toBe('compliant');
+    editTerraform(priv, 'hub', (json) => delete json.resource.azurerm_private_dns_zone_virtual_network_link);
+    expectFinding(check(priv), { rule: 'private-cluster-dns' });
+  } finally {
+    cleanup(priv);
+  }
 });

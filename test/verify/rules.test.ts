@@ -181,10 +181,11 @@ const cases: Record<string, { fail: (fx: Fixture) => void; message: RegExp; leve
 
 // The firewall rules need a firewall, which the small fixture has not: they are proven on
 // synthesized firewall output with planted defects in test/verify/firewall.test.ts. Here
-// they must stay quiet (not applicable) on a config without one.
-// The firewall's rules (and the NSG rule only a hub needs) have their planted defects in firewall.test.ts and hub-spoke.test.ts.
-const FIREWALL_RULES = ALL_RULES.filter((r) => r.id.startsWith('firewall-') || r.id === 'nsg-hub-sealed');
-test.each(FIREWALL_RULES.map((r) => [r.id]))('%s is not applicable without a firewall', (id) => {
+// they must stay quiet (not applicable) on a config without one. Likewise private-cluster-dns,
+// which needs a private cluster (test/verify/private-cluster.test.ts), and nsg-hub-sealed,
+// which needs a hub (test/verify/hub-spoke.test.ts).
+const FIREWALL_RULES = ALL_RULES.filter((r) => r.id.startsWith('firewall-') || r.id === 'private-cluster-dns' || r.id === 'nsg-hub-sealed');
+test.each(FIREWALL_RULES.map((r) => [r.id]))('%s is not applicable without a firewall (or a private cluster)', (id) => {
   expect(run(rule(id), fixture()).status).toBe('not-applicable');
 });
 
@@ -210,8 +211,8 @@ test('every rule has a failing case (the firewall and hub rules in firewall.test
       .map((r) => r.id)
       .sort(),
   );
-  const planted = ['firewall.test.ts', 'hub-spoke.test.ts']
-    .map((f) => require('node:fs').readFileSync(require('node:path').join(__dirname, f), 'utf8') as string)
+  const planted = ['firewall.test.ts', 'hub-spoke.test.ts', 'private-cluster.test.ts']
+    .map((file) => require('node:fs').readFileSync(require('node:path').join(__dirname, file), 'utf8') as string)
     .join('\n');
   for (const r of FIREWALL_RULES) expect([r.id, planted.includes(`rule: '${r.id}'`)]).toEqual([r.id, true]);
 });

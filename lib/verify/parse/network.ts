@@ -193,7 +193,7 @@ export function readNetworkFacts(stacks: readonly TfStack[]): NetworkFacts {
 }
 
 /** Finds the VNET a `*_id` value points at: a reference, a data source by name, or an Azure resource ID. */
-function vnetFromId(r: TfResolver, b: TfBlock, value: unknown, vnets: readonly VnetFact[]): string | undefined {
+export function vnetFromId(r: TfResolver, b: TfBlock, value: unknown, vnets: readonly VnetFact[]): string | undefined {
   const ref = r.ref(b.stack, value);
   if (ref) {
     if (ref.block.type === 'azurerm_virtual_network' && ref.block.mode === 'resource') return keyOf(ref.block);

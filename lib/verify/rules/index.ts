@@ -21,6 +21,7 @@ import { nsgDnsHops } from './nsg-dns-hops';
 import { nsgLowerInternet } from './nsg-lower-internet';
 import { nsgRulesValid } from './nsg-rules-valid';
 import { peeringAdjacent } from './peering-adjacent';
+import { privateClusterDns } from './private-cluster-dns';
 import { Rule } from './rule';
 import { serviceAddresses } from './service-addresses';
 import { vnetDns } from './vnet-dns';
@@ -62,5 +63,6 @@ export const ALL_RULES: readonly Rule[] = [
   firewallEastWest,
   firewallInternetTopOnly,
   nsgHubSealed,
+  privateClusterDns,
   imagesReachable,
 ];
