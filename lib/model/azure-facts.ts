@@ -14,6 +14,13 @@ export const AZURE_PLATFORM_IP = '168.63.129.16';
 export const AZURE_DNS_IP = AZURE_PLATFORM_IP;
 
 /**
+ * Service tag of Azure's platform DNS ({@link AZURE_DNS_IP}). NSGs let DNS to it pass
+ * unless a rule names this tag ("Azure service tags overview": AzurePlatformDNS;
+ * "Azure network security groups overview", Azure platform considerations).
+ */
+export const AZURE_PLATFORM_DNS_TAG = 'AzurePlatformDNS';
+
+/**
  * The private DNS zone of private AKS API servers in `location`, the name a custom zone
  * must have in Azure's global cloud ("Create a private Azure Kubernetes Service (AKS)
  * cluster", "Configuration options for private DNS").

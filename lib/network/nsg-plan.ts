@@ -17,7 +17,7 @@
  * Priorities are fixed slots per rule class, so adding allow-list entries or ports only
  * changes the port list of the Envoy rules and never renumbers anything.
  */
-import { NSG_LIMITS } from '../model/azure-facts';
+import { AZURE_PLATFORM_DNS_TAG, NSG_LIMITS } from '../model/azure-facts';
 import { byText } from '../model/compare';
 import type { ClusterOptions } from '../model/options';
 import type { EgressModel, LevelModel } from '../model/load';
@@ -58,10 +58,10 @@ export const NSG_PRIORITY = {
 
 /**
  * Service tag of Azure's platform DNS (168.63.129.16). NSGs let DNS to it pass unless a
- * rule names this tag ("Azure service tags overview": AzurePlatformDNS), so a pod below
- * the top could otherwise tunnel data out through Azure DNS past every proxy.
+ * rule names this tag, so a pod below the top could otherwise tunnel data out through
+ * Azure DNS past every proxy. Defined with the other platform facts.
  */
-export const AZURE_PLATFORM_DNS_TAG = 'AzurePlatformDNS';
+export { AZURE_PLATFORM_DNS_TAG };
 
 /** Addresses the cluster's own traffic uses: the node subnet, plus the pod CIDR when pods are not on the VNET. */
 export function clusterRanges(level: Pick<LevelModel, 'addresses'>, cluster: Pick<ClusterOptions, 'networkPlugin' | 'podCidr'>): string[] {

@@ -1,4 +1,4 @@
-import { AZURE_PLATFORM_IP } from '../../model/azure-facts';
+import { AZURE_PLATFORM_DNS_TAG, AZURE_PLATFORM_IP } from '../../model/azure-facts';
 import { NsgFact, NsgRuleFact } from '../parse/network';
 import { contains, overlaps, parseRange, Range } from './addresses';
 
@@ -8,7 +8,32 @@ import { contains, overlaps, parseRange, Range } from './addresses';
  * (AllowVnetInBound 65000, AllowAzureLoadBalancerInBound 65001, DenyAllInBound 65500;
  * AllowVnetOutBound 65000, AllowInternetOutBound 65001, DenyAllOutBound 65500). The
  * `VirtualNetwork` tag covers the VNET's own address space and its peered VNETs'.
+ *
+ * Azure's platform DNS (168.63.129.16, port 53) is the exception: "these services aren't
+ * subject to the configured network security groups unless targeted by service tags
+ * specific to each service" (network-security-groups-overview, "Azure platform
+ * considerations"); a rule denying the `AzurePlatformDNS` tag is the way to block it.
+ * See {@link evaluateNsg}.
  */
+
+/** The DNS port the platform exemption applies to. */
+const PLATFORM_DNS_PORT = 53;
+
+/**
+ * What decides a platform DNS flow no rule takes: Azure lets it through, whatever the
+ * default rules say. Not a rule of any file; named for the verdicts that cite it.
+ */
+export const PLATFORM_DNS_EXEMPTION: NsgRuleFact = {
+  name: 'AzurePlatformDNS not denied (Azure lets platform DNS past the NSG unless a rule names the tag)',
+  priority: 65500,
+  direction: 'Outbound',
+  access: 'Allow',
+  protocol: '*',
+  sourcePrefixes: ['*'],
+  destinationPrefixes: [AZURE_PLATFORM_DNS_TAG],
+  destinationPorts: [String(PLATFORM_DNS_PORT)],
+  builtIn: true,
+};
 
 export const DEFAULT_RULES: readonly NsgRuleFact[] = [
   {
@@ -101,6 +126,10 @@ export interface NsgDecision {
 
 type Cover = 'all' | 'some' | 'none';
 
+const PLATFORM_IP: Range = parseRange(AZURE_PLATFORM_IP)!;
+
+const isPlatformDnsTag = (prefix: string): boolean => prefix.trim().toLowerCase() === AZURE_PLATFORM_DNS_TAG.toLowerCase();
+
 const PRIVATE: readonly Range[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map((c) => parseRange(c)!);
 
 function coverPrefix(prefix: string, ep: Endpoint, vnet: readonly Range[]): Cover {
@@ -113,7 +142,8 @@ function coverPrefix(prefix: string, ep: Endpoint, vnet: readonly Range[]): Cove
     return 'none';
   }
   if (/^virtualnetwork$/i.test(p)) return coverRanges(vnet, ep.range);
-  if (/^azureloadbalancer$/i.test(p)) return coverRanges([parseRange(AZURE_PLATFORM_IP)!], ep.range);
+  // AzurePlatformDNS covers the platform address only ("Azure service tags overview").
+  if (/^azureloadbalancer$/i.test(p) || isPlatformDnsTag(p)) return coverRanges([PLATFORM_IP], ep.range);
   if (/^internet$/i.test(p)) return PRIVATE.some((r) => contains(r, ep.range)) ? 'none' : 'some';
   const r = parseRange(p);
   if (!r) return 'none'; // other service tags: Azure public ranges, never the private flow
@@ -151,8 +181,26 @@ export function effectiveRules(nsg: NsgFact, direction: 'Inbound' | 'Outbound'):
   return [...nsg.rules, ...DEFAULT_RULES].filter((r) => r.direction === direction).sort((a, b) => a.priority - b.priority);
 }
 
-/** Evaluates one NSG for a flow. */
+/** Whether `flow` is a DNS query to Azure's platform DNS, which NSG rules only stop by naming its tag. */
+export function isPlatformDnsFlow(flow: Flow): boolean {
+  return (
+    flow.direction === 'Outbound' &&
+    flow.port === PLATFORM_DNS_PORT &&
+    flow.destination.kind === 'range' &&
+    flow.destination.range.lo === PLATFORM_IP.lo &&
+    flow.destination.range.hi === PLATFORM_IP.hi
+  );
+}
+
+/**
+ * Evaluates one NSG for a flow: the first matching rule by priority decides, Azure's
+ * default rules last. A DNS query to the platform DNS is allowed unless a rule naming
+ * the `AzurePlatformDNS` tag denies it first: a Deny by address (`*`, `Internet`,
+ * `168.63.129.16/32`) is not counted, since Azure documents only the tag as reaching
+ * that traffic; any Allow that covers the address decides (the flow passes either way).
+ */
 export function evaluateNsg(nsg: NsgFact, flow: Flow): NsgDecision {
+  if (isPlatformDnsFlow(flow)) return evaluatePlatformDns(nsg, flow);
   for (const rule of effectiveRules(nsg, flow.direction)) {
     if (!protocolMatches(rule.protocol, flow.protocol) || !portMatches(rule.destinationPorts, flow.port)) continue;
     const src = coverList(rule.sourcePrefixes, flow.source, flow.virtualNetwork);
@@ -163,4 +211,15 @@ export function evaluateNsg(nsg: NsgFact, flow: Flow): NsgDecision {
     return { access: partial ? 'Deny' : 'Allow', rule, partial };
   }
   return { access: 'Deny', rule: DEFAULT_RULES[2], partial: false };
+}
+
+function evaluatePlatformDns(nsg: NsgFact, flow: Flow): NsgDecision {
+  for (const rule of nsg.rules.filter((r) => r.direction === 'Outbound').sort((a, b) => a.priority - b.priority)) {
+    if (!protocolMatches(rule.protocol, flow.protocol) || !portMatches(rule.destinationPorts, flow.port)) continue;
+    if (coverList(rule.sourcePrefixes, flow.source, flow.virtualNetwork) === 'none') continue;
+    if (coverList(rule.destinationPrefixes, flow.destination, flow.virtualNetwork) === 'none') continue;
+    if (rule.access === 'Allow') return { access: 'Allow', rule, partial: false };
+    if (rule.destinationPrefixes.some(isPlatformDnsTag)) return { access: 'Deny', rule, partial: false };
+  }
+  return { access: 'Allow', rule: PLATFORM_DNS_EXEMPTION, partial: false };
 }

@@ -52,6 +52,8 @@ export interface RouteFact {
   readonly prefix: string;
   readonly nextHopType: string;
   readonly nextHopIp?: string;
+  /** The `azurerm_route` resource, or the table's inline `route` block. */
+  readonly source: Source;
 }
 
 export interface RouteTableFact {
@@ -59,6 +61,12 @@ export interface RouteTableFact {
   readonly stack: string;
   readonly name?: string;
   readonly routes: readonly RouteFact[];
+  /**
+   * Whether routes learned by BGP (from a gateway) reach the table's subnets:
+   * `bgp_route_propagation_enabled`, or the older `disable_bgp_route_propagation`
+   * negated; azurerm's default is on.
+   */
+  readonly bgpRoutePropagation: boolean;
   /** Keys (`<stack>/<address>`) of the subnets associated with the table. */
   readonly subnets: readonly string[];
   readonly source: Source;
@@ -155,7 +163,8 @@ export function readRouteTables(stacks: readonly TfStack[]): RouteTableFact[] {
     key: keyOf(b),
     stack: b.stack,
     name: r.string(b.stack, b.body.name),
-    routes: list(b.body.route).map((x) => readRoute(r, b, x as Record<string, unknown>)),
+    routes: list(b.body.route).map((x, i) => readRoute(r, b, x as Record<string, unknown>, src(b, ` route[${i}]`))),
+    bgpRoutePropagation: bgpRoutePropagation(r, b),
     subnets: [] as string[],
     source: src(b),
   }));
@@ -165,7 +174,7 @@ export function readRouteTables(stacks: readonly TfStack[]): RouteTableFact[] {
     const name = r.string(b.stack, value);
     return tables.find((t) => t.stack === b.stack && t.name === name);
   };
-  for (const b of of('azurerm_route')) tableOf(b, b.body.route_table_name)?.routes.push(readRoute(r, b, b.body as Record<string, unknown>));
+  for (const b of of('azurerm_route')) tableOf(b, b.body.route_table_name)?.routes.push(readRoute(r, b, b.body as Record<string, unknown>, src(b)));
   for (const b of of('azurerm_subnet_route_table_association')) {
     const subnet = r.ref(b.stack, b.body.subnet_id);
     const table = tableOf(b, b.body.route_table_id);
@@ -174,11 +183,20 @@ export function readRouteTables(stacks: readonly TfStack[]): RouteTableFact[] {
   return tables;
 }
 
-function readRoute(r: TfResolver, b: TfBlock, body: Record<string, unknown>): RouteFact {
+function readRoute(r: TfResolver, b: TfBlock, body: Record<string, unknown>, source: Source): RouteFact {
   return {
     name: r.string(b.stack, body.name),
     prefix: String(r.value(b.stack, body.address_prefix)),
     nextHopType: String(r.value(b.stack, body.next_hop_type)),
     nextHopIp: r.string(b.stack, body.next_hop_in_ip_address),
+    source,
   };
+}
+
+/** azurerm 4 names it `bgp_route_propagation_enabled`, azurerm 3 `disable_bgp_route_propagation`; both default to propagation on. */
+function bgpRoutePropagation(r: TfResolver, b: TfBlock): boolean {
+  const enabled = r.value(b.stack, b.body.bgp_route_propagation_enabled);
+  if (enabled !== undefined) return enabled !== false && enabled !== 'false';
+  const disabled = r.value(b.stack, b.body.disable_bgp_route_propagation);
+  return !(disabled === true || disabled === 'true');
 }

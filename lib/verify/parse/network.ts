@@ -68,8 +68,14 @@ export interface PeeringFact {
 
 export interface ClusterFact {
   readonly stack: string;
+  readonly name?: string;
   /** Subnet key of the default node pool. */
   readonly nodeSubnet?: string;
+  /**
+   * `network_profile.outbound_type` as written; undefined when the file does not set it,
+   * which azurerm reads as `loadBalancer` (a public egress IP).
+   */
+  readonly outboundType?: string;
   readonly source: Source;
 }
 
@@ -180,7 +186,15 @@ export function readNetworkFacts(stacks: readonly TfStack[]): NetworkFacts {
 
   const clusters: ClusterFact[] = of('azurerm_kubernetes_cluster').map((b) => {
     const pool = list(b.body.default_node_pool)[0] as Record<string, unknown> | undefined;
-    return { stack: b.stack, nodeSubnet: pool ? refKey(b, pool.vnet_subnet_id, 'azurerm_subnet') : undefined, source: src(b) };
+    const profile = list(b.body.network_profile)[0] as Record<string, unknown> | undefined;
+    const outboundType = profile?.outbound_type === undefined ? undefined : String(r.value(b.stack, profile.outbound_type));
+    return {
+      stack: b.stack,
+      name: r.string(b.stack, b.body.name),
+      nodeSubnet: pool ? refKey(b, pool.vnet_subnet_id, 'azurerm_subnet') : undefined,
+      outboundType,
+      source: src(b),
+    };
   });
 
   return {

@@ -17,8 +17,10 @@ import { envoyUpstreamDns } from './envoy-upstream-dns';
 import { firewallEastWest, firewallInternetTopOnly, nsgHubSealed } from './firewall-hub';
 import { firewallAllowed, firewallDenied, firewallFinalDeny, firewallPresent, firewallRoute, firewallRulesListed } from './firewall';
 import { imagesReachable } from './images-reachable';
+import { lowerLevelEgress } from './lower-level-egress';
 import { nsgDnsHops } from './nsg-dns-hops';
 import { nsgLowerInternet } from './nsg-lower-internet';
+import { nsgPlatformDns } from './nsg-platform-dns';
 import { nsgRulesValid } from './nsg-rules-valid';
 import { peeringAdjacent } from './peering-adjacent';
 import { privateClusterDns } from './private-cluster-dns';
@@ -51,9 +53,11 @@ export const ALL_RULES: readonly Rule[] = [
   vnetDns,
   nsgDnsHops,
   nsgLowerInternet,
+  nsgPlatformDns,
   nsgRulesValid,
   nsgRulesListed,
   peeringAdjacent,
+  lowerLevelEgress,
   firewallPresent,
   firewallRoute,
   firewallAllowed,
