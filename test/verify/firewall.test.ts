@@ -37,7 +37,16 @@ const appRules = (json: any): any[] => group(json, 'allow-list').application_rul
 test('the example passes check, with every firewall rule applied', () => {
   const report = check(s);
   expect(errorsOf(report)).toEqual([]);
-  for (const id of ['firewall-present', 'firewall-route', 'firewall-allowed', 'firewall-denied', 'firewall-rules-listed', 'firewall-final-deny']) {
+  for (const id of [
+    'firewall-present',
+    'firewall-route',
+    'firewall-allowed',
+    'firewall-denied',
+    'firewall-rules-listed',
+    'firewall-final-deny',
+    'lower-level-egress',
+    'nsg-platform-dns',
+  ]) {
     expect([id, report.rules.find((r) => r.id === id)?.status]).toEqual([id, 'compliant']);
   }
 });

@@ -193,6 +193,7 @@ function stack(level: 'up' | 'down'): any {
           dns_out: rule('allow-dns-to-up', 110, 'Outbound', 'Allow', '*', '*', '10.1.64.5', '53'),
           mcr: rule('allow-mcr', 120, 'Outbound', 'Allow', 'Tcp', '*', 'MicrosoftContainerRegistry', '443'),
           afd: rule('allow-afd', 130, 'Outbound', 'Allow', 'Tcp', '*', 'AzureFrontDoor.FirstParty', '443'),
+          azure_dns: rule('deny-azure-dns', 3990, 'Outbound', 'Deny', '*', '*', 'AzurePlatformDNS', '*'),
           deny: rule('deny-internet', 4000, 'Outbound', 'Deny', '*', '*', 'Internet', '*'),
         };
   const resource: any = {
@@ -208,9 +209,26 @@ function stack(level: 'up' | 'down'): any {
     azurerm_subnet_network_security_group_association: {
       nodes: { subnet_id: '${azurerm_subnet.nodes.id}', network_security_group_id: '${azurerm_network_security_group.nsg.id}' },
     },
-    azurerm_kubernetes_cluster: { aks: { default_node_pool: { name: 'system', vnet_subnet_id: '${azurerm_subnet.nodes.id}' } } },
+    azurerm_kubernetes_cluster: {
+      aks: {
+        name: `aks-${level}`,
+        default_node_pool: { name: 'system', vnet_subnet_id: '${azurerm_subnet.nodes.id}' },
+        ...(level === 'down' ? { network_profile: { network_plugin: 'azure', outbound_type: 'userDefinedRouting' } } : {}),
+      },
+    },
   };
   if (level === 'down') {
+    resource.azurerm_route_table = { rt: { name: 'rt-down', bgp_route_propagation_enabled: false } };
+    resource.azurerm_route = {
+      default: {
+        name: 'default-via-up-envoy',
+        route_table_name: '${azurerm_route_table.rt.name}',
+        address_prefix: '0.0.0.0/0',
+        next_hop_type: 'VirtualAppliance',
+        next_hop_in_ip_address: '10.1.64.4',
+      },
+    };
+    resource.azurerm_subnet_route_table_association = { nodes: { subnet_id: '${azurerm_subnet.nodes.id}', route_table_id: '${azurerm_route_table.rt.id}' } };
     resource.azurerm_virtual_network_peering = {
       to_parent: {
         name: 'down-to-up',

@@ -3,7 +3,7 @@
  * then one planted defect per test in a cdk.tf.json (an extra FQDN, a `*` rule, a broad
  * network rule, a lower level given internet rules, a missing spoke route, a
  * spoke-to-spoke peering, a lower level let to the firewall's DNS proxy, a hop rule
- * dropped), each making `check` fail and name the rule. `explain` shows the hub hop.
+ * dropped, a spoke route to the Internet), each making `check` fail and name the rule. `explain` shows the hub hop.
  */
 import { explainArtifacts } from '../../lib/verify';
 import { readFileSync } from 'node:fs';
@@ -40,6 +40,8 @@ test('the example passes check, with every hub rule applied', () => {
     'firewall-internet-top-only',
     'nsg-hub-sealed',
     'peering-adjacent',
+    'lower-level-egress',
+    'nsg-platform-dns',
   ]) {
     expect([id, report.rules.find((r) => r.id === id)?.status]).toEqual([id, 'compliant']);
   }
@@ -105,6 +107,25 @@ test('a missing route on a spoke fails: it cannot reach its parent, and the path
   const report = check(s);
   expectFinding(report, { rule: 'firewall-route', level: 'l3', message: /0\.0\.0\.0\/0 route must go to the firewall \(172\.22\.0\.4\); found: none/ });
   expectFinding(report, { rule: 'envoy-allowed-routes', message: /l3's node subnet does not route 0\.0\.0\.0\/0 to the hub firewall/ });
+  expect(errorsOf(report).filter((f) => f.rule === 'lower-level-egress')).toEqual([]);
+});
+
+test("a spoke's default route is firewall-route's alone; lower-level-egress adds the Internet hop and BGP propagation", () => {
+  editTerraform(s, 'l2', (json) => {
+    const [route]: any[] = Object.values(json.resource.azurerm_route);
+    route.next_hop_type = 'Internet';
+    delete route.next_hop_in_ip_address;
+    (Object.values(json.resource.azurerm_route_table)[0] as any).bgp_route_propagation_enabled = true;
+  });
+  const report = check(s);
+  expectFinding(report, { rule: 'firewall-route', level: 'l2', message: /must go to the firewall \(172\.22\.0\.4\); found: Internet/ });
+  expectFinding(report, {
+    rule: 'lower-level-egress',
+    level: 'l2',
+    message: /default-via-firewall \(0\.0\.0\.0\/0 -> Internet\) sends traffic to the Internet directly/,
+  });
+  expectFinding(report, { rule: 'lower-level-egress', level: 'l2', message: /route table rt-edge-l2 propagates BGP routes/ });
+  expect(errorsOf(report).filter((f) => f.rule === 'lower-level-egress' && /0\.0\.0\.0\/0 route/.test(f.message))).toEqual([]);
 });
 
 test('a spoke-to-spoke peering fails, naming both levels', () => {

@@ -122,6 +122,16 @@ const cases: Record<string, { fail: (fx: Fixture) => void; message: RegExp; leve
     level: 'up',
   },
   'nsg-lower-internet': { fail: (fx) => delete fx.terraform.down.resource.azurerm_network_security_rule.deny, message: /internet directly/, level: 'down' },
+  'nsg-platform-dns': {
+    fail: (fx) => delete fx.terraform.down.resource.azurerm_network_security_rule.azure_dns,
+    message: /no rule of NSG nsg-down denies the AzurePlatformDNS service tag on Udp 53/,
+    level: 'down',
+  },
+  'lower-level-egress': {
+    fail: (fx) => (fx.terraform.down.resource.azurerm_kubernetes_cluster.aks.network_profile.outbound_type = 'loadBalancer'),
+    message: /cluster aks-down has outbound type loadBalancer: .*must be userDefinedRouting/,
+    level: 'down',
+  },
   'nsg-rules-valid': {
     fail: (fx) => (fx.terraform.down.resource.azurerm_network_security_rule.dns_out.priority = 100),
     message: /share Outbound priority 100/,
