@@ -129,8 +129,10 @@ function editTerraform(
   ctx: Ctx,
   files: { terraform: Map<string, string> },
   edit: (json: any, level: string) => { label: Label; description: string } | undefined,
+  levels: (level: string) => boolean = () => true,
 ): Edit {
-  const candidates = [...files.terraform.keys()].filter((k) => /^stacks\/[^/]+\/cdk\.tf\.json$/.test(k));
+  const candidates = [...files.terraform.keys()].filter((k) => /^stacks\/[^/]+\/cdk\.tf\.json$/.test(k) && levels(k.split('/')[1]));
+  if (candidates.length === 0) return undefined;
   const file = pick(ctx.r, candidates);
   const json = JSON.parse(files.terraform.get(file)!);
   const result = edit(json, file.split('/')[1]);
@@ -141,6 +143,13 @@ function editTerraform(
 
 const nsgRules = (json: any): Array<[string, any]> => Object.entries(json.resource?.azurerm_network_security_rule ?? {});
 const isLower = (ctx: Ctx, level: string) => ctx.intent.levels.find((l) => l.name === level)?.parent !== undefined;
+/** The one resource of `type` in a stack, or undefined. */
+const single = (json: any, type: string): any => {
+  const values = Object.values(json.resource?.[type] ?? {});
+  return values.length === 1 ? values[0] : undefined;
+};
+const platformDnsDeny = (json: any): [string, any] | undefined =>
+  nsgRules(json).find(([, r]) => r.access === 'Deny' && /^azureplatformdns$/i.test(String(r.destination_address_prefix)));
 
 const OPS: Record<string, Op> = {
   // ---------------------------------------------------------------- Envoy
@@ -458,6 +467,101 @@ const OPS: Record<string, Op> = {
       delete json.resource.azurerm_virtual_network_peering[key];
       return { label: 'changes', description: `${key} removed` };
     }),
+  // Below the top only: the top level keeps its own outbound type and has no route table without a firewall.
+  'cluster-outbound-type': (ctx, f) =>
+    editTerraform(
+      ctx,
+      f,
+      (json, level) => {
+        const profile = single(json, 'azurerm_kubernetes_cluster')?.network_profile;
+        if (!profile) return undefined;
+        const type = pick(ctx.r, ['loadBalancer', 'managedNATGateway', 'userAssignedNATGateway', 'none', undefined]);
+        if (type === undefined) delete profile.outbound_type;
+        else profile.outbound_type = type;
+        return { label: 'changes', description: `outbound type of ${level} -> ${type ?? "(unset: azurerm's loadBalancer)"}` };
+      },
+      (level) => isLower(ctx, level),
+    ),
+  'route-edit': (ctx, f) =>
+    editTerraform(
+      ctx,
+      f,
+      (json, level) => {
+        const route = single(json, 'azurerm_route');
+        const table = single(json, 'azurerm_route_table');
+        if (!route || !table) return undefined;
+        switch (pick(ctx.r, ['internet', 'add-internet', 'no-table', 'bgp', 'next-hop'] as const)) {
+          case 'internet':
+            route.next_hop_type = 'Internet';
+            delete route.next_hop_in_ip_address;
+            return { label: 'changes', description: `${level} default route -> Internet` };
+          case 'add-internet': {
+            const prefix = `203.0.113.${Math.floor(ctx.r() * 250) + 1}/32`;
+            json.resource.azurerm_route[`mut_${ctx.n}`] = { ...route, name: `mut-${ctx.n}`, address_prefix: prefix, next_hop_type: 'Internet' };
+            delete json.resource.azurerm_route[`mut_${ctx.n}`].next_hop_in_ip_address;
+            return { label: 'changes', description: `${level} route ${prefix} -> Internet added` };
+          }
+          case 'no-table':
+            delete json.resource.azurerm_subnet_route_table_association;
+            return { label: 'changes', description: `${level} route table association removed` };
+          case 'bgp':
+            table.bgp_route_propagation_enabled = true;
+            return { label: 'changes', description: `${level} route table propagates BGP routes` };
+          case 'next-hop':
+            route.next_hop_in_ip_address = `198.51.100.${Math.floor(ctx.r() * 250) + 1}`;
+            return { label: 'changes', description: `${level} default route next hop -> ${route.next_hop_in_ip_address}` };
+        }
+      },
+      (level) => isLower(ctx, level),
+    ),
+  'route-rename': (ctx, f) =>
+    editTerraform(
+      ctx,
+      f,
+      (json, level) => {
+        const route = single(json, 'azurerm_route');
+        if (!route) return undefined;
+        route.name = `renamed-${ctx.n}`;
+        return { label: 'preserves', description: `${level} default route renamed ${route.name}` };
+      },
+      (level) => isLower(ctx, level),
+    ),
+  'nsg-platform-dns': (ctx, f) =>
+    editTerraform(
+      ctx,
+      f,
+      (json, level) => {
+        const found = platformDnsDeny(json);
+        if (!found) return undefined;
+        const [key, deny] = found;
+        switch (pick(ctx.r, ['remove', 'shadow', 'by-address', 'move'] as const)) {
+          case 'remove':
+            delete json.resource.azurerm_network_security_rule[key];
+            return { label: 'changes', description: `${level} ${deny.name} removed` };
+          case 'shadow': {
+            const priority = 100 + Math.floor(ctx.r() * 890);
+            const protocol = pick(ctx.r, ['Udp', 'Tcp', '*']);
+            json.resource.azurerm_network_security_rule[`mut_${ctx.n}`] = {
+              ...deny,
+              name: `mut-${ctx.n}`,
+              priority,
+              access: 'Allow',
+              protocol,
+              destination_address_prefix: pick(ctx.r, ['168.63.129.16', '168.63.129.16/32', 'AzurePlatformDNS']),
+              destination_port_range: '53',
+            };
+            return { label: 'changes', description: `${level} Allow ${protocol} 53 to Azure DNS at ${priority}, before ${deny.name}` };
+          }
+          case 'by-address':
+            deny.destination_address_prefix = '168.63.129.16/32';
+            return { label: 'changes', description: `${level} ${deny.name} names the address, not the tag` };
+          case 'move':
+            deny.priority = 4050;
+            return { label: 'preserves', description: `${level} ${deny.name} priority -> 4050` };
+        }
+      },
+      (level) => isLower(ctx, level),
+    ),
   'vnet-dns': (ctx, f) =>
     editTerraform(ctx, f, (json, level) => {
       const vnet: any = Object.values(json.resource?.azurerm_virtual_network ?? {})[0];

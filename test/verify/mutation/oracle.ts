@@ -15,6 +15,7 @@ import { answerDnsmasq } from '../../../lib/verify/engines/dnsmasq';
 import { listenerLoadErrors } from '../../../lib/verify/engines/envoy';
 import { parseRange } from '../../../lib/verify/engines/addresses';
 import { evaluateNsg } from '../../../lib/verify/engines/nsg';
+import { AZURE_PLATFORM_IP } from '../../../lib/model/azure-facts';
 import { nodeDns, nsgStep, podDns, Route, routeFrom } from '../../../lib/verify/path-evaluator';
 import { mainEnvoy, nsgsOf, virtualNetworkRanges } from '../../../lib/verify/world';
 import { Tree } from './tree';
@@ -234,6 +235,26 @@ function globalLines(world: World, ports: readonly number[]): string[] {
           }
         }
       }
+    }
+    // The routing layer: each cluster's outbound type, the node subnet's route tables and routes (names aside).
+    for (const c of world.network.clusters.filter((x) => x.stack === L)) out.push(`${L} cluster ${c.name} outbound ${c.outboundType ?? 'unset'}`);
+    const tables = world.routeTables.filter((t) => lw.nodeSubnet !== undefined && t.subnets.includes(lw.nodeSubnet.key));
+    out.push(`${L} route tables ${tables.length}`);
+    for (const t of tables) out.push(`${L} route table bgp ${t.bgpRoutePropagation}`);
+    out.push(...tables.flatMap((t) => t.routes.map((r) => `${L} route ${r.prefix} ${r.nextHopType} ${r.nextHopIp ?? '-'}`)).sort());
+    // Azure's platform DNS, which NSG rules reach only through its tag.
+    for (const protocol of ['Tcp', 'Udp'] as const) {
+      const decisions = nsgsOf(world, lw.nodeSubnet).map((nsg) =>
+        evaluateNsg(nsg, {
+          direction: 'Outbound',
+          protocol,
+          port: 53,
+          source: { kind: 'range', range: parseRange(lw.nodeSubnet?.prefixes[0] ?? lw.level.addressSpace)! },
+          destination: { kind: 'range', range: parseRange(AZURE_PLATFORM_IP)! },
+          virtualNetwork: vnet,
+        }),
+      );
+      out.push(`${L} flow platform-dns ${protocol} 53 ${decisions.every((d) => d.access === 'Allow')}`);
     }
     // Network flows: to every other level's proxy and DNS, and to the internet.
     for (const other of levels) {
