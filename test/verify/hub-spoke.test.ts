@@ -3,7 +3,8 @@
  * then one planted defect per test in a cdk.tf.json (an extra FQDN, a `*` rule, a broad
  * network rule, a lower level given internet rules, a missing spoke route, a
  * spoke-to-spoke peering, a lower level let to the firewall's DNS proxy, a hop rule
- * dropped, a spoke route to the Internet), each making `check` fail and name the rule. `explain` shows the hub hop.
+ * dropped, a spoke route to the Internet), each making `check` fail and name the rule.
+ * `explain` shows the hub hop.
  */
 import { explainArtifacts } from '../../lib/verify';
 import { readFileSync } from 'node:fs';

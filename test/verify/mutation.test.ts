@@ -4,7 +4,8 @@
  * forward zone) are synthesized in memory; random single edits are
  * applied to the artifacts (names added, dropped or renamed in each engine, IPs, ports,
  * priorities and peerings changed, rules and catch-alls added, chains and lines
- * reordered). For each edit an oracle that knows nothing of the allow-list or the rules
+ * reordered; below the top, outbound types, routes and the platform DNS deny changed).
+ * For each edit an oracle that knows nothing of the allow-list or the rules
  * (test/verify/mutation/oracle.ts: the engine models evaluating every relevant name,
  * port and flow) decides whether the edit changes what is resolved or routed; `check`
  * must fail on exactly those. The oracle itself is checked against each edit's label by
