@@ -65,6 +65,13 @@ function cases(): Case[] {
     { name: 'floor (require cdktf, cdk8s, cdk8s-plus-28)', entries: 0, levels: 0 },
     { name: 'default config', config: defaultConfig, entries: defaultEntries, levels: 3 },
   ];
+  for (const [example, label] of [
+    ['examples/firewall-top.yaml', 'firewall at the top'],
+    ['examples/hub-spoke.yaml', 'firewall in a hub, 4 stacks'],
+  ] as const) {
+    const config = readFileSync(join(ROOT, example), 'utf8');
+    list.push({ name: `${example} (${label})`, config, entries: (config.match(/^\s+- domain:/gm) ?? []).length, levels: 3 });
+  }
   for (const n of [100, 1000, 2500, 10000]) {
     // Past about 1,000 entries the top level's per-name LOGICAL_DNS clusters no longer fit
     // one ConfigMap (see the capacity table), so the larger lists use the compact mode.

@@ -1,5 +1,5 @@
 import type { EgressModel } from '../model';
-import { firewallNames } from '../network/names';
+import { firewallNames } from '../model/azure-names';
 
 /** One level as the picture shows it. */
 export interface DiagramLevel {

@@ -37,6 +37,22 @@ const FORBIDDEN_FOR_HUB: ReadonlyArray<{ cidr: string; why: string }> = [
   { cidr: '192.0.2.0/24', why: 'a range AKS refuses' },
 ];
 
+/**
+ * Allow-list rules per rule collection group. Azure caps the rules of one group at 2 MB
+ * (1 MB for policies created before July 2022; "Azure subscription and service limits",
+ * Azure Firewall limits); a rule as Azure stores it stays under about 1.2 KiB even with the
+ * longest names this project accepts, so a group of this many stays clear of both. Longer lists continue in `allow-list-2`, `allow-list-3`, ... at the
+ * next priorities: Azure processes the network rules of every group before any
+ * application rule, so the split changes nothing the firewall decides.
+ */
+export const FIREWALL_RULES_PER_GROUP = 500;
+
+/** Rule collection groups a policy may hold ("Azure Firewall limits": 90), less the hop and final-deny groups. */
+export const FIREWALL_MAX_ALLOW_GROUPS = 88;
+
+/** Allow-list rules (entries x ports) one policy can carry. */
+export const FIREWALL_MAX_ALLOW_RULES = FIREWALL_RULES_PER_GROUP * FIREWALL_MAX_ALLOW_GROUPS;
+
 /** Stack name of the hub (`firewall.placement: hub`); no level may take it. */
 export const HUB_STACK_NAME = 'hub';
 
@@ -119,6 +135,15 @@ export function firewallProblems(
         `with a firewall the top dnsmasq resolves through the firewall's DNS proxy (${dnsProxy}), so both see the same answers: remove upstreamDns or set it to ${dnsProxy}`,
       );
     }
+  }
+
+  const ruleCount = entries.reduce((n, e) => n + e.ports.length, 0);
+  if (firewall && ruleCount > FIREWALL_MAX_ALLOW_RULES) {
+    add(
+      ['allowList'],
+      undefined,
+      `needs ${ruleCount} firewall rules (one per entry and port), more than the ${FIREWALL_MAX_ALLOW_RULES} one firewall policy holds (${FIREWALL_MAX_ALLOW_GROUPS} rule collection groups of ${FIREWALL_RULES_PER_GROUP}; "Azure Firewall limits"): shorten the list, merge names under a wildcard, or remove the firewall`,
+    );
   }
 
   for (const entry of [...entries].sort((a, b) => a.sources[0] - b.sources[0])) {

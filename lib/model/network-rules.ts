@@ -6,8 +6,8 @@
  * CLI, `npx cdktf synth`, `npx cdk8s synth` and library users all get them, with lines,
  * together with every other problem of the file.
  */
-import { hubNamedResources, levelNames, namedResources, azureNameProblem } from '../network/names';
-import { nsgRuleProblems, planNsgRules } from '../network/nsg-plan';
+import { hubNamedResources, levelNames, namedResources, azureNameProblem } from './azure-names';
+import { nsgRuleProblems, planNsgRules } from './nsg-plan';
 import { AZURE_SUBNET_RESERVED } from './azure-facts';
 import { Cidr, cidrContains, cidrLast, cidrSize, cidrsOverlap, parseCidr, parseIpv4 } from './ipv4';
 import type { EgressModel, LevelModel } from './load';

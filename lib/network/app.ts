@@ -2,7 +2,7 @@ import { App } from 'cdktf';
 import { AllowList, EgressModel } from '../model';
 import { HubStack } from './hub-stack';
 import { LevelStack, PrivateClusterDnsSource } from './level-stack';
-import { hubNames, levelNames } from './names';
+import { hubNames, levelNames } from '../model/azure-names';
 
 /**
  * Populates a cdktf app from the model (whose network rules `parseConfig` has already

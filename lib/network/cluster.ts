@@ -5,7 +5,7 @@ import { KubernetesCluster, KubernetesClusterNetworkProfile } from './azurerm/co
 import { DataAzurermClientConfig } from './azurerm/core';
 import { RoleAssignment, UserAssignedIdentity } from './azurerm/identity';
 import { RouteTable, Subnet } from './azurerm/network';
-import { LevelNames } from './names';
+import { LevelNames } from '../model/azure-names';
 import { PrivateClusterDnsAccess, type PrivateClusterDnsZoneHandle } from './private-cluster-dns';
 
 /** Built-in role the AKS control plane needs on a subnet it joins (nodes) or places internal load balancers in. */

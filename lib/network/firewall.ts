@@ -14,7 +14,7 @@ import {
 } from './azurerm/firewall';
 import { RoleAssignment, UserAssignedIdentity } from './azurerm/identity';
 import { Subnet } from './azurerm/network';
-import { FirewallNames } from './names';
+import { FirewallNames } from '../model/azure-names';
 
 /** Name of the TLS inspection certificate inside the firewall policy. */
 export const TLS_INSPECTION_CERTIFICATE_NAME = 'egress-intermediate-ca';

@@ -9,7 +9,7 @@ import { VirtualNetwork } from './azurerm/network';
 import { configureBackend } from './backend';
 import { EgressFirewall } from './firewall';
 import { PrivateClusterDnsZone } from './private-cluster-dns';
-import { firewallNames, HUB_STACK, hubNames, HubNames } from './names';
+import { firewallNames, HUB_STACK, hubNames, HubNames } from '../model/azure-names';
 import type { PlannedLevel } from './level-stack';
 
 /** A level as the hub sees it: its planned addresses and the level above it. */

@@ -8,14 +8,14 @@ import { Subnet, VirtualNetwork } from './azurerm/network';
 import { configureBackend } from './backend';
 import { LevelCluster } from './cluster';
 import { EgressFirewall } from './firewall';
-import { FIREWALL_ROUTE_NAME, firewallNames, HUB_STACK, hubNames, LevelNames, levelNames } from './names';
-import { hubOf, planLevelNsgRules } from './nsg-plan';
+import { FIREWALL_ROUTE_NAME, firewallNames, HUB_STACK, hubNames, LevelNames, levelNames } from '../model/azure-names';
+import { hubOf, planLevelNsgRules } from '../model/nsg-plan';
 import { HubPeering, ParentPeering } from './peering';
 import { DefaultRoute, ParentDefaultRoute } from './route-table';
 import { renderFirewallRules } from '../render/firewall-rules';
 import type { FirewallModel } from '../model/firewall';
 import { LevelSecurityGroup } from './security-group';
-import { azureNameProblem } from './names';
+import { azureNameProblem } from '../model/azure-names';
 import { ExistingPrivateClusterDnsZone, PrivateClusterDnsZone, PrivateClusterDnsZoneHandle } from './private-cluster-dns';
 
 /**

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DataAzurermVirtualNetwork, VirtualNetwork, VirtualNetworkPeering } from './azurerm/network';
-import { peeringName } from './names';
+import { peeringName } from '../model/azure-names';
 
 /** One side of the pair: a level's (or the hub's) name and its VNET's planned names. */
 export interface PeeredNetwork {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Route, RouteTable, Subnet, SubnetRouteTableAssociation } from './azurerm/network';
-import { defaultRouteName } from './names';
+import { defaultRouteName } from '../model/azure-names';
 
 /** Props of {@link DefaultRoute}. */
 export interface DefaultRouteProps {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { NetworkSecurityGroup, NetworkSecurityRule, Subnet, SubnetNetworkSecurityGroupAssociation } from './azurerm/network';
-import { NsgRule } from './nsg-plan';
+import { NsgRule } from '../model/nsg-plan';
 
 /** Props of {@link LevelSecurityGroup}. */
 export interface LevelSecurityGroupProps {

@@ -16,6 +16,7 @@
  *   DNS proxy). Network rules match no wildcards: the config check refuses them there.
  * - hub placement: network rules for exactly the hops of the chain, child level to the
  *   parent's Envoy IP on the allow-list ports and to the parent's DNS IP on 53.
+ * - more than FIREWALL_RULES_PER_GROUP rules: the allow-list continues in further groups.
  * - last: an application rule collection that denies every name on HTTP and HTTPS from
  *   anywhere, which also switches off the implicit infrastructure FQDN allows.
  *
@@ -25,15 +26,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { AllowEntry } from '../model/allow-entries';
-import { FIREWALL_HTTPS_PORT } from '../model/firewall-rules';
+import { FIREWALL_HTTPS_PORT, FIREWALL_MAX_ALLOW_RULES, FIREWALL_RULES_PER_GROUP } from '../model/firewall-rules';
 
-export { FIREWALL_HTTPS_PORT };
+export { FIREWALL_HTTPS_PORT, FIREWALL_MAX_ALLOW_RULES, FIREWALL_RULES_PER_GROUP };
 /** DNS, opened to each parent's DNS IP in hub placement. */
 export const FIREWALL_DNS_PORT = 53;
 /** Longest rule name written; longer names end in a short hash of the full name. */
 export const FIREWALL_RULE_NAME_MAX = 80;
 
-/** Fixed priorities: adding entries never renumbers a group or collection. */
+/** Fixed priorities: adding entries never renumbers a group or collection (until a list outgrows one group). */
 export const FIREWALL_PRIORITY = {
   hopsGroup: 100,
   allowListGroup: 200,
@@ -165,48 +166,62 @@ export function renderFirewallRules(input: FirewallRulesInput): FirewallRuleColl
     });
   }
 
-  const networkRules: FirewallNetworkRule[] = [];
-  const applicationRules: FirewallApplicationRule[] = [];
+  // In pattern order, so a chunk boundary moves only when entries are added before it.
+  const allowRules: Array<{ kind: 'network'; rule: FirewallNetworkRule } | { kind: 'application'; rule: FirewallApplicationRule }> = [];
   for (const entry of entries) {
     for (const port of entry.ports) {
       if (port === FIREWALL_HTTPS_PORT) {
-        applicationRules.push({
-          name: firewallRuleName('https', port, entry.pattern),
-          description: `allowList '${entry.pattern}' on HTTPS ${port}${entry.tlsInspection ? ', TLS inspected' : ''}`,
-          sourceIpGroups: sources,
-          sourceAddresses: [],
-          protocols: [{ type: 'Https', port }],
-          destinationFqdns: [entry.pattern],
-          terminateTls: entry.tlsInspection,
+        allowRules.push({
+          kind: 'application',
+          rule: {
+            name: firewallRuleName('https', port, entry.pattern),
+            description: `allowList '${entry.pattern}' on HTTPS ${port}${entry.tlsInspection ? ', TLS inspected' : ''}`,
+            sourceIpGroups: sources,
+            sourceAddresses: [],
+            protocols: [{ type: 'Https', port }],
+            destinationFqdns: [entry.pattern],
+            terminateTls: entry.tlsInspection,
+          },
         });
       } else {
         if (entry.kind === 'wildcard')
           throw new Error(`'${entry.pattern}' on port ${port}: a network rule cannot match a wildcard (the config check refuses it)`);
-        networkRules.push({
-          name: firewallRuleName('tcp', port, entry.pattern),
-          description: `allowList '${entry.pattern}' on TCP ${port} (not HTTPS: a network rule, resolved by the DNS proxy)`,
-          protocols: ['TCP'],
-          sourceIpGroups: sources,
-          destinationFqdns: [entry.pattern],
-          destinationAddresses: [],
-          destinationPorts: [String(port)],
+        allowRules.push({
+          kind: 'network',
+          rule: {
+            name: firewallRuleName('tcp', port, entry.pattern),
+            description: `allowList '${entry.pattern}' on TCP ${port} (not HTTPS: a network rule, resolved by the DNS proxy)`,
+            protocols: ['TCP'],
+            sourceIpGroups: sources,
+            destinationFqdns: [entry.pattern],
+            destinationAddresses: [],
+            destinationPorts: [String(port)],
+          },
         });
       }
     }
   }
-  if (sources.length > 0 && (networkRules.length > 0 || applicationRules.length > 0)) {
-    groups.push({
-      name: FIREWALL_NAMES.allowListGroup,
-      priority: FIREWALL_PRIORITY.allowListGroup,
-      networkRuleCollections:
-        networkRules.length > 0
-          ? [{ name: FIREWALL_NAMES.networkCollection, priority: FIREWALL_PRIORITY.networkCollection, action: 'Allow', rules: networkRules }]
-          : [],
-      applicationRuleCollections:
-        applicationRules.length > 0
-          ? [{ name: FIREWALL_NAMES.applicationCollection, priority: FIREWALL_PRIORITY.applicationCollection, action: 'Allow', rules: applicationRules }]
-          : [],
-    });
+  if (allowRules.length > FIREWALL_MAX_ALLOW_RULES) {
+    throw new Error(`${allowRules.length} firewall rules exceed the ${FIREWALL_MAX_ALLOW_RULES} that fit a policy (the config check refuses it)`);
+  }
+  if (sources.length > 0) {
+    for (let chunk = 0; chunk * FIREWALL_RULES_PER_GROUP < allowRules.length; chunk++) {
+      const part = allowRules.slice(chunk * FIREWALL_RULES_PER_GROUP, (chunk + 1) * FIREWALL_RULES_PER_GROUP);
+      const networkRules = part.flatMap((r) => (r.kind === 'network' ? [r.rule] : []));
+      const applicationRules = part.flatMap((r) => (r.kind === 'application' ? [r.rule] : []));
+      groups.push({
+        name: chunk === 0 ? FIREWALL_NAMES.allowListGroup : `${FIREWALL_NAMES.allowListGroup}-${chunk + 1}`,
+        priority: FIREWALL_PRIORITY.allowListGroup + chunk,
+        networkRuleCollections:
+          networkRules.length > 0
+            ? [{ name: FIREWALL_NAMES.networkCollection, priority: FIREWALL_PRIORITY.networkCollection, action: 'Allow', rules: networkRules }]
+            : [],
+        applicationRuleCollections:
+          applicationRules.length > 0
+            ? [{ name: FIREWALL_NAMES.applicationCollection, priority: FIREWALL_PRIORITY.applicationCollection, action: 'Allow', rules: applicationRules }]
+            : [],
+      });
+    }
   }
 
   groups.push({

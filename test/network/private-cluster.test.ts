@@ -10,7 +10,7 @@ import { readNetworkFacts } from '../../lib/verify/parse/network';
 import { parseTfStack } from '../../lib/verify/parse/terraform';
 import { evaluateNsg } from '../../lib/verify/engines/nsg';
 import { parseRange } from '../../lib/verify/engines/addresses';
-import { planNsgRules } from '../../lib/network/nsg-plan';
+import { planNsgRules } from '../../lib/model/nsg-plan';
 import { model, only, resources, synthStacks, TfJson } from './fixtures';
 
 const EXAMPLE = readFileSync('examples/firewall-top.yaml', 'utf8');

@@ -7,7 +7,7 @@ import { formatIssue, LevelModel } from '../../lib/model';
 import { addressPlanProblems, MAX_SURGE_NODES } from '../../lib/model/network-rules';
 import { buildTerraformApp } from '../../lib/network/app';
 import { MAX_SURGE_NODES as CLUSTER_MAX_SURGE } from '../../lib/network/cluster';
-import { azureNameProblem, namedResources } from '../../lib/network/names';
+import { azureNameProblem, namedResources } from '../../lib/model/azure-names';
 import { BASE, configIssues, defaultModel, model } from './fixtures';
 
 /** Issues of loading `text` (the network rules run in the model's pass), formatted the way the CLI prints them. */

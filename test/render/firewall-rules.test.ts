@@ -1,6 +1,14 @@
 /** The allow-list rendered as Azure Firewall rule collection groups (plain data). */
 import { parseConfig } from '../../lib/model';
-import { FIREWALL_NAMES, firewallRuleName, FirewallApplicationRule, FirewallNetworkRule, renderFirewallRules } from '../../lib/render/firewall-rules';
+import {
+  FIREWALL_MAX_ALLOW_RULES,
+  FIREWALL_NAMES,
+  FIREWALL_RULES_PER_GROUP,
+  firewallRuleName,
+  FirewallApplicationRule,
+  FirewallNetworkRule,
+  renderFirewallRules,
+} from '../../lib/render/firewall-rules';
 
 const entry = (pattern: string, ports: number[] = [443], tlsInspection = false) => ({
   pattern,
@@ -155,4 +163,37 @@ test('deterministic: input order does not change the output; long names are capp
   expect(name).toHaveLength(80);
   expect(name).toMatch(/^https-443-a+-[0-9a-f]{10}$/);
   expect(firewallRuleName('https', 443, `${long.slice(0, -1)}n`)).not.toBe(name);
+});
+
+test('a long list continues in further allow-list groups of FIREWALL_RULES_PER_GROUP rules, at the next priorities, before the final deny', () => {
+  const many = Array.from({ length: FIREWALL_RULES_PER_GROUP * 2 + 1 }, (_, i) => ({
+    pattern: `n${String(i).padStart(5, '0')}.example.com`,
+    kind: 'exact' as const,
+    ports: i === 0 ? [443, 8883] : [443],
+    tlsInspection: false,
+  }));
+  const groups = renderFirewallRules({ entries: many, internetSources: ['l4'] });
+  expect(groups.map((g) => [g.name, g.priority])).toEqual([
+    ['allow-list', 200],
+    ['allow-list-2', 201],
+    ['allow-list-3', 202],
+    ['final-deny', 65000],
+  ]);
+  const sizes = groups.slice(0, 3).map((g) => [...g.networkRuleCollections, ...g.applicationRuleCollections].reduce((n, c) => n + c.rules.length, 0));
+  expect(sizes).toEqual([FIREWALL_RULES_PER_GROUP, FIREWALL_RULES_PER_GROUP, 2]);
+  // every entry and port is in exactly one group
+  const names = groups.slice(0, 3).flatMap((g) => [...g.networkRuleCollections, ...g.applicationRuleCollections].flatMap((c) => c.rules.map((r) => r.name)));
+  expect(new Set(names).size).toBe(FIREWALL_RULES_PER_GROUP * 2 + 2);
+  expect(groups[0].networkRuleCollections[0].rules.map((r) => r.name)).toEqual(['tcp-8883-n00000.example.com']);
+});
+
+test('more rules than a policy holds are refused by the config check, naming the allow-list', () => {
+  const entries = Array.from(
+    { length: FIREWALL_MAX_ALLOW_RULES / 4 + 1 },
+    (_, i) => `  - domain: n${i}.example.com\n    ports: [443, 8443, 8883, 9443]\n`,
+  ).join('');
+  const config = `name: edge\nlocation: westeurope\nlevels:\n  - name: l4\n    addressSpace: 172.16.0.0/16\nallowList:\n${entries}firewall:\n  placement: top\n`;
+  expect(() => parseConfig(config, 'egress.yaml')).toThrow(
+    new RegExp(`allowList: needs ${FIREWALL_MAX_ALLOW_RULES + 4} firewall rules \\(one per entry and port\\), more than the ${FIREWALL_MAX_ALLOW_RULES}`),
+  );
 });

@@ -1,5 +1,5 @@
-import { NSG_PRIORITY, NsgRule, nsgRuleProblems, planNsgRules } from '../../lib/network/nsg-plan';
-import { BASE, defaultModel, FIVE_LEVELS, model } from './fixtures';
+import { NSG_PRIORITY, NsgRule, nsgRuleProblems, planNsgRules } from '../../lib/model/nsg-plan';
+import { BASE, defaultModel, FIVE_LEVELS, model } from '../network/fixtures';
 
 const byName = (rules: NsgRule[]) => new Map(rules.map((r) => [r.name, r]));
 

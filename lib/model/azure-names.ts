@@ -1,5 +1,5 @@
-import { EgressModel, LevelModel } from '../model';
-import { HUB_STACK_NAME } from '../model/firewall-rules';
+import type { EgressModel, LevelModel } from './load';
+import { HUB_STACK_NAME } from './firewall-rules';
 
 /**
  * Azure resource names of one level, derived from the config's `name` and the level

@@ -17,12 +17,12 @@
  * Priorities are fixed slots per rule class, so adding allow-list entries or ports only
  * changes the port list of the Envoy rules and never renumbers anything.
  */
-import { AZURE_PLATFORM_DNS_TAG, NSG_LIMITS } from '../model/azure-facts';
-import { byText } from '../model/compare';
-import type { ClusterOptions } from '../model/options';
-import type { EgressModel, LevelModel } from '../model/load';
-import { DNS_PORT } from '../model/config';
-import type { FirewallModel } from '../model/firewall';
+import { AZURE_PLATFORM_DNS_TAG, NSG_LIMITS } from './azure-facts';
+import { byText } from './compare';
+import type { ClusterOptions } from './options';
+import type { EgressModel, LevelModel } from './load';
+import { DNS_PORT } from './config';
+import type { FirewallModel } from './firewall';
 
 /** One NSG security rule. Prefixes are concrete CIDRs/IPs or one Azure service tag, never Terraform references. */
 export interface NsgRule {
