@@ -73,9 +73,9 @@ function cases(): Case[] {
     list.push({ name: `${example} (${label})`, config, entries: (config.match(/^\s+- domain:/gm) ?? []).length, levels: 3 });
   }
   for (const n of [100, 1000, 2500, 10000]) {
-    // Past about 1,000 entries the top level's per-name LOGICAL_DNS clusters no longer fit
+    // Past about 700 entries the top level's per-name LOGICAL_DNS clusters no longer fit
     // one ConfigMap (see the capacity table), so the larger lists use the compact mode.
-    const compact = n > 1000;
+    const compact = n > 700;
     const config = configWith(generatedLevels(3), generatedEntries(n)) + (compact ? 'workloads:\n  envoy:\n    exactNamesVia: dynamic-forward-proxy\n' : '');
     list.push({ name: `${n} entries, 3 levels${compact ? ' (exactNamesVia: dynamic-forward-proxy)' : ''}`, config, entries: n, levels: 3 });
   }
@@ -106,7 +106,9 @@ function runOnce(c: Case, scratch: string): { wallMs: number; peakMiB: number; o
     /* the process died before its exit hook */
   }
   const ok = result.status === 0;
-  const note = ok ? undefined : ((result.stderr || result.stdout).split('\n').find((l) => l.trim()) ?? `exit ${result.status}`);
+  // The first line that is not a warning says why it failed (warnings come first).
+  const lines = (result.stderr || result.stdout).split('\n').filter((l) => l.trim() && !l.startsWith('warning:'));
+  const note = ok ? undefined : (lines.find((l) => /^\s+- /.test(l)) ?? lines[0] ?? `exit ${result.status}`).trim();
   return { wallMs, peakMiB, ok, note };
 }
 

@@ -57,3 +57,11 @@ test.each(LAYERS.map((l) => [l.dir, l]))('%s imports no layer above it', (_dir, 
 test('the scanner sees a forbidden import', () => {
   expect(importsOf("import { x } from '../render/envoy';\nconst y = require('../network/app');")).toEqual(['../render/envoy', '../network/app']);
 });
+
+test("the CLI's static imports leave out the verifier, Graphviz and the library barrel: synth, in every pipeline, does not load them", () => {
+  const text = readFileSync(join(ROOT, 'lib/cli/main.ts'), 'utf8');
+  const staticImports = [...text.matchAll(/^import\s[^;]*?from\s*'([^']+)'/gm)].map((m) => m[1]);
+  expect(staticImports.length).toBeGreaterThan(3);
+  expect(staticImports.filter((s) => ['..', '../index', '../verify/cli', '../verify', '../diagram/command', '../plan/command'].includes(s))).toEqual([]);
+  expect(staticImports).toContain('../verify/help');
+});
