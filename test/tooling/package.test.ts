@@ -39,3 +39,21 @@ describe('package scripts', () => {
     expect(readFileSync('scripts/bench.ts', 'utf8')).toMatch(/if \(!argv\.includes\('--write'\)\)/);
   });
 });
+
+describe('repository contents', () => {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const listed = spawnSync('git', ['ls-files', '-z'], { encoding: 'utf8' });
+  const inGit = listed.status === 0;
+  if (!inGit && process.env.CI === 'true') {
+    test('git is available and this is a checkout (required in CI)', () => {
+      throw new Error(`git ls-files failed: ${listed.stderr || listed.error?.message}`);
+    });
+  }
+  if (!inGit) console.warn('not a git checkout (or no git): skipping the tracked-files check');
+  (inGit ? test : test.skip)('tracks no installed or built folder, not even as a link (git ignores folders and links alike)', () => {
+    const tracked = listed.stdout.split('\0').filter(Boolean);
+    expect(tracked.length).toBeGreaterThan(50);
+    const built = /^(?:examples\/library\/)?(?:node_modules|dist|cdktf\.out|\.gen|coverage|docs\/api|build)(?:\/|$)/;
+    expect(tracked.filter((f) => built.test(f))).toEqual([]);
+  });
+});
