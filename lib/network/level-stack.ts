@@ -230,15 +230,6 @@ export class LevelStack extends TerraformStack {
         rules: renderFirewallRules({ entries: AllowList.of(this).entries, internetSources: [level.name] }),
         tags,
       });
-      this.route = new DefaultRoute(this, 'route', {
-        name: names.routeTable,
-        location,
-        resourceGroupName: this.resourceGroup.name,
-        nodeSubnet: this.nodeSubnet,
-        routeName: FIREWALL_ROUTE_NAME,
-        nextHopIp: firewallHere.addresses.privateIp,
-        tags,
-      });
     }
 
     const localNetwork = {
@@ -247,18 +238,22 @@ export class LevelStack extends TerraformStack {
       virtualNetworkName: names.virtualNetwork,
       virtualNetwork: this.virtualNetwork,
     };
-    if (hub) {
-      // Every spoke leaves through the hub's firewall: to the internet (the top level) and
-      // to its parent's Envoy and DNS (the spokes are not peered with each other).
+    // The top level leaves through its own firewall; with a hub every spoke leaves through
+    // the hub's: to the internet (the top level) and to its parent's Envoy and DNS (the
+    // spokes are not peered with each other).
+    const firewallHop = firewallHere ?? hub;
+    if (firewallHop) {
       this.route = new DefaultRoute(this, 'route', {
         name: names.routeTable,
         location,
         resourceGroupName: this.resourceGroup.name,
         nodeSubnet: this.nodeSubnet,
         routeName: FIREWALL_ROUTE_NAME,
-        nextHopIp: hub.addresses.privateIp,
+        nextHopIp: firewallHop.addresses.privateIp,
         tags,
       });
+    }
+    if (hub) {
       const hubNamesOf = hubNames({ name: props.deployment });
       this.hubPeering = new HubPeering(this, 'hub-peering', {
         local: localNetwork,

@@ -134,3 +134,9 @@ export function expectFinding(report: Report, want: WantedFinding): Finding {
   if (want.file) expect(hit.source?.file).toMatch(want.file);
   return hit;
 }
+
+/** The report has no error, and each of `ruleIds` was applied and held (not skipped as not applicable). */
+export function expectCompliant(report: Report, ruleIds: readonly string[]): void {
+  expect(errorsOf(report)).toEqual([]);
+  for (const id of ruleIds) expect([id, report.rules.find((r) => r.id === id)?.status]).toEqual([id, 'compliant']);
+}
