@@ -53,6 +53,15 @@ test('an object decides as the file does for any domain and purpose string (1,00
     fc.property(text, text, (domain, purpose) => {
       expect(outcome(() => parseConfigObject(objectOf(domain, purpose), 'x'))).toEqual(outcome(() => parseConfigText(fileText(domain, purpose), 'x')));
     }),
-    { numRuns: 1000 },
+    // Found by this test (seed -312479586): yaml 2.9 wrote a purpose of ' \n' as a block
+    // scalar that read back as '\n', so the object path refused what the file accepted.
+    {
+      numRuns: 1000,
+      examples: [
+        ['', ' \n'],
+        ['a.contoso.com', ' \n'],
+        ['a.contoso.com', 'x\n \n'],
+      ],
+    },
   );
 });
