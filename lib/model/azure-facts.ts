@@ -30,6 +30,13 @@ export function privateClusterZone(location: string): string {
 }
 
 /**
+ * The private address ranges: RFC 1918 and RFC 6598's shared space. Azure's `Internet`
+ * service tag leaves them out, and Azure Firewall does not translate the source of
+ * network-rule traffic to them ("Azure Firewall SNAT private IP address ranges").
+ */
+export const PRIVATE_RANGES: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
+
+/**
  * Limits of a network security group ("Azure subscription and service limits",
  * networking; "Network security groups", security rules): priorities 100-4096, rule names
  * of at most 80 characters, 1000 rules per NSG.

@@ -7,6 +7,7 @@
  * problem at once.
  */
 import type { AllowEntry } from './allow-entries';
+import { PRIVATE_RANGES } from './azure-facts';
 import type { RawConfig } from './config';
 import type { DeploymentProblem } from './deployment-rules';
 import { buildFirewallModel, FIREWALL_MAX_PORT, FIREWALL_SUBNET_PREFIX, planTopFirewall } from './firewall';
@@ -47,21 +48,17 @@ const FORBIDDEN_FOR_HUB: ReadonlyArray<{ cidr: string; why: string }> = [
  */
 export const FIREWALL_RULES_PER_GROUP = 500;
 
-/** Rule collection groups a policy may hold ("Azure Firewall limits": 90), less the hop and final-deny groups. */
-export const FIREWALL_MAX_ALLOW_GROUPS = 88;
+/** Rule collection groups one firewall policy may hold ("Azure Firewall limits", policies created after July 2022). */
+export const FIREWALL_POLICY_MAX_GROUPS = 90;
+
+/** Of those, the allow-list's: all but the hop group and the final-deny group. */
+export const FIREWALL_MAX_ALLOW_GROUPS = FIREWALL_POLICY_MAX_GROUPS - 2;
 
 /** Allow-list rules (entries x ports) one policy can carry. */
 export const FIREWALL_MAX_ALLOW_RULES = FIREWALL_RULES_PER_GROUP * FIREWALL_MAX_ALLOW_GROUPS;
 
 /** Stack name of the hub (`firewall.placement: hub`); no level may take it. */
 export const HUB_STACK_NAME = 'hub';
-
-/**
- * Destinations Azure Firewall does not source-translate for network rules by default
- * (IANA RFC 1918 and RFC 6598, "Azure Firewall SNAT private IP address ranges"): hub hops
- * keep the child level's address only inside them.
- */
-export const IANA_PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'] as const;
 
 const insideCidr = (inner: Cidr, outer: Cidr) => cidrContains(outer, inner.network) && cidrContains(outer, cidrLast(inner));
 
@@ -86,11 +83,11 @@ export function firewallProblems(
       if (level.name === HUB_STACK_NAME) {
         add(['levels', i, 'name'], level.name, `'${HUB_STACK_NAME}' is the name of the hub's Terraform stack with firewall.placement 'hub': rename the level`);
       }
-      if (!IANA_PRIVATE_RANGES.some((r) => insideCidr(cidr(level.addresses.addressSpace), cidr(r)))) {
+      if (!PRIVATE_RANGES.some((r) => insideCidr(cidr(level.addresses.addressSpace), cidr(r)))) {
         add(
           ['levels', i, 'addressSpace'],
           level.addresses.addressSpace,
-          `must lie inside ${IANA_PRIVATE_RANGES.join(', ')} with firewall.placement 'hub': Azure Firewall translates the source of network-rule traffic to any other range ("Azure Firewall SNAT private IP address ranges"), so the parent's Envoy and DNS would see the firewall instead of this level and refuse it`,
+          `must lie inside ${PRIVATE_RANGES.join(', ')} with firewall.placement 'hub': Azure Firewall translates the source of network-rule traffic to any other range ("Azure Firewall SNAT private IP address ranges"), so the parent's Envoy and DNS would see the firewall instead of this level and refuse it`,
         );
       }
     });
@@ -239,11 +236,11 @@ function hubProblems(
       rule: `must be a /8 to /${FIREWALL_SUBNET_PREFIX}: it holds AzureFirewallSubnet, which Azure requires to be at least a /${FIREWALL_SUBNET_PREFIX}`,
     });
   }
-  if (!IANA_PRIVATE_RANGES.some((r) => insideCidr(hub, cidr(r)))) {
+  if (!PRIVATE_RANGES.some((r) => insideCidr(hub, cidr(r)))) {
     problems.push({
       path,
       value: space,
-      rule: `must lie inside ${IANA_PRIVATE_RANGES.join(', ')}: Azure treats any other range as internet addresses ("Azure Firewall SNAT private IP address ranges")`,
+      rule: `must lie inside ${PRIVATE_RANGES.join(', ')}: Azure treats any other range as internet addresses ("Azure Firewall SNAT private IP address ranges")`,
     });
   }
   for (const level of levels) {

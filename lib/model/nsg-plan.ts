@@ -85,7 +85,7 @@ export function planNsgRules(model: Pick<EgressModel, 'levels' | 'location' | 'c
       child: level.child !== undefined ? byName.get(level.child) : undefined,
       otherAddressSpaces: model.levels.filter((l) => l.name !== level.name).map((l) => l.addresses.addressSpace),
       cluster: model.cluster,
-      hub: hubOf(model.firewall),
+      hub: hubNsgInput(model.firewall),
     },
     ports,
   );
@@ -113,7 +113,7 @@ export interface LevelNsgInput {
 }
 
 /** The hub facts the NSG plan needs, from the model's firewall (placement `hub` only). */
-export function hubOf(firewall: FirewallModel | undefined): LevelNsgInput['hub'] {
+export function hubNsgInput(firewall: FirewallModel | undefined): LevelNsgInput['hub'] {
   return firewall?.placement === 'hub' && firewall.hub ? { addressSpace: firewall.hub.addressSpace, firewallIp: firewall.addresses.privateIp } : undefined;
 }
 

@@ -9,7 +9,7 @@ import { configureBackend } from './backend';
 import { LevelCluster } from './cluster';
 import { EgressFirewall } from './firewall';
 import { FIREWALL_ROUTE_NAME, firewallNames, HUB_STACK, hubNames, LevelNames, levelNames } from '../model/azure-names';
-import { hubOf, planLevelNsgRules } from '../model/nsg-plan';
+import { hubNsgInput, planLevelNsgRules } from '../model/nsg-plan';
 import { HubPeering, ParentPeering } from './peering';
 import { DefaultRoute, ParentDefaultRoute } from './route-table';
 import { renderFirewallRules } from '../render/firewall-rules';
@@ -211,7 +211,7 @@ export class LevelStack extends TerraformStack {
       location,
       resourceGroupName: this.resourceGroup.name,
       rules: planLevelNsgRules(
-        { level, parent, child: props.child, otherAddressSpaces: props.otherAddressSpaces ?? [], cluster: clusterOpts, hub: hubOf(props.firewall) },
+        { level, parent, child: props.child, otherAddressSpaces: props.otherAddressSpaces ?? [], cluster: clusterOpts, hub: hubNsgInput(props.firewall) },
         AllowList.of(this).ports,
       ),
       subnets: { nodes: this.nodeSubnet, 'egress-ilb': this.loadBalancerSubnet },

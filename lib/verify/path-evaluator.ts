@@ -7,7 +7,7 @@ import { Endpoint, evaluateNsg } from './engines/nsg';
 import { RewriteRule } from './parse/coredns';
 import { describe, describeData, dnsmasqSource } from './parse/kube';
 import { Layer, Source } from './types';
-import { Component, hubOf, HubWorld, LevelWorld, nsgsOf, peeredBothWays, ServiceInfo, virtualNetworkRanges, World } from './world';
+import { Component, HubWorld, LevelWorld, nsgsOf, peeredBothWays, ServiceInfo, virtualNetworkRanges, World } from './world';
 import { EnvoyConfig } from './parse/envoy';
 import { DnsmasqConfig } from './parse/dnsmasq';
 import { describeRule, evaluateFirewall } from './engines/firewall';
@@ -185,12 +185,13 @@ function decideNsgStep(
   });
   const source: Endpoint = { kind: 'range', range: sourceRange(src) };
   const destination: Endpoint = 'internet' in to ? internetEndpoint(to.internet) : { kind: 'range', range: parseRange(to.ip)! };
+  let transit: 'direct' | 'hub' | undefined;
   if (!('internet' in to)) {
     const dst = lvl(world, to.level);
     if (!src.vnet || !dst?.vnet) return fail('peering', `no VNET for ${!src.vnet ? from : to.level}`);
-    if (!hubOf(world) && !peeredBothWays(world, src.vnet, dst.vnet)) {
-      return fail('peering', `VNETs of ${from} and ${to.level} are not peered in both directions with virtual network access`, src.vnet.source);
-    }
+    // With a hub, spokes peered with each other (a defect peering-adjacent reports) bypass the firewall.
+    transit = peeredBothWays(world, src.vnet, dst.vnet) ? 'direct' : world.hub ? 'hub' : undefined;
+    if (!transit) return fail('peering', `VNETs of ${from} and ${to.level} are not peered in both directions with virtual network access`, src.vnet.source);
   }
   for (const nsg of nsgsOf(world, src.nodeSubnet)) {
     const d = evaluateNsg(nsg, { direction: 'Outbound', protocol, source, destination, port, virtualNetwork: virtualNetworkRanges(world, src.vnet) });
@@ -204,12 +205,10 @@ function decideNsgStep(
   }
   if (!('internet' in to)) {
     const dst = lvl(world, to.level)!;
-    // With a hub, spokes peered with each other (a defect check reports) bypass the firewall.
-    const hub = hubOf(world);
-    if (hub && !peeredBothWays(world, src.vnet!, dst.vnet!)) {
-      const transit = hubTransit(world, hub, from, to, port, protocol);
-      decisions.push(...transit.decisions);
-      if (transit.stop) return fail(transit.stop.layer, transit.stop.message, transit.stop.source, transit.stop.level);
+    if (transit === 'hub') {
+      const hop = hubTransit(world, world.hub!, from, to, port, protocol);
+      decisions.push(...hop.decisions);
+      if (hop.stop) return fail(hop.stop.layer, hop.stop.message, hop.stop.source, hop.stop.level);
     }
     for (const nsg of nsgsOf(world, dst.nodeSubnet)) {
       const vnet = virtualNetworkRanges(world, dst.vnet);

@@ -68,6 +68,8 @@ export interface World {
   /** Route tables of every stack, with their routes and subnets. */
   readonly routeTables: readonly RouteTableFact[];
   readonly levels: ReadonlyMap<string, LevelWorld>;
+  /** With `firewall.placement: hub` in the config: the hub's firewall and VNET as the stacks have them; undefined otherwise. */
+  readonly hub?: HubWorld;
 }
 
 /** Links artifacts and intent. Pure: reads nothing from disk. */
@@ -92,7 +94,8 @@ export function buildWorld(intent: Intent, artifacts: Artifacts): World {
       nodeSubnet: nodeSubnetOf(network, level, vnet),
     });
   }
-  return { intent, artifacts, network, levels, firewalls: readFirewallFacts(artifacts.stacks), routeTables: readRouteTables(artifacts.stacks) };
+  const firewalls = readFirewallFacts(artifacts.stacks);
+  return { intent, artifacts, network, levels, firewalls, routeTables: readRouteTables(artifacts.stacks), hub: findHub(intent, network, levels, firewalls) };
 }
 
 function corednsOf(objects: readonly KubeObject[]): LevelWorld['coredns'] {
@@ -197,12 +200,12 @@ export interface HubWorld {
   readonly vnet?: VnetFact;
 }
 
-/** The hub, when the config places the firewall in one; undefined otherwise. */
-export function hubOf(world: World): HubWorld | undefined {
-  if (world.intent.firewall?.placement !== 'hub') return undefined;
-  const levelVnets = new Set([...world.levels.values()].map((l) => l.vnet?.key));
-  const firewall = world.firewalls.find((f) => !world.levels.has(f.stack)) ?? world.firewalls[0];
-  const others = world.network.vnets.filter((v) => !levelVnets.has(v.key));
+/** The hub, when the config places the firewall in one: the firewall of no level's stack, and the VNET of no level that holds its IP. */
+function findHub(intent: Intent, network: NetworkFacts, levels: ReadonlyMap<string, LevelWorld>, firewalls: readonly FirewallFact[]): HubWorld | undefined {
+  if (intent.firewall?.placement !== 'hub') return undefined;
+  const levelVnets = new Set([...levels.values()].map((l) => l.vnet?.key));
+  const firewall = firewalls.find((f) => !levels.has(f.stack)) ?? firewalls[0];
+  const others = network.vnets.filter((v) => !levelVnets.has(v.key));
   const ip = firewall?.privateIp ? parseRange(firewall.privateIp) : undefined;
   const vnet =
     others.find((v) => ip !== undefined && v.addressSpace.some((a) => rangeHas(a, ip))) ??

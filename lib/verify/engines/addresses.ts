@@ -1,3 +1,4 @@
+import { PRIVATE_RANGES } from '../../model/azure-facts';
 import { parseIpv4 } from '../../model/ipv4';
 
 /** An inclusive IPv4 range. */
@@ -17,6 +18,9 @@ export function parseRange(text: string): Range | undefined {
   const lo = Math.floor(ip / size) * size;
   return { lo, hi: lo + size - 1 };
 }
+
+/** The private ranges (RFC 1918, RFC 6598), parsed. */
+export const PRIVATE: readonly Range[] = PRIVATE_RANGES.map((c) => parseRange(c)!);
 
 export const contains = (outer: Range, inner: Range) => outer.lo <= inner.lo && inner.hi <= outer.hi;
 export const overlaps = (a: Range, b: Range) => a.lo <= b.hi && b.lo <= a.hi;

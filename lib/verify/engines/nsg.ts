@@ -1,6 +1,6 @@
 import { AZURE_PLATFORM_DNS_TAG, AZURE_PLATFORM_IP } from '../../model/azure-facts';
 import { NsgFact, NsgRuleFact } from '../parse/network';
-import { contains, overlaps, parseRange, Range } from './addresses';
+import { contains, overlaps, parseRange, PRIVATE, Range } from './addresses';
 
 /**
  * Azure NSG evaluation (network-security-groups-overview): rules of one direction in
@@ -129,8 +129,6 @@ type Cover = 'all' | 'some' | 'none';
 const PLATFORM_IP: Range = parseRange(AZURE_PLATFORM_IP)!;
 
 const isPlatformDnsTag = (prefix: string): boolean => prefix.trim().toLowerCase() === AZURE_PLATFORM_DNS_TAG.toLowerCase();
-
-const PRIVATE: readonly Range[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map((c) => parseRange(c)!);
 
 function coverPrefix(prefix: string, ep: Endpoint, vnet: readonly Range[]): Cover {
   const p = prefix.trim();

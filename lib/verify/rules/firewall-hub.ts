@@ -3,7 +3,7 @@ import { describeRule, evaluateFirewall } from '../engines/firewall';
 import { allowedPorts, Intent, IntentLevel } from '../intent';
 import { FirewallFact, firstUsable } from '../parse/firewall';
 import { Finding, resultOf, RuleResult } from '../types';
-import { hubOf, outboundNsgDecisions } from '../world';
+import { outboundNsgDecisions } from '../world';
 import { allowedSamples } from './firewall';
 import { CheckContext, finding, Rule } from './rule';
 
@@ -19,7 +19,7 @@ const NOT_APPLICABLE: RuleResult = { status: 'not-applicable', reason: "no firew
 
 /** The hub's firewall, or the result to return: not applicable without a hub, nothing to judge without its firewall (firewall-present reports that). */
 function hubFirewall(ctx: CheckContext): FirewallFact | RuleResult {
-  const hub = hubOf(ctx.world);
+  const hub = ctx.world.hub;
   if (!hub) return NOT_APPLICABLE;
   return hub.firewall ?? resultOf([]);
 }

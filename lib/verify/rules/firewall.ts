@@ -3,7 +3,7 @@ import { addressIsBroad, describeRule, evaluateFirewall, finalDeny, fqdnNameSet 
 import { allowedPorts, Intent, IntentLevel, portsForName, routeAllowed } from '../intent';
 import { FirewallFact, firstUsable } from '../parse/firewall';
 import { Finding, resultOf, RuleResult } from '../types';
-import { hubOf, World } from '../world';
+import { World } from '../world';
 import { CheckContext, finding, Rule } from './rule';
 
 /**
@@ -22,7 +22,7 @@ const NOT_APPLICABLE: RuleResult = { status: 'not-applicable', reason: 'no firew
 /** The top level's firewall (placement `top`: in its stack) and the address its nodes send from. */
 export function topFirewall(world: World): { firewall?: FirewallFact; top: IntentLevel; sourceIp?: string } {
   const top = world.intent.levels[0];
-  const firewall = world.firewalls.find((f) => f.stack === top.name) ?? hubOf(world)?.firewall;
+  const firewall = world.firewalls.find((f) => f.stack === top.name) ?? world.hub?.firewall;
   const subnet = world.levels.get(top.name)?.nodeSubnet;
   return { firewall, top, sourceIp: firstUsable(subnet?.prefixes[0]) };
 }
@@ -90,7 +90,7 @@ export const firewallRoute: Rule = {
     if (!applicable(ctx)) return NOT_APPLICABLE;
     const { firewall, top } = topFirewall(ctx.world);
     if (!firewall?.privateIp) return resultOf([]);
-    const levels = hubOf(ctx.world) ? ctx.intent.levels : [top];
+    const levels = ctx.world.hub ? ctx.intent.levels : [top];
     const out: Finding[] = [];
     for (const level of levels) {
       const subnet = ctx.world.levels.get(level.name)?.nodeSubnet;

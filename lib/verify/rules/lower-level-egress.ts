@@ -1,9 +1,9 @@
-import { contains, parseRange, Range } from '../engines/addresses';
+import { contains, parseRange, PRIVATE } from '../engines/addresses';
 import { IntentLevel } from '../intent';
 import { ClusterFact } from '../parse/network';
 import { RouteFact, RouteTableFact } from '../parse/firewall';
 import { Finding, resultOf } from '../types';
-import { hubOf, LevelWorld, World } from '../world';
+import { LevelWorld, World } from '../world';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
 
 /**
@@ -28,8 +28,6 @@ const PUBLIC_EGRESS: Readonly<Record<string, string>> = {
   none: "Azure's default outbound access of the VMs",
 };
 
-const PRIVATE: readonly Range[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map((c) => parseRange(c)!);
-
 /** Whether a route's prefix reaches public addresses: not a private CIDR (a service tag as prefix counts as public). */
 function reachesPublic(prefix: string): boolean {
   const r = parseRange(prefix.trim());
@@ -46,7 +44,7 @@ export const lowerLevelEgress: Rule = {
   evaluate(ctx: CheckContext) {
     const lower = levelsOf(ctx).filter((lw) => lw.level.parent !== undefined);
     if (lower.length === 0) return { status: 'not-applicable', reason: 'single level' };
-    const hub = hubOf(ctx.world);
+    const hub = ctx.world.hub;
     const out: Finding[] = [];
     for (const lw of lower) {
       const parent = ctx.intent.levels.find((l) => l.name === lw.level.parent);

@@ -1,4 +1,4 @@
-import { parseRange } from '../engines/addresses';
+import { parseRange, PRIVATE } from '../engines/addresses';
 import { Endpoint, evaluateNsg } from '../engines/nsg';
 import { NsgRuleFact } from '../parse/network';
 import { Finding, resultOf } from '../types';
@@ -7,7 +7,6 @@ import { CheckContext, finding, levelsOf, Rule } from './rule';
 
 const ID = 'nsg-rules-listed';
 
-const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map((c) => parseRange(c)!);
 const isInternetPrefix = (p: string) => {
   const t = p.trim();
   if (t === '*' || /^(any|internet)$/i.test(t)) return true;

@@ -1,5 +1,5 @@
 import { resultOf } from '../types';
-import { hubOf, peeredBothWays } from '../world';
+import { peeredBothWays } from '../world';
 import { CheckContext, finding, levelsOf, Rule } from './rule';
 
 const ID = 'peering-adjacent';
@@ -18,7 +18,7 @@ export const peeringAdjacent: Rule = {
   evaluate(ctx: CheckContext) {
     const out = [];
     const levels = levelsOf(ctx);
-    const hub = hubOf(ctx.world);
+    const hub = ctx.world.hub;
     const levelOfVnet = new Map(levels.filter((l) => l.vnet).map((l) => [l.vnet!.key, l.level]));
     const missing = (from: string, to: string, file: string | undefined) =>
       finding(ID, 'peering', from, `no azurerm_virtual_network_peering from ${from} to ${to} with virtual network access`, {
