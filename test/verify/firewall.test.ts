@@ -15,6 +15,8 @@ import {
   errorsOf,
   expectFinding as expectFindingIn,
   plantedDefectSuite,
+  allowListAppRules,
+  ruleCollectionGroup,
   Synthesized,
   synthFresh,
   WantedFinding,
@@ -31,10 +33,6 @@ beforeEach(() => {
 /** A finding of the top stack's firewall: its source is the top stack's file. */
 const expectFinding = (report: Report, want: WantedFinding): Finding => expectFindingIn(report, { file: TOP_FILE, ...want });
 
-/** The rule collection group named `name` in the top stack. */
-const group = (json: any, name: string): any => Object.values(json.resource.azurerm_firewall_policy_rule_collection_group).find((g: any) => g.name === name);
-const appRules = (json: any): any[] => group(json, 'allow-list').application_rule_collection[0].rule;
-
 test('the example passes check, with every firewall rule applied', () => {
   expectCompliant(check(s), [
     'firewall-present',
@@ -49,7 +47,7 @@ test('the example passes check, with every firewall rule applied', () => {
 });
 
 test('an extra FQDN in an application rule fails, naming the rule', () => {
-  editTerraform(s, 'l4', (json) => appRules(json)[0].destination_fqdns.push('evil.example.org'));
+  editTerraform(s, 'l4', (json) => allowListAppRules(json)[0].destination_fqdns.push('evil.example.org'));
   const report = check(s);
   expectFinding(report, {
     rule: 'firewall-rules-listed',
@@ -65,7 +63,7 @@ test('an extra FQDN in an application rule fails, naming the rule', () => {
 });
 
 test('a * rule fails (every name passes)', () => {
-  editTerraform(s, 'l4', (json) => (appRules(json)[0].destination_fqdns = ['*']));
+  editTerraform(s, 'l4', (json) => (allowListAppRules(json)[0].destination_fqdns = ['*']));
   const report = check(s);
   expectFinding(report, { rule: 'firewall-rules-listed', message: /allows every name \(destination FQDN '\*'\) on port 443/ });
   expectFinding(report, { rule: 'firewall-denied', name: 'unlisted.le-probe.net', message: /passes the firewall/ });
@@ -73,7 +71,7 @@ test('a * rule fails (every name passes)', () => {
 
 test('a look-alike pattern (*b.com) fails', () => {
   editTerraform(s, 'l4', (json) => {
-    const rule = appRules(json).find((r: any) => r.destination_fqdns[0] === 'github.com');
+    const rule = allowListAppRules(json).find((r: any) => r.destination_fqdns[0] === 'github.com');
     rule.destination_fqdns = ['*github.com'];
   });
   expectFinding(check(s), { rule: 'firewall-denied', name: 'lookalikegithub.com', message: /passes the firewall/ });
@@ -81,7 +79,7 @@ test('a look-alike pattern (*b.com) fails', () => {
 
 test('a broad network rule on 443 fails: it bypasses every FQDN rule', () => {
   editTerraform(s, 'l4', (json) => {
-    const g = group(json, 'allow-list');
+    const g = ruleCollectionGroup(json, 'allow-list');
     g.network_rule_collection[0].rule.push({
       name: 'allow-web',
       protocols: ['TCP'],
@@ -99,7 +97,7 @@ test('a broad network rule on 443 fails: it bypasses every FQDN rule', () => {
 });
 
 test('an FQDN tag fails', () => {
-  editTerraform(s, 'l4', (json) => (appRules(json)[0].destination_fqdn_tags = ['AzureKubernetesService']));
+  editTerraform(s, 'l4', (json) => (allowListAppRules(json)[0].destination_fqdn_tags = ['AzureKubernetesService']));
   expectFinding(check(s), { rule: 'firewall-rules-listed', message: /FQDN tag\(s\) AzureKubernetesService/ });
 });
 
@@ -134,7 +132,7 @@ test('the DNS proxy switched off fails, and the top VNET then resolves through n
 
 test('a listed name dropped from the firewall fails at the firewall and on the proxy path', () => {
   editTerraform(s, 'l4', (json) => {
-    const c = group(json, 'allow-list').application_rule_collection[0];
+    const c = ruleCollectionGroup(json, 'allow-list').application_rule_collection[0];
     c.rule = c.rule.filter((r: any) => r.destination_fqdns[0] !== 'github.com');
   });
   const report = check(s);

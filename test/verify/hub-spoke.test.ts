@@ -9,7 +9,19 @@
 import { explainArtifacts } from '../../lib/verify';
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../lib/model';
-import { check, expectCompliant, cleanup, editTerraform, errorsOf, expectFinding, plantedDefectSuite, Synthesized, synthFresh } from './verify-helpers';
+import {
+  check,
+  expectCompliant,
+  cleanup,
+  editTerraform,
+  errorsOf,
+  expectFinding,
+  plantedDefectSuite,
+  allowListAppRules,
+  ruleCollectionGroup,
+  Synthesized,
+  synthFresh,
+} from './verify-helpers';
 
 const EXAMPLE = 'examples/hub-spoke.yaml';
 const current = plantedDefectSuite(EXAMPLE);
@@ -19,9 +31,7 @@ beforeEach(() => {
 });
 
 const HUB_FILE = /cdktf\.out\/stacks\/hub\/cdk\.tf\.json$/;
-const group = (json: any, name: string): any => Object.values(json.resource.azurerm_firewall_policy_rule_collection_group).find((g: any) => g.name === name);
-const appRules = (json: any): any[] => group(json, 'allow-list').application_rule_collection[0].rule;
-const hopRules = (json: any): any[] => group(json, 'level-hops').network_rule_collection[0].rule;
+const hopRules = (json: any): any[] => ruleCollectionGroup(json, 'level-hops').network_rule_collection[0].rule;
 const ipGroupRef = (json: any, level: string): string => {
   const key = Object.entries(json.resource.azurerm_ip_group).find(([, g]: any) => g.name === `ipg-edge-${level}`)![0];
   return `\${azurerm_ip_group.${key}.id}`;
@@ -45,7 +55,7 @@ test('the example passes check, with every hub rule applied', () => {
 });
 
 test('an extra FQDN in the hub application rules fails, naming the rule', () => {
-  editTerraform(s, 'hub', (json) => appRules(json)[0].destination_fqdns.push('evil.example.org'));
+  editTerraform(s, 'hub', (json) => allowListAppRules(json)[0].destination_fqdns.push('evil.example.org'));
   expectFinding(check(s), {
     rule: 'firewall-rules-listed',
     message: /application rule '.*' \(collection 'allow-list-https'\) allows evil\.example\.org on port 443: not on the allow-list/,
@@ -54,7 +64,7 @@ test('an extra FQDN in the hub application rules fails, naming the rule', () => 
 });
 
 test('a * rule fails', () => {
-  editTerraform(s, 'hub', (json) => (appRules(json)[0].destination_fqdns = ['*']));
+  editTerraform(s, 'hub', (json) => (allowListAppRules(json)[0].destination_fqdns = ['*']));
   const report = check(s);
   expectFinding(report, { rule: 'firewall-rules-listed', message: /allows every name \(destination FQDN '\*'\) on port 443/ });
   expectFinding(report, { rule: 'firewall-denied', message: /unlisted\.le-probe\.net:443 passes the firewall/ });
@@ -82,7 +92,7 @@ test('a broad network rule between the spokes fails: east-west beyond the hops',
 });
 
 test("a lower level's IP group in the allow-list rules fails: only the top reaches the internet", () => {
-  editTerraform(s, 'hub', (json) => appRules(json)[0].source_ip_groups.push(ipGroupRef(json, 'l3')));
+  editTerraform(s, 'hub', (json) => allowListAppRules(json)[0].source_ip_groups.push(ipGroupRef(json, 'l3')));
   expectFinding(check(s), { rule: 'firewall-internet-top-only', level: 'l3', message: /passes the hub firewall from l3 .*below the top/, file: HUB_FILE });
 });
 

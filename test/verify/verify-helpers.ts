@@ -140,3 +140,10 @@ export function expectCompliant(report: Report, ruleIds: readonly string[]): voi
   expect(errorsOf(report)).toEqual([]);
   for (const id of ruleIds) expect([id, report.rules.find((r) => r.id === id)?.status]).toEqual([id, 'compliant']);
 }
+
+/** The rule collection group named `name` in a stack's cdk.tf.json (as `editTerraform` hands it over). */
+export const ruleCollectionGroup = (json: any, name: string): any =>
+  Object.values(json.resource.azurerm_firewall_policy_rule_collection_group).find((g: any) => g.name === name);
+
+/** The application rules of the `allow-list` group: the ones the allow-list's HTTPS entries become. */
+export const allowListAppRules = (json: any): any[] => ruleCollectionGroup(json, 'allow-list').application_rule_collection[0].rule;
