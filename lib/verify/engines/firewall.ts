@@ -1,6 +1,6 @@
 import { NameSet } from '../accepts';
 import { FirewallCollectionFact, FirewallFact, FirewallRuleFact } from '../parse/firewall';
-import { ipInCidr, parseRange } from './addresses';
+import { contains, ipInCidr, parseRange, Range } from './addresses';
 
 /**
  * Azure Firewall's processing of one TCP flow, as Azure documents it ("Azure Firewall
@@ -52,7 +52,39 @@ export function fqdnNameSet(pattern: string): NameSet {
   return { kind: 'exact', name: p };
 }
 
-const sourceMatches = (rule: FirewallRuleFact, ip: string) => rule.sources.some((s) => s === '*' || ipInCidr(ip, s));
+/**
+ * A rule's sources and application protocols, parsed once: `check` asks every rule about
+ * thousands of flows, and reparsing them per flow was most of its time on long lists.
+ */
+interface ParsedRule {
+  /** Source ranges; undefined for `*` (any source). */
+  readonly sources?: readonly Range[];
+  /** Ports of the application protocols `Http:<port>` and `Https:<port>`. */
+  readonly appPorts: ReadonlySet<number>;
+}
+
+const parsedRules = new WeakMap<FirewallRuleFact, ParsedRule>();
+
+function parsed(rule: FirewallRuleFact): ParsedRule {
+  let p = parsedRules.get(rule);
+  if (!p) {
+    const ranges = rule.sources.map((s) => (s === '*' ? undefined : parseRange(s)));
+    p = {
+      // An unparsable source matches nothing, as before; '*' matches everything.
+      sources: rule.sources.includes('*') ? undefined : ranges.filter((r): r is Range => r !== undefined),
+      appPorts: new Set(rule.protocols.filter((x) => /^https?:/i.test(x)).map((x) => Number(x.split(':')[1]))),
+    };
+    parsedRules.set(rule, p);
+  }
+  return p;
+}
+
+function sourceMatches(rule: FirewallRuleFact, ip: string): boolean {
+  const sources = parsed(rule).sources;
+  if (sources === undefined) return true;
+  const at = parseRange(ip);
+  return at !== undefined && sources.some((r) => contains(r, at));
+}
 
 function portMatches(ports: readonly string[], port: number): boolean {
   return ports.some((p) => {
@@ -79,7 +111,7 @@ function networkMatches(rule: FirewallRuleFact, flow: FirewallFlow): boolean {
 
 function applicationMatches(rule: FirewallRuleFact, flow: FirewallFlow): boolean {
   if ((flow.protocol ?? 'TCP') !== 'TCP' || flow.name === undefined) return false;
-  if (!rule.protocols.some((p) => /^https?:/i.test(p) && Number(p.split(':')[1]) === flow.port)) return false;
+  if (!parsed(rule).appPorts.has(flow.port)) return false;
   if (!sourceMatches(rule, flow.sourceIp)) return false;
   // An FQDN tag stands for a Microsoft-maintained set of names the verifier cannot bound.
   return rule.fqdnTags.length > 0 || rule.fqdns.some((f) => fqdnMatches(f, flow.name!));
