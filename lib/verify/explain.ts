@@ -1,5 +1,5 @@
 import { entryMatches, Intent, purposesOf } from './intent';
-import { FIREWALL_DECISION_PREFIX, firewallStep, nodeDns, podDns, routeFrom, Route } from './path-evaluator';
+import { firewallStep, nodeDns, podDns, routeFrom, Route } from './path-evaluator';
 import { formatSource } from './types';
 import { mainEnvoy, World } from './world';
 
@@ -90,7 +90,7 @@ function routeLines(route: Route, port: number, viaLb: boolean): string[] {
     );
     out.push(`       at ${formatSource(hop.source)}`);
     const step = route.nsg[n - 1];
-    if (step) for (const d of step.decisions) out.push(`       ${d.startsWith(FIREWALL_DECISION_PREFIX) ? 'via' : 'NSG'} ${d}`);
+    if (step) for (const d of step.decisions) out.push(`       ${d.by === 'firewall' ? 'via' : 'NSG'} ${d.text}`);
   }
   if (route.firewall) {
     out.push(`    ${n + 1}. ${route.firewall.level} Azure Firewall: ${route.firewall.ok ? 'allowed by' : 'denied:'} ${route.firewall.decision}`);

@@ -37,14 +37,20 @@ export interface EnvoyHop {
   readonly source: Source;
 }
 
+/** What one NSG or the hub firewall decided for a hop. */
+export interface HopDecision {
+  readonly by: 'nsg' | 'firewall';
+  readonly text: string;
+}
+
 export interface NsgStep {
   readonly from: string;
   readonly to: string;
   readonly port: number;
   readonly protocol: 'Tcp' | 'Udp';
   readonly ok: boolean;
-  /** One line per NSG evaluated, naming the deciding rule. */
-  readonly decisions: readonly string[];
+  /** One line per NSG (and, between spokes of a hub, per firewall) evaluated, naming the deciding rule. */
+  readonly decisions: readonly HopDecision[];
   readonly stop?: Stop;
 }
 
@@ -173,7 +179,7 @@ function decideNsgStep(
 ): NsgStep {
   const src = lvl(world, from)!;
   const toLabel = 'internet' in to ? 'internet' : `${to.level} ${to.ip}`;
-  const decisions: string[] = [];
+  const decisions: HopDecision[] = [];
   const fail = (layer: Layer, message: string, source?: Source, level = from): NsgStep => ({
     from,
     to: toLabel,
@@ -195,7 +201,10 @@ function decideNsgStep(
   }
   for (const nsg of nsgsOf(world, src.nodeSubnet)) {
     const d = evaluateNsg(nsg, { direction: 'Outbound', protocol, source, destination, port, virtualNetwork: virtualNetworkRanges(world, src.vnet) });
-    decisions.push(`${from} outbound ${nsg.name ?? nsg.key}: ${d.access} by ${d.rule.name} (${d.rule.priority})${d.partial ? ', partly' : ''}`);
+    decisions.push({
+      by: 'nsg',
+      text: `${from} outbound ${nsg.name ?? nsg.key}: ${d.access} by ${d.rule.name} (${d.rule.priority})${d.partial ? ', partly' : ''}`,
+    });
     if (d.access !== 'Allow')
       return fail(
         'nsg',
@@ -224,7 +233,7 @@ function decideNsgStep(
           })
         : front;
       const d = front.access === 'Allow' ? front : back;
-      decisions.push(`${to.level} inbound ${nsg.name ?? nsg.key}: ${d.access} by ${d.rule.name} (${d.rule.priority})`);
+      decisions.push({ by: 'nsg', text: `${to.level} inbound ${nsg.name ?? nsg.key}: ${d.access} by ${d.rule.name} (${d.rule.priority})` });
       if (d.access !== 'Allow')
         return fail(
           'nsg',
@@ -234,12 +243,9 @@ function decideNsgStep(
         );
     }
   }
-  if (decisions.length === 0) decisions.push(`${from}: no NSG on the node subnet (everything allowed)`);
+  if (decisions.length === 0) decisions.push({ by: 'nsg', text: `${from}: no NSG on the node subnet (everything allowed)` });
   return { from, to: toLabel, port, protocol, ok: true, decisions };
 }
-
-/** Starts a hop decision made by the hub firewall (the others are NSG decisions). */
-export const FIREWALL_DECISION_PREFIX = 'hub firewall ';
 
 /**
  * A flow between two spokes of the hub (placement `hub`): both VNETs peered with the hub,
@@ -254,8 +260,8 @@ function hubTransit(
   to: { level: string; ip: string },
   port: number,
   protocol: 'Tcp' | 'Udp',
-): { decisions: string[]; stop?: Stop } {
-  const decisions: string[] = [];
+): { decisions: HopDecision[]; stop?: Stop } {
+  const decisions: HopDecision[] = [];
   const stop = (layer: Layer, message: string, source?: Source, level = from) => ({ decisions, stop: { level, layer, message, source } });
   const firewall = hub.firewall;
   if (!hub.vnet || !firewall?.privateIp) return stop('firewall', `the config places the firewall in a hub, but the stacks hold no hub VNET with a firewall`);
@@ -277,7 +283,7 @@ function hubTransit(
   }
   const sourceIp = firstUsable(lvl(world, from)!.nodeSubnet?.prefixes[0]) ?? '';
   const decision = evaluateFirewall(firewall, { sourceIp, destinationIp: to.ip, port, protocol: protocol === 'Udp' ? 'UDP' : 'TCP' });
-  decisions.push(`${FIREWALL_DECISION_PREFIX}${firewall.name ?? firewall.stack}: ${decision.action} (${describeRule(decision)})`);
+  decisions.push({ by: 'firewall', text: `hub firewall ${firewall.name ?? firewall.stack}: ${decision.action} (${describeRule(decision)})` });
   if (decision.action !== 'Allow')
     return stop(
       'firewall',
